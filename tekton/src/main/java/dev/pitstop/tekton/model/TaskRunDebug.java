@@ -1,0 +1,6 @@
+package dev.pitstop.tekton.model;
+
+/** {@code TaskRun.spec.debug}: alpha, needs {@code enable-api-fields: alpha}. */
+public class TaskRunDebug extends Extensible {
+  public Breakpoints breakpoints;
+}

@@ -1,0 +1,23 @@
+package dev.pitstop.tekton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The real Tekton YAML under {@code ../shared/fixtures/tekton} (system property
+ * pitstop.shared.dir).
+ */
+public final class Fixtures {
+  private Fixtures() {}
+
+  public static String read(String relative) {
+    Path dir = Path.of(System.getProperty("pitstop.shared.dir", "../shared"));
+    try {
+      return Files.readString(dir.resolve("fixtures/tekton").resolve(relative));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
