@@ -1,0 +1,21 @@
+package dev.pitstop.events.data;
+
+import java.time.Instant;
+
+/**
+ * A pause ended without a release through Pitstop: data of {@code dev.pitstop.breakpoint.ended.v1}.
+ *
+ * @param reason Tekton's reason when the TaskRun ended ({@code TaskRunTimeout}, {@code
+ *     TaskRunCancelled}, ...), {@code Deleted} when it vanished, or {@code StepFinished} when the
+ *     step went on (released outside Pitstop, e.g. by kubectl exec)
+ * @param pausedAt when the pause began
+ * @param decidedAt when the engine saw the end (the observation's time)
+ */
+public record BreakpointEnded(
+    RunRef run,
+    StepRef step,
+    Mechanism mechanism,
+    String reason,
+    Instant pausedAt,
+    Instant decidedAt)
+    implements EventData {}
