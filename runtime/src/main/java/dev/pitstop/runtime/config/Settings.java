@@ -1,0 +1,160 @@
+package dev.pitstop.runtime.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed reads of a service's configuration from a map of environment variables. Every read names
+ * its key in the {@link ConfigException} it throws, so a bad value stops start-up with one clear
+ * message. Only a service's {@code Main} passes {@code System.getenv()}; tests pass {@code Map.of}.
+ */
+public final class Settings {
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
+
+  private final Map<String, String> env;
+
+  public Settings(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The raw value, or {@code defaultValue} when the key is absent or blank. */
+  public String string(String key, String defaultValue) {
+    String v = env.get(key);
+    return v == null || v.isBlank() ? defaultValue : v.trim();
+  }
+
+  /**
+   * @throws ConfigException when the key is absent or blank
+   */
+  public String required(String key) {
+    String v = string(key, null);
+    if (v == null) {
+      throw new ConfigException(key + " is required but not set");
+    }
+    return v;
+  }
+
+  /**
+   * @throws ConfigException when the value is not an integer within [min, max]
+   */
+  public int integer(String key, int defaultValue, int min, int max) {
+    String v = string(key, null);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      int i = Integer.parseInt(v);
+      if (i < min || i > max) {
+        throw new ConfigException(key + "=" + v + " is out of range [" + min + ", " + max + "]");
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + "=" + v + " is not an integer");
+    }
+  }
+
+  /**
+   * @throws ConfigException when the value is neither {@code true} nor {@code false}
+   */
+  public boolean bool(String key, boolean defaultValue) {
+    String v = string(key, null);
+    if (v == null) {
+      return defaultValue;
+    }
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(key + "=" + v + " is neither true nor false");
+    };
+  }
+
+  /**
+   * A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m} or ISO-8601 {@code
+   * PT5M}.
+   *
+   * @throws ConfigException when the value does not parse or is negative
+   */
+  public Duration duration(String key, Duration defaultValue) {
+    String v = string(key, null);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return parseDuration(v);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + "=" + v + " is not a duration: " + e.getMessage());
+    }
+  }
+
+  /** A comma-separated list (blank entries dropped), or the default. */
+  public List<String> list(String key, List<String> defaultValue) {
+    String v = string(key, null);
+    if (v == null) {
+      return defaultValue;
+    }
+    return java.util.Arrays.stream(v.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  /**
+   * Client properties passed through by prefix: {@code KAFKA_BOOTSTRAP_SERVERS} → {@code
+   * bootstrap.servers}, {@code KAFKA_SECURITY_PROTOCOL} → {@code security.protocol}.
+   */
+  public Map<String, String> byPrefix(String prefix) {
+    Map<String, String> out = new HashMap<>();
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && k.length() > prefix.length() && !v.isBlank()) {
+            out.put(k.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, combinations such as
+   * {@code 1h30m} (Go's {@code time.ParseDuration} style, as Tekton writes timeouts), or ISO-8601.
+   *
+   * @throws IllegalArgumentException when it does not parse or is negative
+   */
+  public static Duration parseDuration(String text) {
+    String s = text.trim();
+    if (s.startsWith("P") || s.startsWith("p")) {
+      Duration d = Duration.parse(s);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("negative");
+      }
+      return d;
+    }
+    if (s.equals("0")) {
+      return Duration.ZERO;
+    }
+    Matcher m = DURATION.matcher(s);
+    Duration total = Duration.ZERO;
+    int at = 0;
+    while (m.find() && m.start() == at) {
+      double n = Double.parseDouble(m.group(1));
+      long millis =
+          switch (m.group(2)) {
+            case "ms" -> Math.round(n);
+            case "s" -> Math.round(n * 1_000);
+            case "m" -> Math.round(n * 60_000);
+            case "h" -> Math.round(n * 3_600_000);
+            default -> Math.round(n * 86_400_000);
+          };
+      total = total.plusMillis(millis);
+      at = m.end();
+    }
+    if (at == 0 || at != s.length()) {
+      throw new IllegalArgumentException("expected e.g. 500ms, 30s, 5m, 1h30m");
+    }
+    return total;
+  }
+}
