@@ -16,7 +16,7 @@ import java.util.Map;
  * @param pipelineTask for a child TaskRun: the PipelineTask's name; else null
  * @param task the Task's name when referenced ({@code tekton.dev/task}), or null
  * @param retry the TaskRun attempt, 0 for the first and for PipelineRuns
- * @param labels the run's labels that pass the watcher's allowlist (never null)
+ * @param labels the run's labels that pass the watcher's allowlist (never null; sorted by key)
  * @param annotations the run's annotations that pass the watcher's allowlist (never null)
  */
 public record RunRef(
@@ -36,8 +36,12 @@ public record RunRef(
   public static final String TASK_RUN = "TaskRun";
 
   public RunRef {
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
-    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    labels = sorted(labels);
+    annotations = sorted(annotations);
+  }
+
+  private static Map<String, String> sorted(Map<String, String> m) {
+    return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m));
   }
 
   /**
