@@ -1,0 +1,108 @@
+package dev.pitstop.runtime.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.SampleEvents;
+import dev.pitstop.events.Topics;
+import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.sandbox.kafka.SharedKafka;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EventConsumerIT {
+  private final Vertx vertx = Vertx.vertx();
+  private final Topics topics = new Topics("consumer-it-" + UUID.randomUUID() + ".");
+  private final KafkaSettings settings = KafkaSettings.of(SharedKafka.bootstrapServers(), topics);
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void handlesEventsInOrderDropsRepeatsAndDeadLettersWhatDoesNotDecode() throws Exception {
+    SharedKafka.createTopics(3, topics.all().toArray(String[]::new));
+    List<PitstopEvent> handled = new CopyOnWriteArrayList<>();
+    EventPublisher publisher = new EventPublisher(vertx, settings, "it");
+    EventConsumer consumer =
+        new EventConsumer(
+            settings,
+            Set.of(topics.observations()),
+            "it-consumer",
+            publisher,
+            e -> {
+              handled.add(e);
+              return Future.succeededFuture();
+            });
+    vertx.deployVerticle(consumer).await();
+
+    PitstopEvent started = SampleEvents.of(EventType.TASKRUN_STARTED);
+    PitstopEvent finished = SampleEvents.of(EventType.TASKRUN_FINISHED);
+    publisher.publish(started).await();
+    publisher
+        .send(
+            new ProducerRecord<>(
+                topics.observations(), "k".getBytes(), "not a cloudevent".getBytes()))
+        .await();
+    publisher.publish(started).await(); // a relist re-emits the same id
+    publisher.publish(finished).await();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() >= 2);
+    assertThat(handled).extracting(PitstopEvent::id).containsExactly(started.id(), finished.id());
+
+    try (KafkaConsumer<byte[], byte[]> dlq = rawConsumer()) {
+      dlq.subscribe(List.of(topics.deadLetter()));
+      List<ConsumerRecord<byte[], byte[]>> got = new CopyOnWriteArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(got::add);
+                return !got.isEmpty();
+              });
+      ConsumerRecord<byte[], byte[]> dead = got.get(0);
+      assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not a cloudevent");
+      assertThat(
+              new String(
+                  dead.headers().lastHeader(EventRecords.DLQ_REASON).value(),
+                  StandardCharsets.UTF_8))
+          .contains("not a CloudEvent");
+      assertThat(
+              new String(
+                  dead.headers().lastHeader(EventRecords.DLQ_CONSUMER).value(),
+                  StandardCharsets.UTF_8))
+          .isEqualTo("it-consumer");
+    }
+    publisher.close();
+  }
+
+  private KafkaConsumer<byte[], byte[]> rawConsumer() {
+    Properties p = new Properties();
+    p.putAll(
+        Map.of(
+            "bootstrap.servers",
+            SharedKafka.bootstrapServers(),
+            "group.id",
+            "dlq-reader-" + UUID.randomUUID(),
+            "auto.offset.reset",
+            "earliest"));
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+}
