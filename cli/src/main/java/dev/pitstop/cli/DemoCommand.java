@@ -9,6 +9,8 @@ import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.runtime.config.Settings;
 import dev.pitstop.sandbox.otlp.ReceivedSpan;
 import dev.pitstop.sandbox.otlp.Waterfall;
+import dev.pitstop.sandbox.sim.ApplyResult;
+import dev.pitstop.sandbox.sim.FailSpec;
 import dev.pitstop.sandbox.sim.SimulatorOptions;
 import dev.pitstop.tekton.TektonLabels;
 import dev.pitstop.tekton.model.PipelineRun;
@@ -95,7 +97,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
     SimulatorOptions sim;
     try {
-      sim = SimulatorOptions.parse(duration("--step-duration", stepDuration), fail, results);
+      sim =
+          SimulatorOptions.defaults()
+              .withStepDuration(duration("--step-duration", stepDuration))
+              .withFail(fail.stream().map(FailSpec::parse).toList())
+              .withResults(SimulatorOptions.parseResults(results));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -123,8 +129,9 @@ public final class DemoCommand implements Callable<Integer> {
       tap.start();
 
       for (Map.Entry<String, String> doc : yaml.entrySet()) {
-        var applied = stack.simulator().apply(doc.getValue());
-        System.out.println("Applied " + doc.getKey() + ": " + applied.size() + " objects");
+        ApplyResult applied = stack.simulator().apply(doc.getValue());
+        System.out.println("Applied " + doc.getKey() + ": " + applied.created().size() + " objects");
+        applied.notes().forEach(n -> System.out.println("  note: " + n));
       }
 
       KubernetesClient client = stack.api().newClient();

@@ -85,7 +85,7 @@ public final class LocalStack implements AutoCloseable {
     }
     api = SandboxApiServer.start();
     closeables.add(api);
-    simulator = new TektonSimulator(api, o.simulator());
+    simulator = TektonSimulator.start(api, o.simulator());
     closeables.add(simulator);
     webhook = WebhookReceiver.start(vertx, 0).await();
     otlp = OtlpReceiver.start(vertx, 0).await();
