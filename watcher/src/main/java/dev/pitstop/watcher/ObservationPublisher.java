@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Hands observations to Kafka from any thread (informer and log threads): every send runs on one
  * Vert.x context, in the order handed in, through the idempotent {@link EventPublisher}. A send the
  * broker does not acknowledge is retried with backoff (1 s doubling to 30 s) until it is or the
- * watcher stops; a retried event may then land after later ones of its run, which consumers
- * tolerate (they order by the facts' times and drop repeated ids).
+ * watcher stops. A retried event may then land after later events of its run: its {@code time} (the
+ * cluster's) still tells when the fact happened.
  */
 final class ObservationPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(ObservationPublisher.class);
