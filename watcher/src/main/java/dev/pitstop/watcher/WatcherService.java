@@ -1,0 +1,280 @@
+package dev.pitstop.watcher;
+
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.runtime.kafka.EventPublisher;
+import dev.pitstop.tekton.TektonLabels;
+import dev.pitstop.tekton.model.PipelineRun;
+import dev.pitstop.tekton.model.TaskRun;
+import dev.pitstop.watcher.logs.BreakpointLogs;
+import dev.pitstop.watcher.logs.FollowTarget;
+import dev.pitstop.watcher.mapping.Allowlist;
+import dev.pitstop.watcher.mapping.BreakpointMarker;
+import dev.pitstop.watcher.mapping.ObservationMapper;
+import dev.pitstop.watcher.mapping.RunRefs;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The watcher: informers on TaskRuns, PipelineRuns and Tekton's Pods (label {@code
+ * app.kubernetes.io/managed-by}) in the configured namespaces (or all), turning every change into
+ * observations ({@link ObservationMapper}) published to the observations topic, and following the
+ * step logs of debug-enabled TaskRuns to see steps pause ({@link BreakpointLogs}).
+ *
+ * <p>Runs the same against the sandbox and a real cluster: it only needs a {@link KubernetesClient}
+ * allowed to list/watch {@code taskruns}, {@code pipelineruns} and {@code pods} and to get {@code
+ * pods/log}. fabric8 informer callbacks run on fabric8's informer threads, log followers on the
+ * worker pool {@code pitstop-watcher-logs}; Kafka sends on one Vert.x context. Nothing blocks an
+ * event loop.
+ */
+public final class WatcherService {
+  /** The service name in the events' {@code source}. */
+  public static final String SERVICE = "watcher";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WatcherService.class);
+
+  private final WatcherConfig config;
+  private final KubernetesClient client;
+  private final ObservationMapper mapper;
+  private final ObservationPublisher publisher;
+  private final WorkerExecutor logWorkers;
+  private final BreakpointLogs logs;
+  private final List<SharedIndexInformer<Pod>> podInformers = new ArrayList<>();
+  private final List<SharedIndexInformer<TaskRun>> taskRunInformers = new ArrayList<>();
+  private final List<SharedIndexInformer<PipelineRun>> pipelineRunInformers = new ArrayList<>();
+
+  private WatcherService(Vertx vertx, WatcherConfig config, KubernetesClient client) {
+    this.config = config;
+    this.client = client;
+    this.mapper =
+        new ObservationMapper(
+            new EventFactory(config.cluster(), SERVICE),
+            new RunRefs(
+                new Allowlist(config.labelAllowlist()),
+                new Allowlist(config.annotationAllowlist())));
+    this.publisher =
+        new ObservationPublisher(
+            vertx,
+            vertx.getOrCreateContext(),
+            new EventPublisher(vertx, config.kafka(), "pitstop-watcher-" + config.cluster()));
+    this.logWorkers =
+        vertx.createSharedWorkerExecutor(
+            "pitstop-watcher-logs", config.logFollowers(), 7, TimeUnit.DAYS);
+    this.logs = new BreakpointLogs(vertx, client, logWorkers, config.logFollowers(), this::marker);
+  }
+
+  /**
+   * Starts the watcher: the Kafka producer, then the informers (Pods, TaskRuns, PipelineRuns), on a
+   * worker thread. Every run already in the cluster is listed and its observations re-emitted with
+   * the ids they had (consumers drop repeats).
+   *
+   * @param client used as given and not closed by {@link #stop()}
+   * @return completes once every informer has listed; fails with fabric8's error when the API
+   *     cannot be listed (e.g. RBAC, CRDs missing)
+   */
+  public static Future<WatcherService> start(
+      Vertx vertx, WatcherConfig config, KubernetesClient client) {
+    WatcherService service = new WatcherService(vertx, config, client);
+    return vertx
+        .executeBlocking(
+            () -> {
+              service.startInformers();
+              return service;
+            },
+            false)
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "Watcher started: cluster {}, namespaces {}, Pods managed-by {}",
+                    config.cluster(),
+                    config.namespaces().isEmpty() ? "all" : config.namespaces(),
+                    config.podManagedBy()))
+        .recover(err -> service.stop().transform(ar -> Future.failedFuture(err)));
+  }
+
+  /** Stops informers and log followers, then flushes and closes the producer. */
+  public Future<Void> stop() {
+    podInformers.forEach(SharedIndexInformer::stop);
+    taskRunInformers.forEach(SharedIndexInformer::stop);
+    pipelineRunInformers.forEach(SharedIndexInformer::stop);
+    logs.close();
+    return logWorkers
+        .close()
+        .transform(ar -> publisher.stop())
+        .onComplete(ar -> LOG.info("Watcher stopped"));
+  }
+
+  private void startInformers() {
+    long resync = config.resync().toMillis();
+    List<String> namespaces = config.namespaces().isEmpty() ? List.of("") : config.namespaces();
+    for (String ns : namespaces) {
+      var pods = ns.isEmpty() ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns);
+      podInformers.add(
+          pods.withLabel(TektonLabels.MANAGED_BY, config.podManagedBy())
+              .inform(handler(this::podChanged, (old, pod) -> podChanged(pod), pod -> {}), resync));
+    }
+    for (String ns : namespaces) {
+      var trs = client.resources(TaskRun.class);
+      Informable<TaskRun> in = ns.isEmpty() ? trs.inAnyNamespace() : trs.inNamespace(ns);
+      taskRunInformers.add(
+          in.inform(
+              handler(tr -> taskRunChanged(null, tr), this::taskRunChanged, this::taskRunDeleted),
+              resync));
+    }
+    for (String ns : namespaces) {
+      var prs = client.resources(PipelineRun.class);
+      Informable<PipelineRun> in = ns.isEmpty() ? prs.inAnyNamespace() : prs.inNamespace(ns);
+      pipelineRunInformers.add(
+          in.inform(
+              handler(pr -> pipelineRunChanged(null, pr), this::pipelineRunChanged, pr -> {}),
+              resync));
+    }
+  }
+
+  private void taskRunChanged(TaskRun old, TaskRun tr) {
+    List<PitstopEvent> events = mapper.taskRun(isResync(old, tr) ? null : old, tr);
+    logEvents(tr, events);
+    publisher.publish(events);
+    String podName = tr.getStatus() == null ? null : tr.getStatus().podName;
+    logs.reconcile(
+        tr, podName == null ? null : find(podInformers, tr.getMetadata().getNamespace(), podName));
+  }
+
+  private void taskRunDeleted(TaskRun tr) {
+    logs.forget(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
+  }
+
+  private void pipelineRunChanged(PipelineRun old, PipelineRun pr) {
+    List<PitstopEvent> events = mapper.pipelineRun(isResync(old, pr) ? null : old, pr);
+    logEvents(pr, events);
+    publisher.publish(events);
+  }
+
+  private void podChanged(Pod pod) {
+    String taskRun = taskRunOf(pod);
+    if (taskRun == null) {
+      return;
+    }
+    TaskRun tr = find(taskRunInformers, pod.getMetadata().getNamespace(), taskRun);
+    if (tr != null) {
+      logs.reconcile(tr, pod);
+    }
+  }
+
+  private void marker(FollowTarget target, BreakpointMarker marker) {
+    TaskRun tr = find(taskRunInformers, target.namespace(), target.taskRun());
+    if (tr == null) {
+      LOG.debug("Marker in {} of a TaskRun no longer known; dropped", target.key());
+      return;
+    }
+    PitstopEvent e = mapper.breakpointReached(tr, target.pod(), target.container(), marker);
+    LOG.info(
+        "Step {} of {}/{} reached its {} breakpoint at {} (event {})",
+        target.container(),
+        target.namespace(),
+        target.taskRun(),
+        marker.mechanism().json(),
+        marker.at(),
+        e.id());
+    publisher.publish(List.of(e));
+  }
+
+  /** A resync hands the same object as old and new: re-emit everything it implies. */
+  private static boolean isResync(HasMetadata old, HasMetadata now) {
+    return old != null
+        && Objects.equals(
+            old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion());
+  }
+
+  private static String taskRunOf(Pod pod) {
+    if (pod.getMetadata().getLabels() != null) {
+      String name = pod.getMetadata().getLabels().get(TektonLabels.TASK_RUN);
+      if (name != null) {
+        return name;
+      }
+    }
+    if (pod.getMetadata().getOwnerReferences() != null) {
+      for (OwnerReference o : pod.getMetadata().getOwnerReferences()) {
+        if ("TaskRun".equals(o.getKind())) {
+          return o.getName();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static <T> T find(List<SharedIndexInformer<T>> informers, String ns, String name) {
+    for (SharedIndexInformer<T> i : informers) {
+      T t = i.getStore().getByKey(ns + "/" + name);
+      if (t != null) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static void logEvents(HasMetadata run, List<PitstopEvent> events) {
+    if (LOG.isDebugEnabled()) {
+      for (PitstopEvent e : events) {
+        LOG.debug(
+            "{}/{}: {} {} ({})",
+            run.getMetadata().getNamespace(),
+            run.getMetadata().getName(),
+            e.type().type(),
+            e.subject(),
+            e.id());
+      }
+    }
+  }
+
+  private <T extends HasMetadata> ResourceEventHandler<T> handler(
+      java.util.function.Consumer<T> added,
+      java.util.function.BiConsumer<T, T> updated,
+      java.util.function.Consumer<T> deleted) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        guarded(obj, o -> added.accept(o));
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        guarded(newObj, o -> updated.accept(oldObj, o));
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        guarded(obj, o -> deleted.accept(o));
+      }
+    };
+  }
+
+  /** One bad object must not stop an informer: log it with the object's name and go on. */
+  private static <T extends HasMetadata> void guarded(T obj, java.util.function.Consumer<T> f) {
+    try {
+      f.accept(obj);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Cannot handle {} {}/{}: {}",
+          obj.getKind(),
+          obj.getMetadata().getNamespace(),
+          obj.getMetadata().getName(),
+          e.toString(),
+          e);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package dev.pitstop.watcher.logs;
+
+import dev.pitstop.tekton.model.TaskRun;
+import dev.pitstop.watcher.mapping.BreakpointMarker;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the logs of debug-enabled TaskRuns' step containers to see them pause: the adapter around
+ * {@link PauseTargets} (which container) and {@link MarkerScanner} (which line).
+ *
+ * <p>One follower per container ({@code namespace/pod/container}), each a blocking read of {@code
+ * pods/{pod}/log?container=..&follow=true&timestamps=true} on the worker pool given (never an event
+ * loop), from the start of the log, so after a watcher restart the marker is found again and yields
+ * the same event id. A follower stops when the stream ends (the container terminated, the Pod was
+ * deleted), or when {@link #forget} is called (the TaskRun is done or deleted); a stream that fails
+ * is opened again up to {@value #MAX_ATTEMPTS} times. At most {@code maxFollowers} follow at once;
+ * beyond that a container is not followed (logged at WARN) and its pause is not seen. No state is
+ * kept for a TaskRun after {@link #forget}.
+ *
+ * <p>Thread-safe: called from informer threads, followers end on worker threads.
+ */
+public final class BreakpointLogs implements AutoCloseable {
+  /** Bytes kept of one log line (the scanner keeps {@value MarkerScanner#MAX_LINE} characters). */
+  static final int MAX_LINE_BYTES = 4 * MarkerScanner.MAX_LINE;
+
+  static final int MAX_ATTEMPTS = 3;
+  private static final long RETRY_DELAY_MS = 1_000;
+  private static final Logger LOG = LoggerFactory.getLogger(BreakpointLogs.class);
+
+  /** Receives each marker found, on a worker thread. */
+  @FunctionalInterface
+  public interface MarkerSink {
+    void marker(FollowTarget target, BreakpointMarker marker);
+  }
+
+  private final Vertx vertx;
+  private final KubernetesClient client;
+  private final WorkerExecutor workers;
+  private final int maxFollowers;
+  private final MarkerSink sink;
+  private final Map<String, RunFollowers> runs = new HashMap<>();
+  private int active;
+  private boolean closed;
+
+  public BreakpointLogs(
+      Vertx vertx,
+      KubernetesClient client,
+      WorkerExecutor workers,
+      int maxFollowers,
+      MarkerSink sink) {
+    this.vertx = vertx;
+    this.client = client;
+    this.workers = workers;
+    this.maxFollowers = maxFollowers;
+    this.sink = sink;
+  }
+
+  /**
+   * Looks at a TaskRun and its Pod (as last seen; either may be the one that just changed) and
+   * starts following the container that can pause now, unless it is already followed or was
+   * followed to its end. Forgets the TaskRun when it is done.
+   */
+  public void reconcile(TaskRun tr, Pod pod) {
+    String run = runKey(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
+    if (tr.getStatus() != null && tr.getStatus().isDone()) {
+      forget(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
+      return;
+    }
+    Optional<FollowTarget> target = PauseTargets.current(tr, pod);
+    if (target.isEmpty()) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      RunFollowers f = runs.computeIfAbsent(run, k -> new RunFollowers());
+      String key = target.get().key();
+      if (f.active.containsKey(key) || f.ended.contains(key)) {
+        return;
+      }
+      if (active >= maxFollowers) {
+        LOG.warn(
+            "Not following {}: {} log followers already run (WATCHER_LOG_FOLLOWERS)", key, active);
+        return;
+      }
+      Follower follower = new Follower(target.get(), run);
+      f.active.put(key, follower);
+      active++;
+      follower.submit();
+    }
+  }
+
+  /** Stops following a TaskRun's containers and drops all state kept for it. */
+  public synchronized void forget(String namespace, String taskRun) {
+    RunFollowers f = runs.remove(runKey(namespace, taskRun));
+    if (f != null) {
+      f.active.values().forEach(Follower::cancel);
+      active -= f.active.size();
+    }
+  }
+
+  /** How many containers are being followed now. */
+  public synchronized int activeFollowers() {
+    return active;
+  }
+
+  /** How many TaskRuns state is kept for. */
+  public synchronized int trackedRuns() {
+    return runs.size();
+  }
+
+  /** Stops every follower. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    runs.values().forEach(f -> f.active.values().forEach(Follower::cancel));
+    runs.clear();
+    active = 0;
+  }
+
+  private synchronized void ended(Follower follower, boolean failed) {
+    RunFollowers f = runs.get(follower.run);
+    String key = follower.target.key();
+    if (f == null || f.active.get(key) != follower) {
+      return; // forgotten meanwhile
+    }
+    if (failed && follower.attempts < MAX_ATTEMPTS && !closed) {
+      vertx.setTimer(RETRY_DELAY_MS, id -> follower.submit());
+      return;
+    }
+    f.active.remove(key);
+    f.ended.add(key);
+    active--;
+  }
+
+  private static String runKey(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  private static final class RunFollowers {
+    final Map<String, Follower> active = new HashMap<>();
+    final Set<String> ended = new HashSet<>();
+  }
+
+  private final class Follower {
+    final FollowTarget target;
+    final String run;
+    volatile LogWatch watch;
+    volatile boolean cancelled;
+    int attempts;
+
+    Follower(FollowTarget target, String run) {
+      this.target = target;
+      this.run = run;
+    }
+
+    void submit() {
+      attempts++;
+      workers
+          .executeBlocking(this::follow, false)
+          .onComplete(
+              ar -> {
+                if (ar.failed() && !cancelled) {
+                  LOG.warn("Log of {} failed: {}", target.key(), ar.cause().toString());
+                }
+                ended(this, ar.failed() && !cancelled);
+              });
+    }
+
+    private Void follow() throws Exception {
+      if (cancelled) {
+        return null;
+      }
+      LOG.debug("Following {} (attempt {})", target.key(), attempts);
+      try (LogWatch w =
+          client
+              .pods()
+              .inNamespace(target.namespace())
+              .withName(target.pod())
+              .inContainer(target.container())
+              .usingTimestamps()
+              .watchLog()) {
+        watch = w;
+        if (cancelled) {
+          return null;
+        }
+        InputStream in = new BufferedInputStream(w.getOutput());
+        BoundedLineReader lines = new BoundedLineReader(in, MAX_LINE_BYTES);
+        // A re-opened stream starts again at the first line: a marker found twice has one id.
+        MarkerScanner scanner = new MarkerScanner();
+        String line;
+        while (!cancelled && (line = lines.readLine()) != null) {
+          scanner.accept(line).ifPresent(m -> sink.marker(target, m));
+        }
+      } catch (Exception e) {
+        if (!cancelled) {
+          throw e;
+        }
+      }
+      LOG.debug("Stopped following {}", target.key());
+      return null;
+    }
+
+    void cancel() {
+      cancelled = true;
+      LogWatch w = watch;
+      if (w != null) {
+        w.close();
+      }
+    }
+  }
+}

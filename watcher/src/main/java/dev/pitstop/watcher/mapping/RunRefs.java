@@ -1,0 +1,93 @@
+package dev.pitstop.watcher.mapping;
+
+import dev.pitstop.events.data.RunRef;
+import dev.pitstop.tekton.TektonLabels;
+import dev.pitstop.tekton.model.PipelineRun;
+import dev.pitstop.tekton.model.TaskRun;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.util.Map;
+
+/**
+ * Builds the {@link RunRef} of a run from its metadata: Tekton's labels name the PipelineRun,
+ * Pipeline, PipelineTask and Task (tekton-facts.md §3); labels and annotations pass the configured
+ * allowlists.
+ */
+public final class RunRefs {
+  private final Allowlist labels;
+  private final Allowlist annotations;
+
+  public RunRefs(Allowlist labels, Allowlist annotations) {
+    this.labels = labels;
+    this.annotations = annotations;
+  }
+
+  /**
+   * The reference of one attempt of a TaskRun.
+   *
+   * @param retry the attempt, 0 for the first ({@code status.retriesStatus.size()} for the current)
+   */
+  public RunRef taskRun(TaskRun tr, int retry) {
+    ObjectMeta m = tr.getMetadata();
+    Map<String, String> l = m.getLabels() == null ? Map.of() : m.getLabels();
+    String pipelineRunUid = l.get(TektonLabels.PIPELINE_RUN_UID);
+    String pipelineRun = l.get(TektonLabels.PIPELINE_RUN);
+    OwnerReference owner = pipelineRunOwner(m);
+    if (pipelineRunUid == null && owner != null) {
+      pipelineRunUid = owner.getUid();
+    }
+    if (pipelineRun == null && owner != null) {
+      pipelineRun = owner.getName();
+    }
+    String task = l.get(TektonLabels.TASK);
+    if (task == null && tr.getSpec() != null && tr.getSpec().taskRef != null) {
+      task = tr.getSpec().taskRef.name;
+    }
+    return new RunRef(
+        RunRef.TASK_RUN,
+        m.getNamespace(),
+        m.getName(),
+        m.getUid(),
+        pipelineRun,
+        pipelineRunUid,
+        l.get(TektonLabels.PIPELINE),
+        l.get(TektonLabels.PIPELINE_TASK),
+        task,
+        retry,
+        labels.filter(l),
+        annotations.filter(m.getAnnotations()));
+  }
+
+  /** The reference of a PipelineRun (retry 0, no parent). */
+  public RunRef pipelineRun(PipelineRun pr) {
+    ObjectMeta m = pr.getMetadata();
+    Map<String, String> l = m.getLabels() == null ? Map.of() : m.getLabels();
+    String pipeline = l.get(TektonLabels.PIPELINE);
+    if (pipeline == null && pr.getSpec() != null && pr.getSpec().pipelineRef != null) {
+      pipeline = pr.getSpec().pipelineRef.name;
+    }
+    return new RunRef(
+        RunRef.PIPELINE_RUN,
+        m.getNamespace(),
+        m.getName(),
+        m.getUid(),
+        null,
+        null,
+        pipeline,
+        null,
+        null,
+        0,
+        labels.filter(l),
+        annotations.filter(m.getAnnotations()));
+  }
+
+  private static OwnerReference pipelineRunOwner(ObjectMeta m) {
+    if (m.getOwnerReferences() == null) {
+      return null;
+    }
+    return m.getOwnerReferences().stream()
+        .filter(o -> "PipelineRun".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()))
+        .findFirst()
+        .orElse(null);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.pitstop.watcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pitstop.runtime.config.ConfigException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WatcherConfigTest {
+  @Test
+  void defaults() {
+    WatcherConfig c = WatcherConfig.fromMap(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+    assertThat(c.cluster()).isEqualTo("sandbox");
+    assertThat(c.namespaces()).isEmpty();
+    assertThat(c.podManagedBy()).isEqualTo("tekton-pipelines");
+    assertThat(c.labelAllowlist()).containsExactly("app.kubernetes.io/", "tekton.dev/");
+    assertThat(c.annotationAllowlist()).containsExactly("pitstop.dev/");
+    assertThat(c.resync()).isEqualTo(Duration.ZERO);
+    assertThat(c.kafka().topics().observations()).isEqualTo("pitstop.observations");
+  }
+
+  @Test
+  void readsEveryKey() {
+    WatcherConfig c =
+        WatcherConfig.fromMap(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                "PITSTOP_CLUSTER", "prod-eu",
+                "PITSTOP_TOPIC_PREFIX", "t1.",
+                "WATCHER_NAMESPACES", "ci, release",
+                "WATCHER_POD_MANAGED_BY", "my-tekton",
+                "WATCHER_LABEL_ALLOWLIST", "team/",
+                "WATCHER_ANNOTATION_ALLOWLIST", "pitstop.dev/,example.com/",
+                "WATCHER_RESYNC", "10m",
+                "WATCHER_LOG_FOLLOWERS", "8"));
+    assertThat(c.cluster()).isEqualTo("prod-eu");
+    assertThat(c.kafka().topics().observations()).isEqualTo("t1.observations");
+    assertThat(c.namespaces()).containsExactly("ci", "release");
+    assertThat(c.podManagedBy()).isEqualTo("my-tekton");
+    assertThat(c.labelAllowlist()).isEqualTo(List.of("team/"));
+    assertThat(c.annotationAllowlist()).containsExactly("pitstop.dev/", "example.com/");
+    assertThat(c.resync()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.logFollowers()).isEqualTo(8);
+  }
+
+  @Test
+  void badValuesNameTheirKey() {
+    assertThatThrownBy(() -> WatcherConfig.fromMap(Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    assertThatThrownBy(
+            () ->
+                WatcherConfig.fromMap(
+                    Map.of("KAFKA_BOOTSTRAP_SERVERS", "k", "WATCHER_NAMESPACES", "Bad_NS")))
+        .hasMessageContaining("WATCHER_NAMESPACES");
+    assertThatThrownBy(
+            () ->
+                WatcherConfig.fromMap(
+                    Map.of("KAFKA_BOOTSTRAP_SERVERS", "k", "WATCHER_RESYNC", "soon")))
+        .hasMessageContaining("WATCHER_RESYNC");
+    assertThatThrownBy(
+            () ->
+                WatcherConfig.fromMap(
+                    Map.of("KAFKA_BOOTSTRAP_SERVERS", "k", "WATCHER_POD_MANAGED_BY", "a b")))
+        .hasMessageContaining("WATCHER_POD_MANAGED_BY");
+    assertThatThrownBy(
+            () ->
+                WatcherConfig.fromMap(
+                    Map.of("KAFKA_BOOTSTRAP_SERVERS", "k", "WATCHER_LOG_FOLLOWERS", "0")))
+        .hasMessageContaining("WATCHER_LOG_FOLLOWERS");
+  }
+}

@@ -1,0 +1,267 @@
+package dev.pitstop.watcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.MalformedEventException;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.Mechanism;
+import dev.pitstop.events.data.StepFinished;
+import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import dev.pitstop.sandbox.k8s.LogLine;
+import dev.pitstop.sandbox.k8s.SandboxApiServer;
+import dev.pitstop.sandbox.kafka.SharedKafka;
+import dev.pitstop.sandbox.sim.SimulatorOptions;
+import dev.pitstop.sandbox.sim.TektonSimulator;
+import dev.pitstop.tekton.model.TaskRun;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The watcher against the sandbox's Kubernetes API, moved by the Tekton simulator, publishing to
+ * the real embedded Kafka broker; observations read back with a plain consumer.
+ */
+class WatcherIT {
+  private SandboxApiServer server;
+  private TektonSimulator sim;
+  private KubernetesClient client;
+  private KubernetesClient watcherClient;
+  private Vertx vertx;
+  private WatcherConfig config;
+  private WatcherService watcher;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+
+  /** One observation as read from Kafka. */
+  record Received(PitstopEvent event, String key, int partition) {}
+
+  @BeforeEach
+  void start() {
+    server = SandboxApiServer.start();
+    sim =
+        TektonSimulator.start(
+            server, SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(150)));
+    client = server.newClient();
+    Topics topics = new Topics("watcher-it-" + UUID.randomUUID() + ".");
+    SharedKafka.createTopics(3, topics.observations());
+    config = WatcherConfig.defaults(KafkaSettings.of(SharedKafka.bootstrapServers(), topics));
+    vertx = Vertx.vertx();
+    watcherClient = server.newClient();
+    watcher = WatcherService.start(vertx, config, watcherClient).await();
+    consumer =
+        new KafkaConsumer<>(
+            new HashMap<String, Object>(
+                config.kafka().consumerConfig("watcher-it-" + UUID.randomUUID(), "watcher-it")));
+    consumer.subscribe(List.of(topics.observations()));
+  }
+
+  @AfterEach
+  void stop() {
+    if (consumer != null) {
+      consumer.close();
+    }
+    if (watcher != null) {
+      watcher.stop().await();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (watcherClient != null) {
+      watcherClient.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void theSharedTaskResultFixtureYieldsRunAndStepObservationsInOrderOnOnePartition()
+      throws Exception {
+    String name =
+        sim.apply(fixture("taskruns/task-result.yaml"))
+            .created(TaskRun.class)
+            .get(0)
+            .getMetadata()
+            .getName();
+
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(
+            () ->
+                poll().stream()
+                    .anyMatch(
+                        r ->
+                            r.event().type() == EventType.TASKRUN_FINISHED
+                                && r.event().data().run().name().equals(name)));
+
+    TaskRun tr = client.resources(TaskRun.class).inNamespace("default").withName(name).get();
+    String uid = tr.getMetadata().getUid();
+    List<Received> mine =
+        received.stream().filter(r -> r.event().data().run().name().equals(name)).toList();
+    List<String> order =
+        mine.stream().map(r -> r.event().type().name() + " " + r.event().subject()).toList();
+    String run = "default/taskruns/" + name;
+    assertThat(order)
+        .containsExactly(
+            "TASKRUN_STARTED " + run,
+            "STEP_STARTED " + run + "/steps/print-date-unix-timestamp",
+            "STEP_FINISHED " + run + "/steps/print-date-unix-timestamp",
+            "STEP_STARTED " + run + "/steps/print-date-human-readable",
+            "STEP_FINISHED " + run + "/steps/print-date-human-readable",
+            "TASKRUN_FINISHED " + run);
+    assertThat(mine).extracting(Received::key).containsOnly(uid);
+    assertThat(mine).extracting(r -> r.event().partitionKey()).containsOnly(uid);
+    assertThat(mine.stream().map(Received::partition).distinct()).hasSize(1);
+    assertThat(mine)
+        .extracting(r -> r.event().source().toString())
+        .containsOnly("/pitstop/sandbox/watcher");
+
+    // times are the cluster's: the step's terminated.finishedAt, the run's completion time
+    StepFinished first = mine.get(2).event().data(StepFinished.class);
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.terminationReason()).isEqualTo("Completed");
+    assertThat(first.finishedAt())
+        .isEqualTo(Instant.parse(tr.getStatus().steps.get(0).terminated.getFinishedAt()));
+    assertThat(mine.get(2).event().time()).isEqualTo(first.finishedAt());
+    assertThat(mine.get(3).event().time()).isEqualTo(first.finishedAt());
+    assertThat(mine.get(0).event().time()).isEqualTo(Instant.parse(tr.getStatus().startTime));
+    assertThat(mine.get(5).event().time()).isEqualTo(Instant.parse(tr.getStatus().completionTime));
+    assertThat(mine).extracting(r -> r.event().id()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void anOnFailurePauseYieldsBreakpointReachedWithTheMarkerTimeAndLogTailAgainAfterARestart()
+      throws Exception {
+    String name = "paused-" + UUID.randomUUID().toString().substring(0, 8);
+    sim.apply(
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: %s
+          annotations:
+            sandbox.pitstop.dev/fail: "-/build"
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+          taskSpec:
+            steps:
+            - name: build
+              image: alpine
+              script: echo building
+            - name: test
+              image: alpine
+              script: echo testing
+        """
+            .formatted(name));
+
+    await().atMost(30, TimeUnit.SECONDS).until(() -> breakpoints(name).size() == 1);
+
+    PitstopEvent e = breakpoints(name).get(0);
+    BreakpointReached b = e.data(BreakpointReached.class);
+    String pod = name + "-pod";
+    List<LogLine> log = server.podLogs().lines("default", pod, "step-build");
+    int markerAt = indexOfMarker(log);
+    assertThat(markerAt).isPositive();
+    assertThat(e.subject()).isEqualTo("default/taskruns/" + name + "/steps/build");
+    assertThat(b.mechanism()).isEqualTo(Mechanism.ON_FAILURE);
+    assertThat(b.reachedAt()).isEqualTo(log.get(markerAt).time());
+    assertThat(e.time()).isEqualTo(log.get(markerAt).time());
+    assertThat(b.logTail())
+        .containsExactlyElementsOf(
+            log.subList(Math.max(0, markerAt - 20), markerAt).stream().map(LogLine::text).toList());
+    assertThat(b.step().pod()).isEqualTo(pod);
+    assertThat(b.step().container()).isEqualTo("step-build");
+    assertThat(b.step().index()).isZero();
+    TaskRun tr = client.resources(TaskRun.class).inNamespace("default").withName(name).get();
+    assertThat(b.deadline())
+        .isEqualTo(Instant.parse(tr.getStatus().startTime).plus(Duration.ofMinutes(60)));
+    assertThat(tr.getStatus().succeeded().getReason()).isEqualTo("Running");
+
+    // A restarted watcher relists, follows the paused step's log again and re-emits the same ids.
+    Set<String> before = new HashSet<>();
+    received.forEach(r -> before.add(r.event().id()));
+    watcher.stop().await();
+    watcherClient.close();
+    watcherClient = server.newClient();
+    watcher = WatcherService.start(vertx, config, watcherClient).await();
+    await().atMost(30, TimeUnit.SECONDS).until(() -> breakpoints(name).size() == 2);
+    assertThat(breakpoints(name).get(1).id()).isEqualTo(e.id());
+    List<PitstopEvent> ofRun = events(name);
+    assertThat(ofRun.stream().map(PitstopEvent::id)).allMatch(before::contains);
+
+    // Released: the step completes, the run succeeds, no further pause is reported.
+    assertThat(
+            sim.exec("default", pod, "step-build", List.of("/tekton/debug/scripts/debug-continue"))
+                .exitCode())
+        .isZero();
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> events(name).stream().anyMatch(x -> x.type() == EventType.TASKRUN_FINISHED));
+    assertThat(breakpoints(name)).extracting(PitstopEvent::id).containsOnly(e.id());
+  }
+
+  private List<PitstopEvent> breakpoints(String run) throws MalformedEventException {
+    return events(run).stream().filter(e -> e.type() == EventType.STEP_BREAKPOINT_REACHED).toList();
+  }
+
+  private List<PitstopEvent> events(String run) throws MalformedEventException {
+    poll();
+    return received.stream()
+        .map(Received::event)
+        .filter(e -> e.data().run().name().equals(run))
+        .toList();
+  }
+
+  private List<Received> poll() throws MalformedEventException {
+    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+      PitstopEvent e = EventRecords.decode(rec.headers(), rec.value());
+      received.add(
+          new Received(e, rec.key() == null ? null : new String(rec.key()), rec.partition()));
+    }
+    return new ArrayList<>(received);
+  }
+
+  private static int indexOfMarker(List<LogLine> log) {
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).text().contains("debug onFailure breakpoint has taken effect")) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String fixture(String relative) throws IOException {
+    Path dir = Path.of(System.getProperty("pitstop.shared.dir", "../../shared"));
+    return Files.readString(dir.resolve("fixtures/tekton").resolve(relative));
+  }
+}
