@@ -27,6 +27,7 @@ public abstract class RunStatus extends Extensible {
   }
 
   /** True when the {@code Succeeded} condition is {@code True} or {@code False}. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isDone() {
     Condition c = succeeded();
     return c != null && ("True".equals(c.getStatus()) || "False".equals(c.getStatus()));

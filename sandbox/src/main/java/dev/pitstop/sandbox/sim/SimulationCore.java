@@ -1,0 +1,103 @@
+package dev.pitstop.sandbox.sim;
+
+import dev.pitstop.tekton.model.PipelineRun;
+import dev.pitstop.tekton.model.TaskRun;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pure simulation: given every TaskRun and PipelineRun as listed now, returns what Tekton's
+ * controllers, the kubelet and the entrypoints would do next. Keeps one {@link TaskRunMachine} per
+ * live TaskRun (its entrypoints' files live there); PipelineRuns need no memory. No I/O: the
+ * adapter lists, calls {@link #tick} and performs the actions.
+ */
+final class SimulationCore {
+  private final SimulatorOptions options;
+  private final PipelineRunPlanner planner;
+  private final Map<String, TaskRunMachine> machines = new ConcurrentHashMap<>();
+
+  SimulationCore(SimulatorOptions options) {
+    this.options = options;
+    this.planner = new PipelineRunPlanner(options);
+  }
+
+  /**
+   * One tick. TaskRuns done before the simulator saw them are left alone; a TaskRun that
+   * disappeared has its Pod deleted (the API has no garbage collector).
+   */
+  synchronized List<Action> tick(
+      List<TaskRun> taskRuns, List<PipelineRun> pipelineRuns, Catalog catalog, Instant now) {
+    List<Action> out = new ArrayList<>();
+    for (PipelineRun pr : pipelineRuns) {
+      String uid = pr.getMetadata().getUid();
+      List<TaskRun> children = taskRuns.stream().filter(tr -> ownedBy(tr, uid)).toList();
+      out.addAll(planner.plan(pr, children, catalog, now));
+    }
+    Set<String> seen = new HashSet<>();
+    for (TaskRun tr : taskRuns) {
+      String key = key(tr);
+      seen.add(key);
+      TaskRunMachine m = machines.get(key);
+      if (m == null) {
+        if (tr.getStatus() != null && tr.getStatus().isDone()) {
+          continue;
+        }
+        m = new TaskRunMachine(tr, options);
+        machines.put(key, m);
+      }
+      out.addAll(m.tick(tr, catalog, now));
+      if (m.finished()) {
+        machines.remove(key);
+      }
+    }
+    for (var it = machines.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!seen.contains(e.getKey())) {
+        it.remove();
+        String ns = e.getKey().substring(0, e.getKey().indexOf('/'));
+        out.add(new Action.DeletePod(ns, e.getValue().podName()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs a command in a container of a simulated Pod.
+   *
+   * @return the command's outcome; exit 126 with "container not found" when no live TaskRun owns
+   *     that Pod and container
+   */
+  ScriptResult exec(
+      String namespace, String pod, String container, List<String> command, Instant now) {
+    for (var e : machines.entrySet()) {
+      if (e.getKey().startsWith(namespace + "/") && e.getValue().podName().equals(pod)) {
+        return e.getValue().exec(container, command, now);
+      }
+    }
+    return ScriptResult.failed(126, "container not found (\"" + container + "\")");
+  }
+
+  /** Number of TaskRuns being simulated. */
+  int liveTaskRuns() {
+    return machines.size();
+  }
+
+  private static boolean ownedBy(TaskRun tr, String uid) {
+    List<OwnerReference> refs = tr.getMetadata().getOwnerReferences();
+    return refs != null && refs.stream().anyMatch(r -> uid != null && uid.equals(r.getUid()));
+  }
+
+  private static String key(TaskRun tr) {
+    return tr.getMetadata().getNamespace()
+        + "/"
+        + tr.getMetadata().getName()
+        + "/"
+        + tr.getMetadata().getUid();
+  }
+}

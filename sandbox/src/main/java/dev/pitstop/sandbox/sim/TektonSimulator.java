@@ -1,0 +1,330 @@
+package dev.pitstop.sandbox.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pitstop.sandbox.k8s.ExecResult;
+import dev.pitstop.sandbox.k8s.PodLogs;
+import dev.pitstop.sandbox.k8s.SandboxApiServer;
+import dev.pitstop.tekton.TektonYaml;
+import dev.pitstop.tekton.model.Pipeline;
+import dev.pitstop.tekton.model.PipelineRun;
+import dev.pitstop.tekton.model.Task;
+import dev.pitstop.tekton.model.TaskRun;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves Tekton objects through the sandbox's Kubernetes API as Tekton's controllers, the kubelet
+ * and the entrypoint would (see {@code DESIGN.md} beside this class). The I/O edge around {@link
+ * SimulationCore}: each tick (on its own thread, never the API server's event loop) it lists
+ * TaskRuns and PipelineRuns in every namespace, asks the core what happens next, and performs it
+ * with at most one write per object. Runs created by anyone through the API are picked up.
+ *
+ * <p>Usage: {@code try (var sim = TektonSimulator.start(server, SimulatorOptions.defaults())) {
+ * sim.apply(yaml); ... }}.
+ */
+public final class TektonSimulator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TektonSimulator.class);
+
+  private final KubernetesClient client;
+  private final PodLogs logs;
+  private final SimulatorOptions options;
+  private final Clock clock;
+  private final SimulationCore core;
+  private final ScheduledExecutorService loop;
+  private final Map<String, JsonNode> written = new HashMap<>();
+  private final Map<String, Pod> pods = new HashMap<>();
+  private final Runnable onClose;
+  private volatile boolean closed;
+
+  /**
+   * Creates a simulator that is not yet ticking; call {@link #startLoop()}.
+   *
+   * @param client a client of the sandbox API (not closed by this simulator)
+   * @param logs where step output goes
+   * @param options how to simulate
+   * @param clock the time source of every status time and step duration
+   */
+  public TektonSimulator(
+      KubernetesClient client, PodLogs logs, SimulatorOptions options, Clock clock) {
+    this(client, logs, options, clock, () -> {});
+  }
+
+  private TektonSimulator(
+      KubernetesClient client,
+      PodLogs logs,
+      SimulatorOptions options,
+      Clock clock,
+      Runnable onClose) {
+    this.client = client;
+    this.logs = logs;
+    this.options = options;
+    this.clock = clock;
+    this.core = new SimulationCore(options);
+    this.onClose = onClose;
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pitstop-tekton-simulator");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Starts a simulator on a sandbox API server: its own client, the server's Pod logs, and this
+   * simulator as the server's exec handler (so {@code kubectl exec} of the debug scripts works).
+   * {@link #close()} closes the client and removes the exec handler.
+   */
+  public static TektonSimulator start(SandboxApiServer server, SimulatorOptions options) {
+    KubernetesClient client = server.newClient();
+    TektonSimulator sim =
+        new TektonSimulator(
+            client,
+            server.podLogs(),
+            options,
+            Clock.systemUTC(),
+            () -> {
+              server.setExecHandler(null);
+              client.close();
+            });
+    server.setExecHandler(sim::exec);
+    return sim.startLoop();
+  }
+
+  /** Starts ticking every {@link SimulatorOptions#tick()}; returns this. */
+  public TektonSimulator startLoop() {
+    long period = options.tick().toNanos();
+    loop.scheduleWithFixedDelay(this::tickSafely, 0, period, TimeUnit.NANOSECONDS);
+    return this;
+  }
+
+  /**
+   * Runs a command in a simulated container: the four debug scripts under {@code
+   * /tekton/debug/scripts/} act on the step whose container runs them; other commands succeed with
+   * no output. Matches {@code dev.pitstop.sandbox.k8s.ExecHandler}.
+   */
+  public ExecResult exec(String namespace, String pod, String container, List<String> command) {
+    ScriptResult r = core.exec(namespace, pod, container, command, clock.instant());
+    LOG.debug("exec {}/{} -c {} {} → {}", namespace, pod, container, command, r.exitCode());
+    return new ExecResult(r.exitCode(), r.stdout(), r.stderr());
+  }
+
+  /**
+   * Creates every document of a multi-document YAML through the API: Task, Pipeline, TaskRun and
+   * PipelineRun (tekton.dev/v1), and kinds fabric8 knows (ConfigMap, Secret, PVC, RBAC, ...).
+   * Objects without a namespace go to {@link SimulatorOptions#namespace()}. Cluster-scoped objects
+   * with only a {@code generateName} and kinds fabric8 does not know are skipped with a note.
+   *
+   * @throws IllegalArgumentException when the YAML cannot be read (see {@link TektonYaml#load})
+   * @throws KubernetesClientException when the API refuses an object
+   */
+  public ApplyResult apply(String yaml) {
+    List<HasMetadata> created = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (HasMetadata doc : TektonYaml.load(yaml)) {
+      HasMetadata obj = doc;
+      if (doc instanceof GenericKubernetesResource g) {
+        obj = Serialization.unmarshal(Serialization.asJson(g));
+        if (obj instanceof GenericKubernetesResource) {
+          notes.add("skipped " + describe(doc) + ": kind unknown to the sandbox");
+          continue;
+        }
+      }
+      boolean namespaced = obj instanceof Namespaced;
+      if (!namespaced && obj.getMetadata().getName() == null) {
+        notes.add("skipped " + describe(doc) + ": cluster-scoped with only generateName");
+        continue;
+      }
+      if (namespaced && obj.getMetadata().getNamespace() == null) {
+        obj.getMetadata().setNamespace(options.namespace());
+      }
+      HasMetadata stored = client.resource(obj).create();
+      created.add(stored);
+      LOG.info(
+          "applied {} {}/{}",
+          stored.getKind(),
+          stored.getMetadata().getNamespace(),
+          stored.getMetadata().getName());
+    }
+    notes.forEach(n -> LOG.info("apply: {}", n));
+    return new ApplyResult(created, notes);
+  }
+
+  private static String describe(HasMetadata doc) {
+    String name =
+        doc.getMetadata().getName() != null
+            ? doc.getMetadata().getName()
+            : doc.getMetadata().getGenerateName() + "*";
+    return doc.getKind() + " " + name;
+  }
+
+  private void tickSafely() {
+    if (closed) {
+      return;
+    }
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.warn("Simulation tick failed; retrying on the next tick", e);
+    }
+  }
+
+  /** One simulation step: list, compute, write. Visible for tests that drive it by hand. */
+  void tick() {
+    List<TaskRun> taskRuns = client.resources(TaskRun.class).inAnyNamespace().list().getItems();
+    List<PipelineRun> prs = client.resources(PipelineRun.class).inAnyNamespace().list().getItems();
+    List<Action> actions = core.tick(taskRuns, prs, new ApiCatalog(), clock.instant());
+    for (Action a : actions) {
+      try {
+        perform(a);
+      } catch (KubernetesClientException e) {
+        LOG.debug(
+            "{} failed ({}); retried on the next tick", a.getClass().getSimpleName(), e.getCode());
+        forget(a);
+      }
+    }
+  }
+
+  private void perform(Action a) {
+    if (a instanceof Action.Create c) {
+      try {
+        HasMetadata stored = client.resource(c.object()).create();
+        if (stored instanceof Pod p) {
+          pods.put(key(p), p);
+        }
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    } else if (a instanceof Action.UpdateStatus u) {
+      HasMetadata obj = u.object();
+      String key =
+          obj.getKind()
+              + "/"
+              + obj.getMetadata().getNamespace()
+              + "/"
+              + obj.getMetadata().getName();
+      JsonNode status = Serialization.jsonMapper().valueToTree(statusOf(obj));
+      if (status.equals(written.get(key))) {
+        return;
+      }
+      written.put(key, status);
+      client.resource(obj).updateStatus();
+    } else if (a instanceof Action.UpdatePodStatus u) {
+      String key = u.namespace() + "/" + u.name();
+      Pod pod = pods.get(key);
+      if (pod == null) {
+        return;
+      }
+      JsonNode status = Serialization.jsonMapper().valueToTree(u.status());
+      if (status.equals(written.get("Pod/" + key))) {
+        return;
+      }
+      written.put("Pod/" + key, status);
+      pod.setStatus(u.status());
+      pods.put(key, client.resource(pod).updateStatus());
+    } else if (a instanceof Action.DeletePod d) {
+      String key = d.namespace() + "/" + d.name();
+      pods.remove(key);
+      written.remove("Pod/" + key);
+      client.pods().inNamespace(d.namespace()).withName(d.name()).delete();
+    } else if (a instanceof Action.AppendLog l) {
+      logs.append(l.namespace(), l.pod(), l.container(), l.time(), l.line());
+    } else if (a instanceof Action.CloseLog c) {
+      logs.close(c.namespace(), c.pod(), c.container());
+    }
+  }
+
+  private void forget(Action a) {
+    if (a instanceof Action.UpdateStatus u) {
+      HasMetadata obj = u.object();
+      written.remove(
+          obj.getKind()
+              + "/"
+              + obj.getMetadata().getNamespace()
+              + "/"
+              + obj.getMetadata().getName());
+    } else if (a instanceof Action.UpdatePodStatus u) {
+      String key = u.namespace() + "/" + u.name();
+      written.remove("Pod/" + key);
+      Pod fresh = client.pods().inNamespace(u.namespace()).withName(u.name()).get();
+      if (fresh != null) {
+        pods.put(key, fresh);
+      }
+    }
+  }
+
+  private static Object statusOf(HasMetadata obj) {
+    if (obj instanceof TaskRun tr) {
+      return tr.getStatus();
+    }
+    if (obj instanceof PipelineRun pr) {
+      return pr.getStatus();
+    }
+    return null;
+  }
+
+  private static String key(HasMetadata o) {
+    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+  }
+
+  /** Stops the loop (waiting for a running tick to end) and releases what {@link #start} set up. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.shutdown();
+    try {
+      if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+        loop.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      loop.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    onClose.run();
+  }
+
+  /** Looks Tasks and Pipelines up through the API, once per name per tick. */
+  private final class ApiCatalog implements Catalog {
+    private final Map<String, Optional<Task>> tasks = new HashMap<>();
+    private final Map<String, Optional<Pipeline>> pipelines = new HashMap<>();
+
+    @Override
+    public Optional<Task> task(String namespace, String name) {
+      return tasks.computeIfAbsent(
+          namespace + "/" + name,
+          k ->
+              Optional.ofNullable(
+                  client.resources(Task.class).inNamespace(namespace).withName(name).get()));
+    }
+
+    @Override
+    public Optional<Pipeline> pipeline(String namespace, String name) {
+      return pipelines.computeIfAbsent(
+          namespace + "/" + name,
+          k ->
+              Optional.ofNullable(
+                  client.resources(Pipeline.class).inNamespace(namespace).withName(name).get()));
+    }
+  }
+}
