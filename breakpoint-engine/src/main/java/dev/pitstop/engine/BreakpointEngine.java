@@ -1,0 +1,189 @@
+package dev.pitstop.engine;
+
+import dev.pitstop.engine.breakpoint.Action;
+import dev.pitstop.engine.breakpoint.Breakpoint;
+import dev.pitstop.engine.breakpoint.BreakpointBook;
+import dev.pitstop.engine.breakpoint.BreakpointKey;
+import dev.pitstop.engine.breakpoint.CommandOutcome;
+import dev.pitstop.engine.breakpoint.ExecOutcome;
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.Command;
+import dev.pitstop.events.data.Identity;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter around {@link BreakpointBook}: feeds it consumed events and exec results, carries out
+ * its {@link Action}s (publish, exec), and answers the HTTP API. Access to the book is serialised
+ * by a lock, so the consumer, exec completions and API requests may call from any thread.
+ *
+ * <p>An exec is not awaited by {@link #handle}: the breakpoint stays {@code RELEASING} meanwhile,
+ * so one slow exec does not stall the other runs' events; its result is fed back when it arrives.
+ * State is in memory only (a compacted Kafka topic is issue #3): a restart forgets every pause.
+ */
+public final class BreakpointEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(BreakpointEngine.class);
+
+  private final BreakpointBook book;
+  private final EventFactory commands;
+  private final Clock clock;
+  private final Function<PitstopEvent, Future<Void>> publish;
+  private final Function<Action.Exec, Future<ExecOutcome>> exec;
+
+  /**
+   * @param book the core (owned by this engine from now on)
+   * @param commands the factory of the API's command events (service {@code breakpoint-engine-api})
+   * @param clock the time of commands
+   * @param publish sends an event to Kafka (its topic follows from its type)
+   * @param exec runs an exec; its future must not fail
+   */
+  public BreakpointEngine(
+      BreakpointBook book,
+      EventFactory commands,
+      Clock clock,
+      Function<PitstopEvent, Future<Void>> publish,
+      Function<Action.Exec, Future<ExecOutcome>> exec) {
+    this.book = book;
+    this.commands = commands;
+    this.clock = clock;
+    this.publish = publish;
+    this.exec = exec;
+  }
+
+  /**
+   * Handles one consumed observation or command.
+   *
+   * @return completes when the decisions are published (execs started, not awaited); fails with the
+   *     publisher's error
+   */
+  public Future<Void> handle(PitstopEvent e) {
+    List<Action> actions;
+    synchronized (book) {
+      actions = book.onEvent(e);
+    }
+    if (!actions.isEmpty()) {
+      LOG.debug("{} {} {} -> {} action(s)", e.id(), e.type().type(), e.subject(), actions.size());
+    }
+    return perform(actions);
+  }
+
+  private Future<Void> perform(List<Action> actions) {
+    List<Future<Void>> published = new ArrayList<>();
+    for (Action a : actions) {
+      if (a instanceof Action.Publish p) {
+        PitstopEvent ev = p.event();
+        LOG.info("{} {} {}", ev.type().type(), ev.subject(), ev.id());
+        published.add(publish.apply(ev));
+      } else if (a instanceof Action.Exec x) {
+        LOG.info(
+            "releasing {}: exec {} in {}/{} container {} (command {})",
+            x.key(),
+            x.command(),
+            x.namespace(),
+            x.pod(),
+            x.container(),
+            x.commandId());
+        exec.apply(x)
+            .onComplete(ar -> onExecDone(x, ar.succeeded() ? ar.result() : failed(x, ar.cause())));
+      }
+    }
+    return Future.all(published).mapEmpty();
+  }
+
+  private void onExecDone(Action.Exec x, ExecOutcome o) {
+    if (!o.succeeded()) {
+      LOG.warn("release of {} (command {}) failed: exit {}", x.key(), x.commandId(), o.exitCode());
+    }
+    List<Action> next;
+    synchronized (book) {
+      next = book.onExecResult(o);
+    }
+    perform(next)
+        .onFailure(
+            t ->
+                LOG.error(
+                    "could not publish the outcome of command {}: {}",
+                    x.commandId(),
+                    t.toString()));
+  }
+
+  private static ExecOutcome failed(Action.Exec x, Throwable t) {
+    return new ExecOutcome(x.key(), x.commandId(), ExecOutcome.NOT_RUN, String.valueOf(t));
+  }
+
+  // ---- for the HTTP API ----
+
+  /** The breakpoints where a step waits, oldest first. */
+  public List<Breakpoint> waiting() {
+    synchronized (book) {
+      return book.waiting();
+    }
+  }
+
+  /** Where a command for key would stand now. */
+  public BreakpointBook.Standing standing(BreakpointKey key) {
+    synchronized (book) {
+      return book.standing(key);
+    }
+  }
+
+  /** A command's outcome, while remembered. */
+  public Optional<CommandOutcome> outcome(String commandId) {
+    synchronized (book) {
+      return book.outcome(commandId);
+    }
+  }
+
+  /**
+   * Publishes a command to release {@code bp} ({@code requestId} = a random UUID), to be decided
+   * when consumed.
+   *
+   * @param via {@code api}, {@code cli}, ...
+   * @return the command's id once the broker acknowledged it; fails with the publisher's error
+   */
+  public Future<String> request(
+      Breakpoint bp, dev.pitstop.events.data.Action action, Identity by, String via) {
+    Command c =
+        new Command(
+            bp.run(),
+            bp.key().step(),
+            action,
+            by,
+            via,
+            clock.instant(),
+            UUID.randomUUID().toString());
+    EventType type =
+        action == dev.pitstop.events.data.Action.CONTINUE
+            ? EventType.COMMAND_CONTINUE
+            : EventType.COMMAND_FAIL_CONTINUE;
+    PitstopEvent e = commands.create(type, c, c.requestedAt());
+    synchronized (book) {
+      book.accepted(c.requestId());
+    }
+    LOG.info(
+        "{} of {} requested by {} via {}: command {}",
+        action.json(),
+        bp.key(),
+        by.username(),
+        via,
+        c.requestId());
+    return publish
+        .apply(e)
+        .map(v -> c.requestId())
+        .onFailure(
+            t -> {
+              synchronized (book) {
+                book.forget(c.requestId());
+              }
+            });
+  }
+}

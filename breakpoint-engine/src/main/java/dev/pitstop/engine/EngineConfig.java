@@ -1,0 +1,97 @@
+package dev.pitstop.engine;
+
+import dev.pitstop.engine.api.ApiTokens;
+import dev.pitstop.runtime.config.ConfigException;
+import dev.pitstop.runtime.config.Settings;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The breakpoint engine's configuration, read from environment variables.
+ *
+ * <table>
+ *   <caption>keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code PITSTOP_CLUSTER}</td><td>{@code sandbox}</td><td>cluster name in event sources</td></tr>
+ *   <tr><td>{@code KAFKA_BOOTSTRAP_SERVERS}</td><td>required</td><td>and every other {@code KAFKA_*}
+ *       key, passed to the Kafka clients ({@link KafkaSettings})</td></tr>
+ *   <tr><td>{@code PITSTOP_TOPIC_PREFIX}</td><td>{@code pitstop.}</td><td>topic name prefix</td></tr>
+ *   <tr><td>{@code ENGINE_HTTP_HOST}</td><td>{@code 0.0.0.0}</td><td>HTTP API bind address</td></tr>
+ *   <tr><td>{@code ENGINE_HTTP_PORT}</td><td>{@code 8081}</td><td>HTTP API port; 0 = any free
+ *       port</td></tr>
+ *   <tr><td>{@code ENGINE_API_TOKENS}</td><td>one of the two required</td><td>comma list of {@code
+ *       user=token}</td></tr>
+ *   <tr><td>{@code ENGINE_API_TOKENS_FILE}</td><td></td><td>a file of {@code user=token} lines
+ *       (e.g. a mounted Secret); not together with {@code ENGINE_API_TOKENS}</td></tr>
+ *   <tr><td>{@code ENGINE_EXEC_TIMEOUT}</td><td>{@code 30s}</td><td>how long a release's exec may
+ *       take (500ms ... 10m)</td></tr>
+ * </table>
+ *
+ * @param cluster the cluster name
+ * @param kafka Kafka client settings and topic names
+ * @param httpHost the API's bind address
+ * @param httpPort the API's port (0 = any)
+ * @param tokens the API's bearer tokens (printed without their values)
+ * @param execTimeout the limit of one exec
+ */
+public record EngineConfig(
+    String cluster,
+    KafkaSettings kafka,
+    String httpHost,
+    int httpPort,
+    ApiTokens tokens,
+    Duration execTimeout) {
+
+  public static final String SERVICE = "breakpoint-engine";
+
+  /**
+   * @throws ConfigException naming the first key whose value is missing or invalid
+   */
+  public static EngineConfig fromMap(Map<String, String> env) {
+    Settings s = new Settings(env);
+    Duration execTimeout = s.duration("ENGINE_EXEC_TIMEOUT", Duration.ofSeconds(30));
+    if (execTimeout.compareTo(Duration.ofMillis(500)) < 0
+        || execTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new ConfigException(
+          "ENGINE_EXEC_TIMEOUT=" + execTimeout + " is out of range [500ms, 10m]");
+    }
+    return new EngineConfig(
+        s.string("PITSTOP_CLUSTER", "sandbox"),
+        KafkaSettings.from(s),
+        s.string("ENGINE_HTTP_HOST", "0.0.0.0"),
+        s.integer("ENGINE_HTTP_PORT", 8081, 0, 65_535),
+        tokens(s),
+        execTimeout);
+  }
+
+  private static ApiTokens tokens(Settings s) {
+    String inline = s.string("ENGINE_API_TOKENS", null);
+    String file = s.string("ENGINE_API_TOKENS_FILE", null);
+    if (inline != null && file != null) {
+      throw new ConfigException("set ENGINE_API_TOKENS or ENGINE_API_TOKENS_FILE, not both");
+    }
+    ApiTokens tokens;
+    if (file != null) {
+      String text;
+      try {
+        text = Files.readString(Path.of(file));
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException(
+            "ENGINE_API_TOKENS_FILE=" + file + " cannot be read: " + e.getClass().getSimpleName());
+      }
+      tokens = ApiTokens.parse(text, "ENGINE_API_TOKENS_FILE");
+    } else {
+      tokens = ApiTokens.parse(inline == null ? "" : inline, "ENGINE_API_TOKENS");
+    }
+    if (tokens.isEmpty()) {
+      throw new ConfigException(
+          "ENGINE_API_TOKENS or ENGINE_API_TOKENS_FILE is required: the HTTP API accepts no"
+              + " request without a bearer token");
+    }
+    return tokens;
+  }
+}

@@ -1,0 +1,582 @@
+package dev.pitstop.engine.breakpoint;
+
+import dev.pitstop.engine.breakpoint.Breakpoint.State;
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.BreakpointContinued;
+import dev.pitstop.events.data.BreakpointEnded;
+import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.Command;
+import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.EventData;
+import dev.pitstop.events.data.RunFinished;
+import dev.pitstop.events.data.RunRef;
+import dev.pitstop.events.data.StepFinished;
+import dev.pitstop.events.data.StepRef;
+import dev.pitstop.tekton.TektonNames;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The engine's pure core for Tekton's TaskRun breakpoints ({@code onFailure}, {@code beforeSteps};
+ * tekton-facts.md §1–2): the state of every breakpoint, keyed by {@link BreakpointKey} (namespace,
+ * TaskRun, step), fed observations, commands and exec results, answering with the {@link Action}s
+ * to carry out. No I/O; the time of every decision comes from the injected {@link Clock}.
+ *
+ * <h2>Rules</h2>
+ *
+ * <ul>
+ *   <li>{@code step.breakpointreached} → the step is paused: {@code breakpoint.paused} (once per
+ *       observation id; {@code pausedAt} is the marker line's time, {@code decidedAt} now). A reach
+ *       for a step already finished in that attempt, or for a TaskRun already finished, is ignored.
+ *   <li>{@code command.continue} / {@code command.failcontinue} for a paused step → {@link
+ *       Action.Exec} of {@link dev.pitstop.events.data.Mechanism#script} in the paused step's
+ *       container of the TaskRun's Pod (a script acts on the step whose container runs it,
+ *       tekton-facts.md §2); the breakpoint is {@link State#RELEASING} until {@link
+ *       #onExecResult(ExecOutcome)}: exit 0 → {@code breakpoint.continued}; else {@code
+ *       command.rejected} {@code ExecFailed} with standard error, and the step stays paused (e.g. a
+ *       shell-less image answers 126/127).
+ *   <li>A command for a step that does not wait (already released or being released, ended,
+ *       finished, unknown) → {@code command.rejected} {@code NotPaused}, saying what happened
+ *       ("continued by alice@example.com via api at ..."). A second continue is thus a no-op,
+ *       reported as such. A command already decided (same {@code requestId}) is ignored.
+ *   <li>{@code taskrun.finished} (any reason: {@code TaskRunTimeout}, {@code TaskRunCancelled},
+ *       {@code Deleted}, ...) or {@code pipelinerun.finished} of its PipelineRun → {@code
+ *       breakpoint.ended} with that reason for every step still waiting (and a rejection of a
+ *       command under way); then the run's state is dropped.
+ *   <li>{@code step.finished} for a paused step → {@code breakpoint.ended}: reason the step's
+ *       {@code TaskRunTimeout}/{@code TaskRunCancelled}, else {@code StepFinished} (released
+ *       outside Pitstop, e.g. by {@code kubectl exec}). A new reach of the same step before that
+ *       (another mechanism or attempt) ends the old pause with {@code ReleasedOutsidePitstop} or
+ *       {@code ToBeRetried}.
+ * </ul>
+ *
+ * <h2>Memory</h2>
+ *
+ * State lives in this object only: it is lost when the engine restarts (keeping it in a compacted
+ * Kafka topic is issue #3, not done). Per-run state is dropped when the run finishes; what remains
+ * is bounded: the last {@code maxFinishedRuns} finished runs' names, UIDs and reasons (so a late or
+ * replayed observation cannot pause a finished run again, and a command for it is answered with
+ * what happened) and the last {@code maxOutcomes} command outcomes.
+ *
+ * <p>Not thread-safe: one caller at a time (the engine serialises access).
+ */
+public final class BreakpointBook {
+  /** {@code breakpoint.ended} reason when a step went on without Pitstop's release. */
+  public static final String STEP_FINISHED = "StepFinished";
+
+  /** {@code breakpoint.ended} reason when the same step paused again in another way. */
+  public static final String RELEASED_OUTSIDE = "ReleasedOutsidePitstop";
+
+  /** {@code breakpoint.ended} reason when the TaskRun started another attempt (Tekton's). */
+  public static final String TO_BE_RETRIED = "ToBeRetried";
+
+  static final int MAX_LOG_LINES = 20;
+  static final int MAX_LOG_LINE = 1_000;
+  private static final Pattern CONTAINER =
+      Pattern.compile("step-[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern POD = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  private static final Set<String> RUN_END_REASONS = Set.of("TaskRunTimeout", "TaskRunCancelled");
+
+  private final EventFactory events;
+  private final Clock clock;
+  private final Map<String, RunState> runs = new LinkedHashMap<>();
+  private final Map<String, Finished> finished;
+  private final Map<String, CommandOutcome> outcomes;
+
+  /**
+   * @param events the engine's event factory (source {@code /pitstop/<cluster>/breakpoint-engine})
+   * @param clock the time of decisions
+   * @param maxFinishedRuns how many finished runs to remember (names, UIDs, reasons)
+   * @param maxOutcomes how many command outcomes to remember
+   */
+  public BreakpointBook(EventFactory events, Clock clock, int maxFinishedRuns, int maxOutcomes) {
+    this.events = Objects.requireNonNull(events);
+    this.clock = Objects.requireNonNull(clock);
+    this.finished = bounded(maxFinishedRuns);
+    this.outcomes = bounded(maxOutcomes);
+  }
+
+  /** A book remembering 10,000 finished runs and 10,000 command outcomes. */
+  public BreakpointBook(EventFactory events, Clock clock) {
+    this(events, clock, 10_000, 10_000);
+  }
+
+  // ---- inputs ----
+
+  /**
+   * Feeds an observation or a command; other event types are ignored.
+   *
+   * @return what to do, in order (possibly nothing)
+   */
+  public List<Action> onEvent(PitstopEvent e) {
+    EventData d = e.data();
+    return switch (e.type()) {
+      case STEP_BREAKPOINT_REACHED -> onReached(e.id(), (BreakpointReached) d);
+      case STEP_FINISHED -> onStepFinished((StepFinished) d);
+      case TASKRUN_FINISHED -> onTaskRunFinished((RunFinished) d);
+      case PIPELINERUN_FINISHED -> onPipelineRunFinished((RunFinished) d);
+      case COMMAND_CONTINUE, COMMAND_FAIL_CONTINUE -> onCommand((Command) d);
+      default -> List.of();
+    };
+  }
+
+  /**
+   * Feeds the result of an {@link Action.Exec}. A result for a breakpoint no longer being released
+   * by that command (the run ended meanwhile) is ignored.
+   *
+   * @return what to do
+   */
+  public List<Action> onExecResult(ExecOutcome o) {
+    Breakpoint bp = breakpoint(o.key());
+    if (bp == null
+        || bp.state() != State.RELEASING
+        || !bp.release().requestId().equals(o.commandId())) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    Command c = bp.release();
+    List<Action> out = new ArrayList<>();
+    if (o.succeeded()) {
+      put(bp.with(State.CONTINUED, c, now, null));
+      out.add(
+          publish(
+              EventType.BREAKPOINT_CONTINUED,
+              new BreakpointContinued(
+                  bp.run(),
+                  bp.step(),
+                  bp.mechanism(),
+                  c.action(),
+                  c.requestedBy(),
+                  c.via(),
+                  bp.pausedAt(),
+                  now),
+              now));
+      outcomes.put(
+          c.requestId(),
+          new CommandOutcome(
+              c.requestId(),
+              CommandOutcome.Status.CONTINUED,
+              null,
+              bp.key() + ": " + c.action().json() + " done",
+              now));
+      return out;
+    }
+    String message =
+        "exec of "
+            + bp.mechanism().script(c.action())
+            + " in "
+            + bp.key().namespace()
+            + "/"
+            + bp.pod()
+            + " container "
+            + bp.container()
+            + (o.exitCode() == ExecOutcome.NOT_RUN
+                ? " could not run"
+                : " exited with code " + o.exitCode())
+            + (o.stderr().isBlank() ? "" : ": " + o.stderr().strip());
+    if (bp.endReason() != null) {
+      put(bp.with(State.ENDED, null, now, bp.endReason()));
+      out.add(ended(bp, bp.endReason(), now));
+      message += "; the step has ended meanwhile (" + bp.endReason() + ")";
+    } else {
+      put(bp.with(State.PAUSED, null, null, null));
+      message += "; the step still waits";
+    }
+    out.add(reject(c, CommandRejected.EXEC_FAILED, message, now));
+    return out;
+  }
+
+  /** Records that the API accepted a command, so its outcome reads as pending until decided. */
+  public void accepted(String commandId) {
+    outcomes.putIfAbsent(commandId, CommandOutcome.pending(commandId));
+  }
+
+  /** Forgets an accepted command that could not be published. */
+  public void forget(String commandId) {
+    CommandOutcome o = outcomes.get(commandId);
+    if (o != null && o.status() == CommandOutcome.Status.PENDING) {
+      outcomes.remove(commandId);
+    }
+  }
+
+  // ---- queries ----
+
+  /** The breakpoints where a step waits (paused or being released), oldest pause first. */
+  public List<Breakpoint> waiting() {
+    return runs.values().stream()
+        .flatMap(r -> r.steps.values().stream())
+        .filter(Breakpoint::waiting)
+        .sorted(Comparator.comparing(Breakpoint::pausedAt).thenComparing(b -> b.key().toString()))
+        .toList();
+  }
+
+  /** The breakpoint at key, in whatever state, while its run is known. */
+  public Optional<Breakpoint> find(BreakpointKey key) {
+    return Optional.ofNullable(breakpoint(key));
+  }
+
+  /** Where a command for {@code key} would stand now, with a sentence saying why. */
+  public Standing standing(BreakpointKey key) {
+    Breakpoint bp = breakpoint(key);
+    if (bp != null) {
+      return switch (bp.state()) {
+        case PAUSED ->
+            new Standing(
+                Standing.Kind.PAUSED, bp, key + " is paused (" + bp.mechanism().json() + ")");
+        case RELEASING ->
+            new Standing(
+                Standing.Kind.NOT_PAUSED,
+                bp,
+                key
+                    + " is being released: "
+                    + describe(bp.release())
+                    + " requested at "
+                    + bp.release().requestedAt());
+        case CONTINUED ->
+            new Standing(
+                Standing.Kind.NOT_PAUSED,
+                bp,
+                key + " is not paused: " + describe(bp.release()) + " at " + bp.decidedAt());
+        case ENDED ->
+            new Standing(
+                Standing.Kind.NOT_PAUSED,
+                bp,
+                key
+                    + " is not paused: the pause ended ("
+                    + bp.endReason()
+                    + ") at "
+                    + bp.decidedAt());
+      };
+    }
+    Finished f = finished.get(runKey(key.namespace(), key.taskRun()));
+    if (f != null) {
+      return new Standing(
+          Standing.Kind.NOT_PAUSED,
+          null,
+          key + " is not paused: the TaskRun finished (" + f.reason + ") at " + f.at);
+    }
+    return new Standing(Standing.Kind.UNKNOWN, null, "no breakpoint is known at " + key);
+  }
+
+  /** The outcome of a command the API accepted or the engine decided, while remembered. */
+  public Optional<CommandOutcome> outcome(String commandId) {
+    return Optional.ofNullable(outcomes.get(commandId));
+  }
+
+  /** How many runs have state now (for tests and metrics). */
+  public int runsWithState() {
+    return runs.size();
+  }
+
+  /**
+   * Where a command would stand.
+   *
+   * @param kind paused (a command would be carried out), not paused (known, but nothing waits), or
+   *     unknown
+   * @param breakpoint the breakpoint, when its run is still known; else null
+   * @param message a sentence for a person
+   */
+  public record Standing(Kind kind, Breakpoint breakpoint, String message) {
+    public enum Kind {
+      PAUSED,
+      NOT_PAUSED,
+      UNKNOWN
+    }
+  }
+
+  // ---- rules ----
+
+  private List<Action> onReached(String eventId, BreakpointReached r) {
+    RunRef run = r.run();
+    String runKey = runKey(run.namespace(), run.name());
+    Finished f = finished.get(runKey);
+    if (f != null) {
+      if (Objects.equals(f.uid, run.uid())) {
+        return List.of(); // late or replayed: the run has finished
+      }
+      finished.remove(runKey); // a new TaskRun of the same name
+    }
+    Instant now = clock.instant();
+    List<Action> out = new ArrayList<>();
+    RunState rs = runs.get(runKey);
+    if (rs != null && !Objects.equals(rs.uid, run.uid())) {
+      // The TaskRun we knew was replaced by another of the same name: it was deleted.
+      out.addAll(endAll(runs.remove(runKey), "Deleted", now));
+      rs = null;
+    }
+    if (rs == null) {
+      rs = new RunState(run.uid());
+      runs.put(runKey, rs);
+    }
+    if (!rs.reached.add(eventId)
+        || rs.finishedSteps.contains(r.step().name() + "/" + run.retry())) {
+      return out;
+    }
+    BreakpointKey key = new BreakpointKey(run.namespace(), run.name(), r.step().name());
+    Breakpoint old = rs.steps.get(key.step());
+    if (old != null && old.waiting()) {
+      String reason = old.run().retry() != run.retry() ? TO_BE_RETRIED : RELEASED_OUTSIDE;
+      out.addAll(endOne(old, reason, now));
+    }
+    String pod = podOf(run, r.step());
+    String container = containerOf(r.step());
+    List<String> tail = boundedTail(r.logTail());
+    String exec =
+        "kubectl exec -it -n " + run.namespace() + " " + pod + " -c " + container + " -- sh";
+    Breakpoint bp =
+        new Breakpoint(
+            key,
+            run,
+            r.step(),
+            r.mechanism(),
+            pod,
+            container,
+            r.reachedAt(),
+            r.deadline(),
+            tail,
+            exec,
+            State.PAUSED,
+            null,
+            null,
+            null);
+    rs.steps.put(key.step(), bp);
+    out.add(
+        publish(
+            EventType.BREAKPOINT_PAUSED,
+            new BreakpointPaused(
+                run, r.step(), r.mechanism(), r.reachedAt(), now, tail, r.deadline(), exec),
+            now));
+    return out;
+  }
+
+  private List<Action> onStepFinished(StepFinished s) {
+    RunState rs = runs.get(runKey(s.run().namespace(), s.run().name()));
+    if (rs == null || !Objects.equals(rs.uid, s.run().uid())) {
+      return List.of();
+    }
+    rs.finishedSteps.add(s.step().name() + "/" + s.run().retry());
+    Breakpoint bp = rs.steps.get(s.step().name());
+    if (bp == null || bp.run().retry() != s.run().retry()) {
+      return List.of();
+    }
+    String reason =
+        RUN_END_REASONS.contains(s.terminationReason()) ? s.terminationReason() : STEP_FINISHED;
+    if (bp.state() == State.PAUSED) {
+      return endOne(bp, reason, clock.instant());
+    }
+    if (bp.state() == State.RELEASING) {
+      // Most likely our own release took effect; the exec result decides.
+      put(bp.with(State.RELEASING, bp.release(), null, reason));
+    }
+    return List.of();
+  }
+
+  private List<Action> onTaskRunFinished(RunFinished f) {
+    RunRef run = f.run();
+    String runKey = runKey(run.namespace(), run.name());
+    Instant now = clock.instant();
+    finished.put(runKey, new Finished(run.uid(), f.reason(), now));
+    RunState rs = runs.get(runKey);
+    if (rs == null || !Objects.equals(rs.uid, run.uid())) {
+      return List.of();
+    }
+    runs.remove(runKey);
+    return endAll(rs, f.reason(), now);
+  }
+
+  private List<Action> onPipelineRunFinished(RunFinished f) {
+    String uid = f.run().uid();
+    if (uid == null) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    List<Action> out = new ArrayList<>();
+    List<String> children =
+        runs.entrySet().stream()
+            .filter(
+                en ->
+                    en.getValue().steps.values().stream()
+                        .anyMatch(b -> uid.equals(b.run().pipelineRunUid())))
+            .map(Map.Entry::getKey)
+            .toList();
+    for (String k : children) {
+      RunState rs = runs.remove(k);
+      finished.put(k, new Finished(rs.uid, f.reason(), now));
+      out.addAll(endAll(rs, f.reason(), now));
+    }
+    return out;
+  }
+
+  private List<Action> onCommand(Command c) {
+    Instant now = clock.instant();
+    CommandOutcome known = outcomes.get(c.requestId());
+    if (known != null && known.status() != CommandOutcome.Status.PENDING) {
+      return List.of(); // already decided: a replay
+    }
+    if (c.step() == null || c.step().isBlank() || c.action() == null) {
+      return List.of(
+          reject(c, CommandRejected.NOT_PAUSED, "the command names no step or action", now));
+    }
+    BreakpointKey key = new BreakpointKey(c.run().namespace(), c.run().name(), c.step());
+    Standing st = standing(key);
+    if (st.kind() != Standing.Kind.PAUSED) {
+      return List.of(reject(c, CommandRejected.NOT_PAUSED, st.message(), now));
+    }
+    Breakpoint bp = st.breakpoint();
+    if (c.run().uid() != null && !c.run().uid().equals(bp.run().uid())) {
+      return List.of(
+          reject(
+              c,
+              CommandRejected.NOT_PAUSED,
+              "the command targets TaskRun uid "
+                  + c.run().uid()
+                  + " but "
+                  + key
+                  + " belongs to uid "
+                  + bp.run().uid(),
+              now));
+    }
+    put(bp.with(State.RELEASING, c, null, null));
+    outcomes.put(c.requestId(), CommandOutcome.pending(c.requestId()));
+    return List.of(
+        new Action.Exec(
+            key,
+            c.requestId(),
+            key.namespace(),
+            bp.pod(),
+            bp.container(),
+            List.of(bp.mechanism().script(c.action()))));
+  }
+
+  // ---- helpers ----
+
+  private List<Action> endAll(RunState rs, String reason, Instant now) {
+    List<Action> out = new ArrayList<>();
+    for (Breakpoint bp : List.copyOf(rs.steps.values())) {
+      if (bp.waiting()) {
+        out.addAll(endOne(bp, reason, now));
+      }
+    }
+    return out;
+  }
+
+  private List<Action> endOne(Breakpoint bp, String reason, Instant now) {
+    List<Action> out = new ArrayList<>();
+    out.add(ended(bp, reason, now));
+    if (bp.state() == State.RELEASING) {
+      out.add(
+          reject(
+              bp.release(),
+              CommandRejected.NOT_PAUSED,
+              bp.key()
+                  + " is not paused: the pause ended ("
+                  + reason
+                  + ") before the release was carried out",
+              now));
+    }
+    put(bp.with(State.ENDED, null, now, reason));
+    return out;
+  }
+
+  private Action ended(Breakpoint bp, String reason, Instant now) {
+    return publish(
+        EventType.BREAKPOINT_ENDED,
+        new BreakpointEnded(bp.run(), bp.step(), bp.mechanism(), reason, bp.pausedAt(), now),
+        now);
+  }
+
+  private Action reject(Command c, String reason, String message, Instant now) {
+    outcomes.put(
+        c.requestId(),
+        new CommandOutcome(c.requestId(), CommandOutcome.Status.REJECTED, reason, message, now));
+    return publish(EventType.COMMAND_REJECTED, new CommandRejected(c, reason, message, now), now);
+  }
+
+  private Action publish(EventType type, EventData data, Instant now) {
+    return new Action.Publish(events.create(type, data, now));
+  }
+
+  private void put(Breakpoint bp) {
+    RunState rs = runs.get(runKey(bp.key().namespace(), bp.key().taskRun()));
+    if (rs != null) {
+      rs.steps.put(bp.key().step(), bp);
+    }
+  }
+
+  private Breakpoint breakpoint(BreakpointKey key) {
+    RunState rs = runs.get(runKey(key.namespace(), key.taskRun()));
+    return rs == null ? null : rs.steps.get(key.step());
+  }
+
+  private static String describe(Command c) {
+    String who = c.requestedBy() == null ? "unknown" : c.requestedBy().username();
+    return c.action().json() + " by " + who + " via " + c.via();
+  }
+
+  /** The Pod named by the observation when it is a legal name, else Tekton's name for it. */
+  static String podOf(RunRef run, StepRef step) {
+    String pod = step.pod();
+    return pod != null && POD.matcher(pod).matches()
+        ? pod
+        : TektonNames.podName(run.name(), run.retry());
+  }
+
+  /**
+   * The container named by the observation when it is a step container, else {@code step-<name>}.
+   */
+  static String containerOf(StepRef step) {
+    String c = step.container();
+    return c != null && CONTAINER.matcher(c).matches() ? c : TektonNames.STEP_PREFIX + step.name();
+  }
+
+  static List<String> boundedTail(List<String> tail) {
+    List<String> lines =
+        tail.size() > MAX_LOG_LINES ? tail.subList(tail.size() - MAX_LOG_LINES, tail.size()) : tail;
+    return lines.stream()
+        .map(l -> l == null ? "" : l.length() > MAX_LOG_LINE ? l.substring(0, MAX_LOG_LINE) : l)
+        .toList();
+  }
+
+  private static String runKey(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  private static <V> Map<String, V> bounded(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1");
+    }
+    return new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
+  /** The state of one TaskRun (one UID) while it runs. */
+  private static final class RunState {
+    final String uid;
+    final Map<String, Breakpoint> steps = new LinkedHashMap<>();
+    final Set<String> reached = new HashSet<>();
+    final Set<String> finishedSteps = new HashSet<>();
+
+    RunState(String uid) {
+      this.uid = uid;
+    }
+  }
+
+  private record Finished(String uid, String reason, Instant at) {}
+}

@@ -1,0 +1,77 @@
+package dev.pitstop.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pitstop.runtime.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineConfigTest {
+  static final Map<String, String> MIN =
+      Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "ENGINE_API_TOKENS", "alice=t1");
+
+  @Test
+  void defaults() {
+    EngineConfig c = EngineConfig.fromMap(MIN);
+    assertThat(c.cluster()).isEqualTo("sandbox");
+    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(c.httpPort()).isEqualTo(8081);
+    assertThat(c.execTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.kafka().topics().commands()).isEqualTo("pitstop.commands");
+    assertThat(c.tokens().userOf("t1")).contains("alice");
+    assertThat(c.toString()).doesNotContain("t1");
+  }
+
+  @Test
+  void readsEveryKey(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("tokens");
+    Files.writeString(f, "# users\nalice=from-file\nbob=b2\n");
+    EngineConfig c =
+        EngineConfig.fromMap(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                "PITSTOP_CLUSTER", "prod",
+                "PITSTOP_TOPIC_PREFIX", "t1.",
+                "ENGINE_HTTP_PORT", "0",
+                "ENGINE_HTTP_HOST", "127.0.0.1",
+                "ENGINE_API_TOKENS_FILE", f.toString(),
+                "ENGINE_EXEC_TIMEOUT", "5s"));
+    assertThat(c.cluster()).isEqualTo("prod");
+    assertThat(c.kafka().topics().observations()).isEqualTo("t1.observations");
+    assertThat(c.httpPort()).isZero();
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.tokens().users()).containsExactly("alice", "bob");
+    assertThat(c.execTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void badValuesNameTheirKey() {
+    assertThatThrownBy(() -> EngineConfig.fromMap(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ENGINE_API_TOKENS");
+    assertThatThrownBy(() -> EngineConfig.fromMap(with("ENGINE_HTTP_PORT", "70000")))
+        .hasMessageContaining("ENGINE_HTTP_PORT");
+    assertThatThrownBy(() -> EngineConfig.fromMap(with("ENGINE_EXEC_TIMEOUT", "1h")))
+        .hasMessageContaining("ENGINE_EXEC_TIMEOUT");
+    assertThatThrownBy(() -> EngineConfig.fromMap(with("ENGINE_API_TOKENS_FILE", "/nope")))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(
+            () ->
+                EngineConfig.fromMap(
+                    Map.of("KAFKA_BOOTSTRAP_SERVERS", "k", "ENGINE_API_TOKENS_FILE", "/nope/x")))
+        .hasMessageContaining("ENGINE_API_TOKENS_FILE");
+    assertThatThrownBy(() -> EngineConfig.fromMap(Map.of("ENGINE_API_TOKENS", "a=b")))
+        .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+  }
+
+  private static Map<String, String> with(String k, String v) {
+    var m = new java.util.HashMap<>(MIN);
+    m.put(k, v);
+    return m;
+  }
+}
