@@ -1,7 +1,7 @@
 package dev.pitstop.cli;
 
-import dev.pitstop.breakpoint.engine.EngineConfig;
-import dev.pitstop.breakpoint.engine.EngineService;
+import dev.pitstop.engine.EngineConfig;
+import dev.pitstop.engine.EngineService;
 import dev.pitstop.events.Topics;
 import dev.pitstop.notifier.NotifierConfig;
 import dev.pitstop.notifier.NotifierService;
