@@ -1,0 +1,148 @@
+package dev.pitstop.notifier;
+
+import dev.pitstop.notifier.delivery.RetryPolicy;
+import dev.pitstop.notifier.routing.Endpoint;
+import dev.pitstop.runtime.config.ConfigException;
+import dev.pitstop.runtime.config.Settings;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The notifier's configuration, read from environment variables.
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code PITSTOP_CLUSTER}</td><td>{@code sandbox}</td><td>the cluster's name</td></tr>
+ *   <tr><td>{@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_*}</td><td>required</td>
+ *       <td>Kafka client properties ({@link KafkaSettings})</td></tr>
+ *   <tr><td>{@code PITSTOP_TOPIC_PREFIX}</td><td>{@code pitstop.}</td><td>topic name prefix</td></tr>
+ *   <tr><td>{@code NOTIFIER_WEBHOOK_URLS}</td><td>none</td>
+ *       <td>comma-separated absolute http(s) URLs that get every notable event</td></tr>
+ *   <tr><td>{@code NOTIFIER_MAX_ATTEMPTS}</td><td>5</td><td>attempts per event and endpoint, 1–100</td></tr>
+ *   <tr><td>{@code NOTIFIER_RETRY_BASE}</td><td>{@code 500ms}</td>
+ *       <td>backoff after the first failure, doubling (at least 1ms)</td></tr>
+ *   <tr><td>{@code NOTIFIER_RETRY_MAX}</td><td>{@code 30s}</td>
+ *       <td>the longest wait between attempts (at least the base)</td></tr>
+ *   <tr><td>{@code NOTIFIER_REQUEST_TIMEOUT}</td><td>{@code 10s}</td><td>per attempt (at least 1ms)</td></tr>
+ *   <tr><td>{@code NOTIFIER_QUEUE_CAPACITY}</td><td>10000</td>
+ *       <td>events held per endpoint; beyond, events are dead-lettered</td></tr>
+ *   <tr><td>{@code NOTIFIER_ENDPOINT_CONCURRENCY}</td><td>4</td>
+ *       <td>runs delivered at once to one endpoint (each run in order)</td></tr>
+ * </table>
+ *
+ * @param cluster the cluster's name ({@code PITSTOP_CLUSTER})
+ * @param kafka how to reach Kafka and the topic names
+ * @param webhooks the webhook endpoints, in configured order, each once
+ * @param retry the retry policy
+ * @param requestTimeout the longest one delivery attempt may take
+ * @param queueCapacity events held per endpoint
+ * @param endpointConcurrency runs delivered at once to one endpoint
+ */
+public record NotifierConfig(
+    String cluster,
+    KafkaSettings kafka,
+    List<Endpoint> webhooks,
+    RetryPolicy retry,
+    Duration requestTimeout,
+    int queueCapacity,
+    int endpointConcurrency) {
+  public static final String CLUSTER = "PITSTOP_CLUSTER";
+  public static final String WEBHOOK_URLS = "NOTIFIER_WEBHOOK_URLS";
+  public static final String MAX_ATTEMPTS = "NOTIFIER_MAX_ATTEMPTS";
+  public static final String RETRY_BASE = "NOTIFIER_RETRY_BASE";
+  public static final String RETRY_MAX = "NOTIFIER_RETRY_MAX";
+  public static final String REQUEST_TIMEOUT = "NOTIFIER_REQUEST_TIMEOUT";
+  public static final String QUEUE_CAPACITY = "NOTIFIER_QUEUE_CAPACITY";
+  public static final String ENDPOINT_CONCURRENCY = "NOTIFIER_ENDPOINT_CONCURRENCY";
+
+  public NotifierConfig {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    webhooks = List.copyOf(webhooks);
+  }
+
+  /**
+   * Reads the configuration.
+   *
+   * @param env environment variables (tests pass {@code Map.of(...)})
+   * @throws ConfigException naming the first key whose value is missing or wrong
+   */
+  public static NotifierConfig fromMap(Map<String, String> env) {
+    Settings s = new Settings(env);
+    String cluster = s.string(CLUSTER, "sandbox");
+    KafkaSettings kafka = KafkaSettings.from(s);
+    List<Endpoint> webhooks = webhooks(s.list(WEBHOOK_URLS, List.of()));
+    int maxAttempts = s.integer(MAX_ATTEMPTS, 5, 1, 100);
+    Duration base = positive(s, RETRY_BASE, Duration.ofMillis(500));
+    Duration max = positive(s, RETRY_MAX, Duration.ofSeconds(30));
+    if (max.compareTo(base) < 0) {
+      throw new ConfigException(
+          RETRY_MAX
+              + "="
+              + max.toMillis()
+              + "ms is shorter than "
+              + RETRY_BASE
+              + "="
+              + base.toMillis()
+              + "ms");
+    }
+    Duration timeout = positive(s, REQUEST_TIMEOUT, Duration.ofSeconds(10));
+    int capacity = s.integer(QUEUE_CAPACITY, 10_000, 1, 1_000_000);
+    int concurrency = s.integer(ENDPOINT_CONCURRENCY, 4, 1, 256);
+    return new NotifierConfig(
+        cluster,
+        kafka,
+        webhooks,
+        new RetryPolicy(maxAttempts, base, max),
+        timeout,
+        capacity,
+        concurrency);
+  }
+
+  private static Duration positive(Settings s, String key, Duration dflt) {
+    Duration d = s.duration(key, dflt);
+    if (d.toMillis() < 1) {
+      throw new ConfigException(key + " must be at least 1ms");
+    }
+    return d;
+  }
+
+  private static List<Endpoint> webhooks(List<String> urls) {
+    Set<URI> seen = new LinkedHashSet<>();
+    List<Endpoint> out = new ArrayList<>();
+    for (int i = 0; i < urls.size(); i++) {
+      String raw = urls.get(i);
+      URI uri;
+      try {
+        uri = new URI(raw);
+      } catch (URISyntaxException e) {
+        throw new ConfigException(
+            WEBHOOK_URLS + ": entry " + (i + 1) + " is not a URL: " + e.getReason());
+      }
+      Endpoint endpoint;
+      try {
+        endpoint = Endpoint.webhook(uri);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new ConfigException(
+            WEBHOOK_URLS + ": entry " + (i + 1) + " is not an absolute http(s) URL with a host");
+      }
+      if (!seen.add(uri)) {
+        throw new ConfigException(
+            WEBHOOK_URLS + ": entry " + (i + 1) + " (" + endpoint.name() + ") is listed twice");
+      }
+      out.add(endpoint);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.pitstop.notifier.routing;
+
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.RunRef;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides which endpoints get an event: pure, no I/O.
+ *
+ * <p>The notifier tells people about what they act on: a step paused at a breakpoint, continued, or
+ * whose pause ended without a release, and a run that finished. Only root runs' finishes are
+ * delivered (a {@code pipelinerun.finished}, and a {@code taskrun.finished} of a standalone TaskRun
+ * only): a PipelineRun's TaskRuns finishing one by one would be noise, and the PipelineRun's own
+ * finish follows. Everything else the watcher observes (starts, steps) is not delivered.
+ */
+public final class Router {
+  /** The event types the notifier delivers. */
+  public static final Set<EventType> NOTABLE =
+      Set.copyOf(
+          EnumSet.of(
+              EventType.BREAKPOINT_PAUSED,
+              EventType.BREAKPOINT_CONTINUED,
+              EventType.BREAKPOINT_ENDED,
+              EventType.PIPELINERUN_FINISHED,
+              EventType.TASKRUN_FINISHED));
+
+  private final List<Subscription> subscriptions;
+
+  public Router(List<Subscription> subscriptions) {
+    this.subscriptions = List.copyOf(subscriptions);
+  }
+
+  /**
+   * True for the events the notifier delivers: the {@link #NOTABLE} types, except a {@code
+   * taskrun.finished} of a TaskRun that belongs to a PipelineRun ({@link RunRef#pipelineRun()}
+   * set).
+   */
+  public static boolean isNotable(PitstopEvent e) {
+    if (!NOTABLE.contains(e.type())) {
+      return false;
+    }
+    return e.type() != EventType.TASKRUN_FINISHED || e.data().run().pipelineRun() == null;
+  }
+
+  /**
+   * The endpoints that get the event, each once, in the order subscriptions were given; empty when
+   * the event is not notable or nobody subscribed.
+   */
+  public List<Endpoint> route(PitstopEvent e) {
+    if (!isNotable(e)) {
+      return List.of();
+    }
+    Set<Endpoint> out = new LinkedHashSet<>();
+    for (Subscription s : subscriptions) {
+      if (s.matches(e)) {
+        out.add(s.endpoint());
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** Every endpoint some subscription names, each once. */
+  public List<Endpoint> endpoints() {
+    Set<Endpoint> out = new LinkedHashSet<>();
+    subscriptions.forEach(s -> out.add(s.endpoint()));
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,261 @@
+package dev.pitstop.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pitstop.events.EventCodec;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.SampleEvents;
+import dev.pitstop.events.Topics;
+import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.notifier.delivery.DeliveryDeadLetters;
+import dev.pitstop.runtime.kafka.EventPublisher;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import dev.pitstop.sandbox.kafka.SharedKafka;
+import dev.pitstop.sandbox.receivers.WebhookReceiver;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.message.Encoding;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The notifier against the real embedded broker and real HTTP receivers on loopback. */
+@Timeout(120)
+class NotifierServiceIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private final Vertx vertx = Vertx.vertx();
+  private final List<WebhookReceiver> receivers = new ArrayList<>();
+  private Topics topics;
+  private EventPublisher publisher;
+  private NotifierService service;
+
+  @BeforeEach
+  void topics() {
+    topics = new Topics("notifier-it-" + UUID.randomUUID() + ".");
+    SharedKafka.createTopics(3, topics.all().toArray(String[]::new));
+    publisher =
+        new EventPublisher(vertx, KafkaSettings.of(SharedKafka.bootstrapServers(), topics), "it");
+  }
+
+  @AfterEach
+  void stop() {
+    if (service != null) {
+      service.stop().await();
+    }
+    receivers.forEach(r -> r.close().await());
+    publisher.close();
+    vertx.close().await();
+  }
+
+  private WebhookReceiver receiver() {
+    WebhookReceiver r = WebhookReceiver.start(vertx, 0).await();
+    receivers.add(r);
+    return r;
+  }
+
+  private void startNotifier(String retryBase, String retryMax, WebhookReceiver... to) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers());
+    env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
+    env.put(
+        "NOTIFIER_WEBHOOK_URLS",
+        String.join(",", java.util.Arrays.stream(to).map(WebhookReceiver::url).toList()));
+    env.put("NOTIFIER_MAX_ATTEMPTS", "3");
+    env.put("NOTIFIER_RETRY_BASE", retryBase);
+    env.put("NOTIFIER_RETRY_MAX", retryMax);
+    env.put("NOTIFIER_REQUEST_TIMEOUT", "5s");
+    service = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
+  }
+
+  @Test
+  void deliversAPausedBreakpointInBinaryModeWithTheAttributesItHasOnKafka() throws Exception {
+    WebhookReceiver receiver = receiver();
+    List<CloudEvent> heard = new CopyOnWriteArrayList<>();
+    receiver.onEvent(heard::add);
+    startNotifier("50ms", "200ms", receiver);
+
+    // Not notable: a step start, and the finish of a TaskRun that belongs to a PipelineRun.
+    publisher.publish(SampleEvents.of(EventType.STEP_STARTED)).await();
+    publisher.publish(SampleEvents.of(EventType.TASKRUN_FINISHED)).await();
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    PitstopEvent continued = SampleEvents.of(EventType.BREAKPOINT_CONTINUED);
+    PitstopEvent finished = SampleEvents.of(EventType.PIPELINERUN_FINISHED);
+    publisher.publish(paused).await();
+    publisher.publish(continued).await();
+    publisher.publish(finished).await();
+
+    await().atMost(WAIT).until(() -> receiver.received().size() >= 3);
+    // Nothing else arrives: the step start and the child TaskRun's finish were on the same
+    // partition before the PipelineRun's finish. One topic's events of a run arrive in order
+    // (decisions and observations are two topics: no order between them).
+    List<String> ids = receiver.received().stream().map(CloudEvent::getId).toList();
+    assertThat(ids).containsExactlyInAnyOrder(paused.id(), continued.id(), finished.id());
+    assertThat(ids.indexOf(paused.id())).isLessThan(ids.indexOf(continued.id()));
+    assertThat(receiver.requests()).allMatch(r -> r.encoding() == Encoding.BINARY);
+    assertThat(
+            receiver.requests().stream()
+                .filter(r -> paused.id().equals(r.headers().get("ce-id")))
+                .findFirst()
+                .orElseThrow()
+                .headers())
+        .containsEntry("ce-type", "dev.pitstop.breakpoint.paused.v1")
+        .containsEntry("ce-partitionkey", paused.partitionKey())
+        .containsEntry("content-type", "application/json");
+
+    CloudEvent got = receiver.received().get(ids.indexOf(paused.id()));
+    CloudEvent onKafka = EventCodec.toCloudEvent(paused);
+    assertThat(got.getId()).isEqualTo(onKafka.getId());
+    assertThat(got.getType()).isEqualTo(onKafka.getType());
+    assertThat(got.getSource()).isEqualTo(onKafka.getSource());
+    assertThat(got.getSubject()).isEqualTo(onKafka.getSubject());
+    assertThat(got.getTime().toInstant()).isEqualTo(onKafka.getTime().toInstant());
+    assertThat(got.getExtension("partitionkey")).isEqualTo(paused.partitionKey());
+    assertThat(got.getDataContentType()).isEqualTo("application/json");
+    assertThat(EventCodec.fromCloudEvent(got)).isEqualTo(paused);
+    assertThat(heard).extracting(CloudEvent::getId).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void retriesAFailingReceiverAndDeliversOnTheThirdAttempt() {
+    WebhookReceiver receiver = receiver().failNext(2, 503);
+    startNotifier("50ms", "200ms", receiver);
+
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+    assertThat(receiver.received().get(0).getId()).isEqualTo(paused.id());
+    assertThat(receiver.requests())
+        .extracting(WebhookReceiver.Request::status)
+        .containsExactly(503, 503, 204);
+  }
+
+  @Test
+  void honoursRetryAfterFromAThrottlingReceiver() {
+    WebhookReceiver receiver = receiver().failNext(1, 429, Duration.ofSeconds(1));
+    List<Long> arrivals = new CopyOnWriteArrayList<>();
+    receiver.onEvent(e -> arrivals.add(System.nanoTime()));
+    startNotifier("10ms", "5s", receiver);
+    long published = System.nanoTime();
+    publisher.publish(SampleEvents.of(EventType.BREAKPOINT_PAUSED)).await();
+
+    await().atMost(WAIT).until(() -> arrivals.size() == 1);
+    assertThat(receiver.requests())
+        .extracting(WebhookReceiver.Request::status)
+        .containsExactly(429, 204);
+    assertThat(Duration.ofNanos(arrivals.get(0) - published))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void deadLettersAnEventTheReceiverNeverTakesWithReasonAndAttempts() {
+    WebhookReceiver receiver = receiver().failNext(Integer.MAX_VALUE, 503);
+    startNotifier("50ms", "200ms", receiver);
+
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    ConsumerRecord<byte[], byte[]> dl =
+        awaitDeadLetter(r -> header(r, DeliveryDeadLetters.ATTEMPTS) != null);
+    assertThat(header(dl, DeliveryDeadLetters.ATTEMPTS)).isEqualTo("3");
+    assertThat(header(dl, EventRecords.DLQ_REASON)).contains("HTTP 503").contains("3 attempts");
+    assertThat(header(dl, EventRecords.DLQ_CONSUMER)).isEqualTo("notifier");
+    assertThat(header(dl, DeliveryDeadLetters.ENDPOINT)).isEqualTo(receiver.url());
+    assertThat(new String(dl.key(), StandardCharsets.UTF_8)).isEqualTo(paused.partitionKey());
+    assertThat(receiver.requests()).hasSize(3);
+    assertThat(receiver.received()).isEmpty();
+  }
+
+  @Test
+  void deadLettersAMalformedRecordAndDeliversLaterEvents() {
+    WebhookReceiver receiver = receiver();
+    startNotifier("50ms", "200ms", receiver);
+
+    try (KafkaProducer<byte[], byte[]> raw =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", SharedKafka.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      raw.send(
+              new ProducerRecord<>(
+                  topics.decisions(),
+                  SampleEvents.PIPELINE_RUN_UID.getBytes(StandardCharsets.UTF_8),
+                  "{not a cloudevent".getBytes(StandardCharsets.UTF_8)))
+          .get();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+    assertThat(receiver.received().get(0).getId()).isEqualTo(paused.id());
+    ConsumerRecord<byte[], byte[]> dl =
+        awaitDeadLetter(r -> "notifier".equals(header(r, EventRecords.DLQ_CONSUMER)));
+    assertThat(new String(dl.value(), StandardCharsets.UTF_8)).isEqualTo("{not a cloudevent");
+    assertThat(header(dl, EventRecords.DLQ_TOPIC)).isEqualTo(topics.decisions());
+    assertThat(header(dl, EventRecords.DLQ_REASON)).isNotBlank();
+  }
+
+  @Test
+  void aFailingEndpointDoesNotDelayAHealthyOne() {
+    WebhookReceiver failing = receiver().failNext(Integer.MAX_VALUE, 503);
+    WebhookReceiver healthy = receiver();
+    startNotifier("2s", "2s", failing, healthy);
+
+    publisher.publish(SampleEvents.of(EventType.BREAKPOINT_PAUSED)).await();
+
+    await().atMost(WAIT).until(() -> healthy.received().size() == 1);
+    // The failing endpoint waits at least a second before its second attempt.
+    assertThat(failing.requests()).hasSizeLessThanOrEqualTo(1);
+  }
+
+  private ConsumerRecord<byte[], byte[]> awaitDeadLetter(
+      java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
+    List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                SharedKafka.bootstrapServers(),
+                "group.id",
+                "it-" + UUID.randomUUID(),
+                "auto.offset.reset",
+                "earliest"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      c.subscribe(List.of(topics.deadLetter()));
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.stream().anyMatch(wanted);
+              });
+    }
+    return seen.stream().filter(wanted).findFirst().orElseThrow();
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
+    var h = r.headers().lastHeader(key);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
