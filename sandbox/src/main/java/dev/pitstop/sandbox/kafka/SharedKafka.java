@@ -1,0 +1,67 @@
+package dev.pitstop.sandbox.kafka;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kafka cluster per JVM for tests of every module.
+ *
+ * <p>If the environment variable {@value #ENV} is set (non-blank), that cluster is used and nothing
+ * is started. Otherwise the first call starts one {@link EmbeddedKafka} (3 partitions per
+ * automatically created topic) that a JVM shutdown hook closes. Tests share the cluster, so each
+ * test should use its own topic prefix and consumer group ids.
+ */
+public final class SharedKafka {
+
+  /** Environment variable naming an external cluster ({@code host:port[,host:port...]}). */
+  public static final String ENV = "KAFKA_BOOTSTRAP_SERVERS";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SharedKafka.class);
+  private static volatile String bootstrapServers;
+
+  private SharedKafka() {}
+
+  /**
+   * Returns the shared cluster's address, starting the embedded broker on first use (blocking for
+   * about 2 s).
+   *
+   * @return a {@code bootstrap.servers} value
+   * @throws IllegalStateException if the embedded broker cannot start
+   */
+  public static String bootstrapServers() {
+    String result = bootstrapServers;
+    if (result == null) {
+      synchronized (SharedKafka.class) {
+        result = bootstrapServers;
+        if (result == null) {
+          result = resolve();
+          bootstrapServers = result;
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Creates topics on the shared cluster (replication factor 1); existing topics are left as they
+   * are.
+   *
+   * @param partitions partitions of each new topic, at least 1
+   * @param names topic names
+   * @throws IllegalStateException if the cluster refuses a topic or does not answer within 30 s
+   */
+  public static void createTopics(int partitions, String... names) {
+    EmbeddedKafka.createTopics(bootstrapServers(), partitions, names);
+  }
+
+  private static String resolve() {
+    String external = System.getenv(ENV);
+    if (external != null && !external.isBlank()) {
+      LOG.info("Using the Kafka cluster at {} from {}", external, ENV);
+      return external;
+    }
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "pitstop-shared-kafka-shutdown"));
+    return kafka.bootstrapServers();
+  }
+}
