@@ -30,6 +30,9 @@ final class TraceExport {
 
   /** Exports the trace; the future fails when the exporter reports failure. */
   Future<Void> export(FinishedTrace trace) {
+    if (trace.spans().isEmpty()) {
+      return Future.succeededFuture();
+    }
     return worker
         .<Void>executeBlocking(
             () -> {

@@ -8,6 +8,7 @@ import dev.pitstop.tracer.span.TraceAssembler;
 import dev.pitstop.tracer.span.TraceBuilder;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.semconv.ServiceAttributes;
@@ -56,7 +57,8 @@ public final class TracerService {
   }
 
   /**
-   * Starts the tracer exporting to {@code config.otlpEndpoint()}.
+   * Starts the tracer exporting to {@code config.otlpEndpoint()} with {@code OtlpHttpSpanExporter}
+   * (protobuf, 10 s timeout, OpenTelemetry's default retry policy for 429/502/503/504).
    *
    * @return completes once the consumer is subscribed; fails with the cause when it cannot
    */
@@ -65,6 +67,7 @@ public final class TracerService {
         OtlpHttpSpanExporter.builder()
             .setEndpoint(config.otlpEndpoint().toString())
             .setTimeout(Duration.ofSeconds(10))
+            .setRetryPolicy(RetryPolicy.getDefault())
             .build();
     return start(vertx, config, exporter);
   }

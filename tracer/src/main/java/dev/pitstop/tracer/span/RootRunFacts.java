@@ -168,11 +168,17 @@ final class RootRunFacts {
    */
   boolean allTaskRunsFinished() {
     for (Map.Entry<AttemptKey, TaskAttempt> e : taskRuns.entrySet()) {
-      if (e.getValue().finished == null && laterAttempt(e.getKey()) == null) {
+      if (e.getValue().finished == null
+          && laterAttempt(e.getKey()) == null
+          && !exportedBefore(e.getKey())) {
         return false;
       }
     }
     return true;
+  }
+
+  private boolean exportedBefore(AttemptKey key) {
+    return exported != null && exported.contains(SpanIds.runSpanId(key.uid(), key.retry()));
   }
 
   /** The next attempt of the same TaskRun, or null. */
