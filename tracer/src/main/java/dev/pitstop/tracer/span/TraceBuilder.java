@@ -63,7 +63,9 @@ public final class TraceBuilder {
   public static final InstrumentationScopeInfo SCOPE =
       InstrumentationScopeInfo.create("dev.pitstop.tracer");
 
+  /** Longest string value taken from an event (reasons, messages, user names), in characters. */
   private static final int MAX_DESCRIPTION = 256;
+
   private static final Set<String> TASK_TYPES = Set.of("build", "test", "deploy");
 
   private final Resource resource;
@@ -332,7 +334,8 @@ public final class TraceBuilder {
     StatusData status = StatusData.unset();
     if (s.finished != null) {
       a.put(TektonAttributes.STEP_EXIT_CODE, (long) s.finished.exitCode());
-      String reason = s.finished.terminationReason();
+      String reason =
+          s.finished.terminationReason() == null ? null : truncate(s.finished.terminationReason());
       if (reason != null) {
         a.put(TektonAttributes.STEP_TERMINATION_REASON, reason);
       }
@@ -379,14 +382,14 @@ public final class TraceBuilder {
     if (p.continued != null) {
       a.put(TektonAttributes.BREAKPOINT_ACTION, p.continued.action().json());
       if (p.continued.by() != null && p.continued.by().username() != null) {
-        a.put(TektonAttributes.BREAKPOINT_RELEASED_BY, p.continued.by().username());
+        a.put(TektonAttributes.BREAKPOINT_RELEASED_BY, truncate(p.continued.by().username()));
       }
       if (p.continued.via() != null) {
-        a.put(TektonAttributes.BREAKPOINT_VIA, p.continued.via());
+        a.put(TektonAttributes.BREAKPOINT_VIA, truncate(p.continued.via()));
       }
     } else if (p.ended != null) {
       if (p.ended.reason() != null) {
-        a.put(TektonAttributes.BREAKPOINT_END_REASON, p.ended.reason());
+        a.put(TektonAttributes.BREAKPOINT_END_REASON, truncate(p.ended.reason()));
       }
     } else {
       a.put(TektonAttributes.INCOMPLETE, true);
@@ -406,13 +409,14 @@ public final class TraceBuilder {
 
   /** ERROR with {@code error.type} = the reason when the result is not success or skip. */
   private static StatusData result(RunFinished fin, String result, AttributesBuilder a) {
-    if (fin.reason() != null) {
-      a.put(TektonAttributes.REASON, fin.reason());
+    String reason = fin.reason() == null ? null : truncate(fin.reason());
+    if (reason != null) {
+      a.put(TektonAttributes.REASON, reason);
     }
     if (!TektonResults.isError(result)) {
       return StatusData.unset();
     }
-    a.put(ErrorAttributes.ERROR_TYPE, first(fin.reason(), "Failed"));
+    a.put(ErrorAttributes.ERROR_TYPE, first(reason, "Failed"));
     return StatusData.create(StatusCode.ERROR, truncate(first(fin.message(), "")));
   }
 

@@ -406,6 +406,54 @@ class TraceAssemblerTest {
   }
 
   @Test
+  void aRetriedTaskRunGetsOneSpanPerAttemptAndTheFirstEndsWhenTheRetryStarts() {
+    EventFactory f = new EventFactory("sandbox", "watcher");
+    RunRef retry1 =
+        new RunRef(
+            RunRef.TASK_RUN,
+            "ci",
+            run.compile.name(),
+            run.compileUid,
+            "build-x7k2p",
+            PR_UID,
+            "build",
+            "compile",
+            "maven",
+            1,
+            Map.of(),
+            Map.of());
+    List<PitstopEvent> events = new ArrayList<>();
+    for (PitstopEvent e : run.events()) {
+      if (e.type() == EventType.TASKRUN_FINISHED && e.subject().endsWith("compile")) {
+        continue; // attempt 0 never finishes: Tekton moves it to retriesStatus
+      }
+      events.add(e);
+    }
+    events.add(
+        f.create(EventType.TASKRUN_STARTED, new RunStarted(retry1, t(12), "pod-retry1"), t(12)));
+    events.add(
+        f.create(
+            EventType.TASKRUN_FINISHED,
+            new RunFinished(retry1, "True", "Succeeded", "done", t(12), t(20), null),
+            t(20)));
+
+    FinishedTrace trace = only(feed(assembler(), events));
+
+    List<SpanData> attempts =
+        trace.spans().stream().filter(s -> s.getName().equals("compile")).toList();
+    assertThat(attempts).hasSize(2);
+    SpanData first = attempts.get(0);
+    SpanData second = attempts.get(1);
+    assertThat(first.getSpanId()).isEqualTo(SpanIds.runSpanId(run.compileUid, 0));
+    assertThat(second.getSpanId()).isEqualTo(SpanIds.runSpanId(run.compileUid, 1));
+    assertThat(first.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(12)));
+    assertThat(attr(first, TektonAttributes.REASON)).isEqualTo("ToBeRetried");
+    assertThat(attr(second, TektonAttributes.TASKRUN_RETRY)).isEqualTo(1L);
+    assertThat(second.getParentSpanId()).isEqualTo(trace.spans().get(0).getSpanId());
+    assertWellFormed(trace);
+  }
+
+  @Test
   void dropsTheLeastRecentlyUpdatedRunWhenTooManyAreOpen() {
     TraceAssembler a = new TraceAssembler(new TraceBuilder(Resource.empty(), null), GRACE, 1);
     RunScenario other = new RunScenario("11111111-2222-3333-4444-555555555555", false);
