@@ -1,0 +1,92 @@
+package dev.pitstop.tracer;
+
+import dev.pitstop.runtime.config.ConfigException;
+import dev.pitstop.runtime.config.Settings;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import dev.pitstop.tracer.span.RunUrlTemplate;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The tracer's configuration, read from environment variables.
+ *
+ * <table>
+ *   <caption>Environment variables</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code PITSTOP_CLUSTER}</td><td>{@code sandbox}</td><td>cluster name
+ *       (resource attribute {@code k8s.cluster.name})</td></tr>
+ *   <tr><td>{@code KAFKA_*}</td><td>—</td><td>Kafka client properties; {@code
+ *       KAFKA_BOOTSTRAP_SERVERS} is required</td></tr>
+ *   <tr><td>{@code PITSTOP_TOPIC_PREFIX}</td><td>{@code pitstop.}</td><td>topic name prefix</td></tr>
+ *   <tr><td>{@code TRACER_OTLP_ENDPOINT}</td><td>{@code http://127.0.0.1:4318/v1/traces}</td>
+ *       <td>OTLP/HTTP (protobuf) traces URL, with the path</td></tr>
+ *   <tr><td>{@code TRACER_FINISH_GRACE}</td><td>{@code 3s}</td><td>after a root run finished, how
+ *       long to wait for TaskRun finishes still missing before exporting anyway</td></tr>
+ *   <tr><td>{@code TRACER_DASHBOARD_URL}</td><td>none</td><td>template of {@code
+ *       cicd.pipeline.run.url.full}: placeholders {@code {namespace} {name} {uid} {kind}}</td></tr>
+ *   <tr><td>{@code TRACER_MAX_OPEN_RUNS}</td><td>{@code 10000}</td><td>runs collected at once;
+ *       beyond, the least recently updated is dropped unexported</td></tr>
+ * </table>
+ *
+ * @param dashboardUrl null when not configured
+ */
+public record TracerConfig(
+    String cluster,
+    KafkaSettings kafka,
+    URI otlpEndpoint,
+    Duration finishGrace,
+    RunUrlTemplate dashboardUrl,
+    int maxOpenRuns) {
+  /** The consumer group and the name in dead-letter headers. */
+  public static final String GROUP = "tracer";
+
+  public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:4318/v1/traces";
+  public static final Duration DEFAULT_FINISH_GRACE = Duration.ofSeconds(3);
+
+  public TracerConfig {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(otlpEndpoint, "otlpEndpoint");
+    Objects.requireNonNull(finishGrace, "finishGrace");
+  }
+
+  /**
+   * @throws ConfigException naming the first key whose value is missing or invalid
+   */
+  public static TracerConfig fromMap(Map<String, String> env) {
+    Settings s = new Settings(env);
+    String cluster = s.string("PITSTOP_CLUSTER", "sandbox");
+    KafkaSettings kafka = KafkaSettings.from(s);
+    URI endpoint = endpoint(s.string("TRACER_OTLP_ENDPOINT", DEFAULT_ENDPOINT));
+    Duration grace = s.duration("TRACER_FINISH_GRACE", DEFAULT_FINISH_GRACE);
+    String template = s.string("TRACER_DASHBOARD_URL", null);
+    RunUrlTemplate dashboard = null;
+    if (template != null) {
+      try {
+        dashboard = new RunUrlTemplate(template);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("TRACER_DASHBOARD_URL=" + template + ": " + e.getMessage());
+      }
+    }
+    int maxOpen = s.integer("TRACER_MAX_OPEN_RUNS", 10_000, 1, 10_000_000);
+    return new TracerConfig(cluster, kafka, endpoint, grace, dashboard, maxOpen);
+  }
+
+  private static URI endpoint(String value) {
+    try {
+      URI uri = new URI(value);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+          || uri.getHost() == null) {
+        throw new ConfigException(
+            "TRACER_OTLP_ENDPOINT=" + value + " must be an http(s) URL with a host");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigException(
+          "TRACER_OTLP_ENDPOINT=" + value + " is not a URL: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.pitstop.tracer.span;
+
+import dev.pitstop.events.data.BreakpointContinued;
+import dev.pitstop.events.data.BreakpointEnded;
+import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.Mechanism;
+import dev.pitstop.events.data.RunFinished;
+import dev.pitstop.events.data.RunRef;
+import dev.pitstop.events.data.RunStarted;
+import dev.pitstop.events.data.StepFinished;
+import dev.pitstop.events.data.StepRef;
+import dev.pitstop.events.data.StepStarted;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the tracer knows about one root run (a PipelineRun or a standalone TaskRun) and its
+ * TaskRuns, steps and pauses: the facts as they arrived, in any order. Mutable, not thread-safe;
+ * owned by a {@link TraceAssembler}. Sizes are bounded so one odd run cannot exhaust memory.
+ */
+final class RootRunFacts {
+  /** At most this many TaskRun attempts per root run; later ones are ignored. */
+  static final int MAX_TASK_RUNS = 5_000;
+
+  /** At most this many steps per TaskRun attempt; later ones are ignored. */
+  static final int MAX_STEPS = 500;
+
+  final String rootUid;
+  RunRef pipelineRun;
+  RunStarted pipelineRunStarted;
+  RunFinished pipelineRunFinished;
+  final Map<AttemptKey, TaskAttempt> taskRuns = new LinkedHashMap<>();
+
+  /** Processing time when the root's finish was first seen (starts the grace period), or null. */
+  Instant rootFinishedSeenAt;
+
+  /** Processing time of the last event, for evicting the least recently updated run. */
+  Instant lastEventAt;
+
+  /**
+   * For events that arrived after the root's trace was exported: what was exported then; null for a
+   * root not yet exported.
+   */
+  final ExportedSpans exported;
+
+  RootRunFacts(String rootUid, ExportedSpans exported) {
+    this.rootUid = rootUid;
+    this.exported = exported;
+  }
+
+  record AttemptKey(String uid, int retry) {}
+
+  /** One attempt of a TaskRun (Tekton retries reuse the TaskRun object, hence the same UID). */
+  static final class TaskAttempt {
+    RunRef ref;
+    RunStarted started;
+    RunFinished finished;
+    final TreeMap<Integer, StepFacts> steps = new TreeMap<>();
+    final Map<String, PauseFacts> pauses = new LinkedHashMap<>();
+
+    TaskAttempt(RunRef ref) {
+      this.ref = ref;
+    }
+
+    StepFacts step(StepRef step) {
+      StepFacts s = steps.get(step.index());
+      if (s == null && steps.size() < MAX_STEPS) {
+        s = new StepFacts(step);
+        steps.put(step.index(), s);
+      }
+      return s;
+    }
+
+    PauseFacts pause(StepRef step, Mechanism mechanism) {
+      String key = mechanism.json() + "/" + step.index();
+      PauseFacts p = pauses.get(key);
+      if (p == null && pauses.size() < MAX_STEPS * 2) {
+        p = new PauseFacts(step, mechanism);
+        pauses.put(key, p);
+      }
+      return p;
+    }
+  }
+
+  static final class StepFacts {
+    StepRef ref;
+    StepStarted started;
+    StepFinished finished;
+
+    StepFacts(StepRef ref) {
+      this.ref = ref;
+    }
+  }
+
+  /** A step's wait at one breakpoint: paused, then continued or ended. */
+  static final class PauseFacts {
+    final StepRef step;
+    final Mechanism mechanism;
+    BreakpointPaused paused;
+    BreakpointContinued continued;
+    BreakpointEnded ended;
+
+    PauseFacts(StepRef step, Mechanism mechanism) {
+      this.step = step;
+      this.mechanism = mechanism;
+    }
+
+    Instant pausedAt() {
+      if (paused != null) {
+        return paused.pausedAt();
+      }
+      if (continued != null) {
+        return continued.pausedAt();
+      }
+      return ended == null ? null : ended.pausedAt();
+    }
+  }
+
+  /** True when the root is a PipelineRun (its UID is not one of a standalone TaskRun). */
+  boolean rootIsPipelineRun() {
+    if (pipelineRun != null) {
+      return true;
+    }
+    return taskRuns.keySet().stream().noneMatch(k -> k.uid().equals(rootUid));
+  }
+
+  /** The standalone TaskRun that is the root, or null. */
+  TaskAttempt rootTaskRun() {
+    return taskRuns.get(new AttemptKey(rootUid, 0));
+  }
+
+  /** True when the root run's finish was seen. */
+  boolean rootFinished() {
+    if (pipelineRunFinished != null) {
+      return true;
+    }
+    TaskAttempt root = rootTaskRun();
+    return root != null && root.finished != null;
+  }
+
+  /**
+   * The attempt, created on first sight; null when the run already has {@link #MAX_TASK_RUNS}
+   * attempts.
+   */
+  TaskAttempt taskRun(RunRef ref) {
+    AttemptKey key = new AttemptKey(ref.uid(), ref.retry());
+    TaskAttempt t = taskRuns.get(key);
+    if (t == null) {
+      if (taskRuns.size() >= MAX_TASK_RUNS) {
+        return null;
+      }
+      t = new TaskAttempt(ref);
+      taskRuns.put(key, t);
+    } else {
+      t.ref = ref;
+    }
+    return t;
+  }
+
+  /**
+   * True when every TaskRun attempt seen has finished; an attempt followed by a later attempt of
+   * the same TaskRun counts as finished (Tekton moves it to {@code retriesStatus} and never reports
+   * its end as a finish).
+   */
+  boolean allTaskRunsFinished() {
+    for (Map.Entry<AttemptKey, TaskAttempt> e : taskRuns.entrySet()) {
+      if (e.getValue().finished == null
+          && laterAttempt(e.getKey()) == null
+          && !exportedBefore(e.getKey())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean exportedBefore(AttemptKey key) {
+    return exported != null && exported.contains(SpanIds.runSpanId(key.uid(), key.retry()));
+  }
+
+  /** The next attempt of the same TaskRun, or null. */
+  TaskAttempt laterAttempt(AttemptKey key) {
+    return taskRuns.get(new AttemptKey(key.uid(), key.retry() + 1));
+  }
+
+  /** The TaskRun attempts in a stable order: by UID, then retry. */
+  List<Map.Entry<AttemptKey, TaskAttempt>> attempts() {
+    List<Map.Entry<AttemptKey, TaskAttempt>> list = new ArrayList<>(taskRuns.entrySet());
+    list.sort(
+        Map.Entry.comparingByKey(
+            java.util.Comparator.comparing(AttemptKey::uid).thenComparingInt(AttemptKey::retry)));
+    return list;
+  }
+}

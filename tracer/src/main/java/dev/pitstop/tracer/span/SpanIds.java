@@ -1,0 +1,77 @@
+package dev.pitstop.tracer.span;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Deterministic trace and span ids, so a replay of the same events exports the same ids (and a
+ * backend merges, rather than duplicates, a re-exported trace).
+ *
+ * <ul>
+ *   <li>trace id: the first 16 bytes of SHA-256 of the root run's UID, as 32 lowercase hex
+ *       characters;
+ *   <li>span id: the first 8 bytes of SHA-256 of a key naming the object: the run's UID; for a
+ *       retried TaskRun attempt {@code <uid>/retry/<n>}; for a step {@code <taskrun
+ *       uid>/step/<index>} (plus {@code /retry/<n>}); for a breakpoint pause {@code <taskrun
+ *       uid>/breakpoint/<mechanism>/<step index>} (plus {@code /retry/<n>}).
+ * </ul>
+ *
+ * An all-zero id is invalid in W3C trace context and OTLP; should a digest start with only zero
+ * bytes, its last byte is set to 1.
+ */
+public final class SpanIds {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private SpanIds() {}
+
+  /** The trace id of the root run with this UID (32 hex characters). */
+  public static String traceId(String rootUid) {
+    return HEX.formatHex(digest(rootUid, 16));
+  }
+
+  /**
+   * The span id of a run attempt: its UID, with {@code /retry/<n>} for attempts after the first.
+   */
+  public static String runSpanId(String uid, int retry) {
+    return spanId(attemptKey(uid, retry));
+  }
+
+  /** The span id of step {@code index} (0-based) of a TaskRun attempt. */
+  public static String stepSpanId(String taskRunUid, int retry, int index) {
+    return spanId(attemptKey(taskRunUid, retry) + "/step/" + index);
+  }
+
+  /** The span id of a breakpoint pause of a step, by mechanism ({@code onFailure}, ...). */
+  public static String pauseSpanId(String taskRunUid, int retry, String mechanism, int stepIndex) {
+    return spanId(attemptKey(taskRunUid, retry) + "/breakpoint/" + mechanism + "/" + stepIndex);
+  }
+
+  /** The span id (16 hex characters) of any key. */
+  public static String spanId(String key) {
+    return HEX.formatHex(digest(key, 8));
+  }
+
+  private static String attemptKey(String uid, int retry) {
+    return retry == 0 ? uid : uid + "/retry/" + retry;
+  }
+
+  private static byte[] digest(String key, int length) {
+    byte[] full;
+    try {
+      full = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    byte[] id = java.util.Arrays.copyOf(full, length);
+    boolean zero = true;
+    for (byte b : id) {
+      zero &= b == 0;
+    }
+    if (zero) {
+      id[length - 1] = 1;
+    }
+    return id;
+  }
+}

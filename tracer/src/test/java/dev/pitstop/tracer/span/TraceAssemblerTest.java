@@ -1,0 +1,502 @@
+package dev.pitstop.tracer.span;
+
+import static dev.pitstop.tracer.span.RunScenario.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.Action;
+import dev.pitstop.events.data.BreakpointContinued;
+import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.Identity;
+import dev.pitstop.events.data.Mechanism;
+import dev.pitstop.events.data.RunFinished;
+import dev.pitstop.events.data.RunRef;
+import dev.pitstop.events.data.RunStarted;
+import dev.pitstop.events.data.StepFinished;
+import dev.pitstop.events.data.StepRef;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TraceAssemblerTest {
+  private static final String PR_UID = "6f1c1f4e-58f5-4c0b-9d7e-0c1a2b3c4d5e";
+  private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+  private static final Duration GRACE = Duration.ofSeconds(3);
+
+  private final RunScenario run = new RunScenario(PR_UID, false);
+
+  private static TraceAssembler assembler() {
+    return new TraceAssembler(
+        new TraceBuilder(
+            Resource.empty(),
+            new RunUrlTemplate("https://dash.example/#/namespaces/{namespace}/{kind}/{name}")),
+        GRACE,
+        100);
+  }
+
+  /** Feeds events; returns every trace finished along the way. */
+  private static List<FinishedTrace> feed(TraceAssembler a, List<PitstopEvent> events) {
+    List<FinishedTrace> out = new ArrayList<>();
+    for (PitstopEvent e : events) {
+      out.addAll(a.accept(e, NOW));
+    }
+    return out;
+  }
+
+  /** Feeds events, lets every grace period run out, and merges what was exported per trace. */
+  private static FinishedTrace feedAndMerge(TraceAssembler a, List<PitstopEvent> events) {
+    List<FinishedTrace> all = new ArrayList<>(feed(a, events));
+    all.addAll(a.expire(NOW.plus(GRACE)));
+    assertThat(all).isNotEmpty();
+    assertThat(all).extracting(FinishedTrace::traceId).containsOnly(all.get(0).traceId());
+    List<SpanData> spans = all.stream().flatMap(t -> t.spans().stream()).toList();
+    FinishedTrace first = all.get(0);
+    return new FinishedTrace(first.rootUid(), first.traceId(), first.run(), spans, true);
+  }
+
+  private static FinishedTrace only(List<FinishedTrace> traces) {
+    assertThat(traces).hasSize(1);
+    return traces.get(0);
+  }
+
+  private static SpanData named(FinishedTrace trace, String name) {
+    return trace.spans().stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static <T> T attr(SpanData s, AttributeKey<T> key) {
+    return s.getAttributes().get(key);
+  }
+
+  @Test
+  void buildsPipelineRunOverTaskRunsOverStepsWithCicdAttributes() {
+    FinishedTrace trace = only(feed(assembler(), run.events()));
+
+    assertThat(trace.complete()).isTrue();
+    assertThat(trace.run()).isEqualTo("ci/build-x7k2p");
+    assertThat(trace.spans())
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("build", "fetch", "clone", "verify", "compile", "build", "test");
+    SpanData root = trace.spans().get(0);
+    assertThat(root.getName()).isEqualTo("build");
+    assertThat(root.getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(root.getParentSpanContext().isValid()).isFalse();
+    assertThat(root.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(attr(root, AttributeKey.stringKey("cicd.pipeline.name"))).isEqualTo("build");
+    assertThat(attr(root, AttributeKey.stringKey("cicd.pipeline.run.id"))).isEqualTo(PR_UID);
+    assertThat(attr(root, AttributeKey.stringKey("cicd.pipeline.result"))).isEqualTo("success");
+    assertThat(attr(root, AttributeKey.stringKey("cicd.pipeline.run.url.full")))
+        .isEqualTo("https://dash.example/#/namespaces/ci/pipelineruns/build-x7k2p");
+    assertThat(attr(root, AttributeKey.stringKey("k8s.namespace.name"))).isEqualTo("ci");
+    assertThat(root.getStartEpochNanos()).isEqualTo(TraceBuilder.nanos(t(0)));
+    assertThat(root.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(20)));
+
+    SpanData fetch = named(trace, "fetch");
+    assertThat(fetch.getKind()).isEqualTo(SpanKind.INTERNAL);
+    assertThat(fetch.getParentSpanId()).isEqualTo(root.getSpanId());
+    assertThat(attr(fetch, AttributeKey.stringKey("cicd.pipeline.task.name"))).isEqualTo("fetch");
+    assertThat(attr(fetch, AttributeKey.stringKey("cicd.pipeline.task.run.id")))
+        .isEqualTo(run.fetchUid);
+    assertThat(attr(fetch, AttributeKey.stringKey("cicd.pipeline.task.run.result")))
+        .isEqualTo("success");
+    assertThat(attr(fetch, AttributeKey.stringKey("cicd.pipeline.task.type"))).isEqualTo("build");
+    assertThat(attr(fetch, AttributeKey.stringKey("k8s.pod.name")))
+        .isEqualTo("build-x7k2p-fetch-pod");
+
+    SpanData clone = named(trace, "clone");
+    assertThat(clone.getParentSpanId()).isEqualTo(fetch.getSpanId());
+    assertThat(clone.getStartEpochNanos()).isEqualTo(TraceBuilder.nanos(t(2)));
+    assertThat(clone.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(5)));
+    assertThat(attr(clone, TektonAttributes.STEP_EXIT_CODE)).isEqualTo(0L);
+    assertThat(attr(clone, TektonAttributes.STEP_TERMINATION_REASON)).isEqualTo("Completed");
+    assertThat(attr(clone, AttributeKey.stringKey("k8s.container.name"))).isEqualTo("step-clone");
+
+    SpanData compile = named(trace, "compile");
+    SpanData test = named(trace, "test");
+    assertThat(test.getParentSpanId()).isEqualTo(compile.getSpanId());
+  }
+
+  @Test
+  void everySpanLiesInsideItsParentForAnyArrivalOrder() {
+    Random random = new Random(20261121L);
+    for (int i = 0; i < 200; i++) {
+      List<PitstopEvent> events = new ArrayList<>(run.events());
+      Collections.shuffle(events, random);
+      FinishedTrace trace = feedAndMerge(assembler(), events);
+      assertWellFormed(trace);
+      assertThat(trace.spans()).hasSize(7);
+    }
+  }
+
+  @Test
+  void arrivalOrderDoesNotChangeAnySpan() {
+    FinishedTrace inOrder = only(feed(assembler(), run.events()));
+    List<PitstopEvent> reversed = new ArrayList<>(run.events());
+    Collections.reverse(reversed);
+    FinishedTrace backwards = feedAndMerge(assembler(), reversed);
+
+    assertThat(summary(backwards)).isEqualTo(summary(inOrder));
+  }
+
+  @Test
+  void eventsArrivingAfterTheExportAddOnlyTheMissingSpansToTheSameTrace() {
+    TraceAssembler a = assembler();
+    List<PitstopEvent> late = run.compileEvents();
+    List<PitstopEvent> early = new ArrayList<>(run.events());
+    early.removeAll(late);
+    FinishedTrace first = only(feed(a, early));
+    assertThat(first.spans()).extracting(SpanData::getName).doesNotContain("compile");
+
+    assertThat(feed(a, late)).isEmpty();
+    assertThat(a.expire(NOW.plus(GRACE).minusMillis(1))).isEmpty();
+    FinishedTrace second = only(a.expire(NOW.plus(GRACE)));
+
+    assertThat(second.traceId()).isEqualTo(first.traceId());
+    assertThat(second.spans())
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("compile", "build", "test");
+    assertThat(named(second, "compile").getParentSpanId())
+        .isEqualTo(first.spans().get(0).getSpanId());
+    List<SpanData> all = new ArrayList<>(first.spans());
+    all.addAll(second.spans());
+    assertWellFormed(new FinishedTrace(PR_UID, first.traceId(), first.run(), all, true));
+    // A repeat of an exported fact adds nothing.
+    assertThat(feed(a, List.of(late.get(0)))).isEmpty();
+    assertThat(a.expire(NOW.plus(GRACE.multipliedBy(3)))).isEmpty();
+  }
+
+  @Test
+  void waitsForTaskRunsThatFinishAfterThePipelineRunArrives() {
+    TraceAssembler a = assembler();
+    List<PitstopEvent> events = new ArrayList<>(run.events());
+    PitstopEvent compileFinished =
+        events.stream()
+            .filter(
+                e ->
+                    e.type() == EventType.TASKRUN_FINISHED
+                        && e.subject().endsWith("build-x7k2p-compile"))
+            .findFirst()
+            .orElseThrow();
+    events.remove(compileFinished);
+
+    assertThat(feed(a, events)).isEmpty();
+    FinishedTrace trace = only(a.accept(compileFinished, NOW));
+
+    assertThat(trace.complete()).isTrue();
+    assertThat(attr(named(trace, "compile"), TektonAttributes.INCOMPLETE)).isNull();
+    assertThat(a.openRuns()).isZero();
+  }
+
+  @Test
+  void clampsSecondRoundedTimesIntoTheParentAndKeepsTheRawOnes() {
+    FinishedTrace trace = only(feed(assembler(), run.events()));
+
+    SpanData compile = named(trace, "compile");
+    SpanData test = named(trace, "test");
+    // Raw [15, 21] in a TaskRun [8, 20]: clamped to [15, 20].
+    assertThat(test.getEndEpochNanos()).isEqualTo(compile.getEndEpochNanos());
+    assertThat(test.getStartEpochNanos()).isEqualTo(TraceBuilder.nanos(t(15)));
+    assertThat(attr(test, TektonAttributes.RAW_END)).isEqualTo("2026-11-21T09:00:21Z");
+    assertThat(attr(test, TektonAttributes.RAW_START)).isNull();
+    // A child touching its parent's end is inside and keeps its times.
+    SpanData verify = named(trace, "verify");
+    assertThat(verify.getEndEpochNanos()).isEqualTo(named(trace, "fetch").getEndEpochNanos());
+    assertThat(attr(verify, TektonAttributes.RAW_END)).isNull();
+  }
+
+  @Test
+  void clampsATaskRunThatStartsBeforeItsPipelineRun() {
+    TraceAssembler a = assembler();
+    List<PitstopEvent> events = new ArrayList<>();
+    EventFactory f = new EventFactory("sandbox", "watcher");
+    for (PitstopEvent e : run.events()) {
+      if (e.type() == EventType.PIPELINERUN_STARTED) {
+        // The PipelineRun's startTime a second after its first TaskRun's (rounding).
+        events.add(
+            f.create(
+                EventType.PIPELINERUN_STARTED, new RunStarted(run.pipelineRun, t(2), null), t(2)));
+      } else if (e.type() == EventType.PIPELINERUN_FINISHED) {
+        RunFinished d = e.data(RunFinished.class);
+        events.add(
+            f.create(
+                EventType.PIPELINERUN_FINISHED,
+                new RunFinished(
+                    d.run(), d.succeeded(), d.reason(), d.message(), t(2), t(20), List.of()),
+                t(20)));
+      } else {
+        events.add(e);
+      }
+    }
+
+    FinishedTrace trace = only(feed(a, events));
+
+    SpanData fetch = named(trace, "fetch");
+    assertThat(fetch.getStartEpochNanos()).isEqualTo(TraceBuilder.nanos(t(2)));
+    assertThat(attr(fetch, TektonAttributes.RAW_START)).isEqualTo("2026-11-21T09:00:01Z");
+    assertWellFormed(trace);
+  }
+
+  @Test
+  void derivesTheSameIdsFromUidsOnEveryReplay() throws Exception {
+    FinishedTrace first = only(feed(assembler(), run.events()));
+    FinishedTrace second = only(feed(assembler(), run.events()));
+
+    assertThat(summary(second)).isEqualTo(summary(first));
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256").digest(PR_UID.getBytes(StandardCharsets.UTF_8));
+    String expectedTrace = HexFormat.of().formatHex(digest, 0, 16);
+    assertThat(first.traceId()).isEqualTo(expectedTrace);
+    assertThat(first.spans()).allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(expectedTrace));
+    assertThat(first.spans().get(0).getSpanId()).isEqualTo(HexFormat.of().formatHex(digest, 0, 8));
+    assertThat(first.spans()).allSatisfy(s -> assertThat(s.getSpanContext().isValid()).isTrue());
+    assertThat(first.spans().stream().map(SpanData::getSpanId).distinct())
+        .hasSize(first.spans().size());
+  }
+
+  @Test
+  void aFailedRunGetsErrorStatusTheErrorTypeAndTheFailureResult() {
+    FinishedTrace trace = only(feed(assembler(), new RunScenario(PR_UID, true).events()));
+
+    SpanData root = trace.spans().get(0);
+    assertThat(root.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(attr(root, AttributeKey.stringKey("error.type"))).isEqualTo("Failed");
+    assertThat(attr(root, AttributeKey.stringKey("cicd.pipeline.result"))).isEqualTo("failure");
+    SpanData compile = named(trace, "compile");
+    assertThat(compile.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(compile.getStatus().getDescription()).isEqualTo("\"step-test\" exited with code 1");
+    assertThat(attr(compile, AttributeKey.stringKey("cicd.pipeline.task.run.result")))
+        .isEqualTo("failure");
+    SpanData test = named(trace, "test");
+    assertThat(test.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(attr(test, AttributeKey.stringKey("error.type"))).isEqualTo("Error");
+    assertThat(attr(test, TektonAttributes.STEP_EXIT_CODE)).isEqualTo(1L);
+    assertThat(named(trace, "fetch").getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+  }
+
+  @Test
+  void exportsWhatItHasOnceTheGracePeriodAfterTheRootsFinishRunsOut() {
+    TraceAssembler a = assembler();
+    List<PitstopEvent> events =
+        run.events().stream()
+            .filter(
+                e ->
+                    !(e.type() == EventType.TASKRUN_FINISHED
+                        && e.subject().endsWith("build-x7k2p-compile")))
+            .toList();
+    assertThat(feed(a, events)).isEmpty();
+
+    assertThat(a.expire(NOW.plus(GRACE).minusMillis(1))).isEmpty();
+    FinishedTrace trace = only(a.expire(NOW.plus(GRACE)));
+
+    assertThat(trace.complete()).isFalse();
+    SpanData compile = named(trace, "compile");
+    assertThat(attr(compile, TektonAttributes.INCOMPLETE)).isTrue();
+    assertThat(compile.getEndEpochNanos()).isEqualTo(trace.spans().get(0).getEndEpochNanos());
+    assertWellFormed(trace);
+    assertThat(a.openRuns()).isZero();
+  }
+
+  @Test
+  void aReplayOfAnExportedRunExportsNothingAgain() {
+    TraceAssembler a = assembler();
+    only(feed(a, run.events()));
+
+    assertThat(feed(a, run.events())).isEmpty();
+    assertThat(a.expire(NOW.plus(GRACE))).isEmpty();
+    assertThat(a.openRuns()).isZero();
+  }
+
+  @Test
+  void aStandaloneTaskRunIsItsOwnRootSpan() {
+    String uid = "0b6e4c1d-2222-4a6b-8c7d-9e0f1a2b3c4d";
+    RunRef tr =
+        new RunRef(
+            RunRef.TASK_RUN,
+            "ci",
+            "lint-abcde",
+            uid,
+            null,
+            null,
+            null,
+            null,
+            "golangci",
+            0,
+            Map.of(),
+            Map.of());
+    StepRef lint = new StepRef("lint", 0, "step-lint", "lint-abcde-pod");
+    EventFactory f = new EventFactory("sandbox", "watcher");
+    List<PitstopEvent> events =
+        List.of(
+            f.create(EventType.TASKRUN_STARTED, new RunStarted(tr, t(0), "lint-abcde-pod"), t(0)),
+            f.create(
+                EventType.STEP_FINISHED,
+                new StepFinished(tr, lint, 0, "Completed", t(1), t(4), null),
+                t(4)),
+            f.create(
+                EventType.TASKRUN_FINISHED,
+                new RunFinished(tr, "False", "TaskRunTimeout", "timed out", t(0), t(5), null),
+                t(5)));
+
+    FinishedTrace trace = only(feed(assembler(), events));
+
+    assertThat(trace.spans()).hasSize(2);
+    SpanData root = trace.spans().get(0);
+    assertThat(root.getName()).isEqualTo("golangci");
+    assertThat(root.getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(root.getParentSpanContext().isValid()).isFalse();
+    assertThat(root.getTraceId()).isEqualTo(SpanIds.traceId(uid));
+    assertThat(attr(root, AttributeKey.stringKey("cicd.pipeline.result"))).isEqualTo("timeout");
+    assertThat(attr(root, AttributeKey.stringKey("cicd.pipeline.run.url.full")))
+        .isEqualTo("https://dash.example/#/namespaces/ci/taskruns/lint-abcde");
+    assertThat(attr(root, AttributeKey.stringKey("error.type"))).isEqualTo("TaskRunTimeout");
+    assertThat(trace.spans().get(1).getParentSpanId()).isEqualTo(root.getSpanId());
+  }
+
+  @Test
+  void aBreakpointPauseIsAChildOfItsTaskRunFromPauseToRelease() {
+    EventFactory engine = new EventFactory("sandbox", "breakpoint-engine");
+    StepRef test = new StepRef("test", 1, "step-test", "build-x7k2p-compile-pod");
+    List<PitstopEvent> events = new ArrayList<>(run.events());
+    events.add(
+        0,
+        engine.create(
+            EventType.BREAKPOINT_CONTINUED,
+            new BreakpointContinued(
+                run.compile,
+                test,
+                Mechanism.ON_FAILURE,
+                Action.CONTINUE,
+                Identity.of("alice@example.com"),
+                "slack",
+                t(17),
+                t(19)),
+            t(19)));
+    events.add(
+        engine.create(
+            EventType.BREAKPOINT_PAUSED,
+            new BreakpointPaused(
+                run.compile, test, Mechanism.ON_FAILURE, t(17), t(17), List.of(), null, "sh"),
+            t(17)));
+    List<FinishedTrace> traces = feed(assembler(), events);
+    FinishedTrace trace = only(traces);
+
+    SpanData pause = named(trace, "breakpoint onFailure");
+    assertThat(pause.getParentSpanId()).isEqualTo(named(trace, "compile").getSpanId());
+    assertThat(pause.getStartEpochNanos()).isEqualTo(TraceBuilder.nanos(t(17)));
+    assertThat(pause.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(19)));
+    assertThat(attr(pause, TektonAttributes.BREAKPOINT_ACTION)).isEqualTo("continue");
+    assertThat(attr(pause, TektonAttributes.BREAKPOINT_RELEASED_BY)).isEqualTo("alice@example.com");
+    assertWellFormed(trace);
+  }
+
+  @Test
+  void aRetriedTaskRunGetsOneSpanPerAttemptAndTheFirstEndsWhenTheRetryStarts() {
+    EventFactory f = new EventFactory("sandbox", "watcher");
+    RunRef retry1 =
+        new RunRef(
+            RunRef.TASK_RUN,
+            "ci",
+            run.compile.name(),
+            run.compileUid,
+            "build-x7k2p",
+            PR_UID,
+            "build",
+            "compile",
+            "maven",
+            1,
+            Map.of(),
+            Map.of());
+    List<PitstopEvent> events = new ArrayList<>();
+    for (PitstopEvent e : run.events()) {
+      if (e.type() == EventType.TASKRUN_FINISHED && e.subject().endsWith("compile")) {
+        continue; // attempt 0 never finishes: Tekton moves it to retriesStatus
+      }
+      events.add(e);
+    }
+    events.add(
+        f.create(EventType.TASKRUN_STARTED, new RunStarted(retry1, t(12), "pod-retry1"), t(12)));
+    events.add(
+        f.create(
+            EventType.TASKRUN_FINISHED,
+            new RunFinished(retry1, "True", "Succeeded", "done", t(12), t(20), null),
+            t(20)));
+
+    FinishedTrace trace = only(feed(assembler(), events));
+
+    List<SpanData> attempts =
+        trace.spans().stream().filter(s -> s.getName().equals("compile")).toList();
+    assertThat(attempts).hasSize(2);
+    SpanData first = attempts.get(0);
+    SpanData second = attempts.get(1);
+    assertThat(first.getSpanId()).isEqualTo(SpanIds.runSpanId(run.compileUid, 0));
+    assertThat(second.getSpanId()).isEqualTo(SpanIds.runSpanId(run.compileUid, 1));
+    assertThat(first.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(12)));
+    assertThat(attr(first, TektonAttributes.REASON)).isEqualTo("ToBeRetried");
+    assertThat(attr(second, TektonAttributes.TASKRUN_RETRY)).isEqualTo(1L);
+    assertThat(second.getParentSpanId()).isEqualTo(trace.spans().get(0).getSpanId());
+    assertWellFormed(trace);
+  }
+
+  @Test
+  void dropsTheLeastRecentlyUpdatedRunWhenTooManyAreOpen() {
+    TraceAssembler a = new TraceAssembler(new TraceBuilder(Resource.empty(), null), GRACE, 1);
+    RunScenario other = new RunScenario("11111111-2222-3333-4444-555555555555", false);
+    a.accept(run.events().get(0), NOW);
+    a.accept(other.events().get(0), NOW.plusSeconds(1));
+
+    assertThat(a.openRuns()).isEqualTo(1);
+    assertThat(a.evicted()).isEqualTo(1);
+    assertThat(feed(a, other.events().subList(1, other.events().size()))).hasSize(1);
+  }
+
+  /** Every span but the root has its parent in the trace and lies within it. */
+  static void assertWellFormed(FinishedTrace trace) {
+    Map<String, SpanData> byId =
+        trace.spans().stream().collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
+    assertThat(byId).hasSameSizeAs(trace.spans());
+    long roots = trace.spans().stream().filter(s -> !s.getParentSpanContext().isValid()).count();
+    assertThat(roots).isEqualTo(1);
+    for (SpanData s : trace.spans()) {
+      assertThat(s.getEndEpochNanos()).isGreaterThanOrEqualTo(s.getStartEpochNanos());
+      if (s.getParentSpanContext().isValid()) {
+        SpanData p = byId.get(s.getParentSpanId());
+        assertThat(p).as("parent of %s", s.getName()).isNotNull();
+        assertThat(s.getStartEpochNanos()).isGreaterThanOrEqualTo(p.getStartEpochNanos());
+        assertThat(s.getEndEpochNanos()).isLessThanOrEqualTo(p.getEndEpochNanos());
+      }
+    }
+  }
+
+  private static Map<String, String> summary(FinishedTrace trace) {
+    return trace.spans().stream()
+        .collect(
+            Collectors.toMap(
+                SpanData::getSpanId,
+                s ->
+                    s.getName()
+                        + " parent="
+                        + s.getParentSpanId()
+                        + " ["
+                        + s.getStartEpochNanos()
+                        + ","
+                        + s.getEndEpochNanos()
+                        + "] "
+                        + s.getAttributes()));
+  }
+}
