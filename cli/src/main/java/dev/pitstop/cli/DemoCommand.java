@@ -58,37 +58,57 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--file", paramLabel = "FILE", description = "Tekton YAML to apply (repeatable).")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--fail", paramLabel = "TASK/STEP[=CODE]",
+  @Option(
+      names = "--fail",
+      paramLabel = "TASK/STEP[=CODE]",
       description = "Make a step fail (TASK: the pipelineTask, - for a standalone TaskRun).")
   List<String> fail = new ArrayList<>();
 
-  @Option(names = "--result", paramLabel = "TASK/RESULT=VALUE", description = "A task result's value.")
+  @Option(
+      names = "--result",
+      paramLabel = "TASK/RESULT=VALUE",
+      description = "A task result's value.")
   List<String> results = new ArrayList<>();
 
-  @Option(names = "--auto-continue", paramLabel = "DURATION", defaultValue = "3s",
-      description = "Release each paused step after this long through the engine API; 'off' never (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--auto-continue",
+      paramLabel = "DURATION",
+      defaultValue = "3s",
+      description =
+          "Release each paused step after this long through the engine API; 'off' never (default ${DEFAULT-VALUE}).")
   String autoContinue;
 
-  @Option(names = "--auto-action", defaultValue = "continue",
+  @Option(
+      names = "--auto-action",
+      defaultValue = "continue",
       description = "continue or fail-continue (default ${DEFAULT-VALUE}).")
   String autoAction;
 
-  @Option(names = "--step-duration", paramLabel = "DURATION", defaultValue = "300ms",
+  @Option(
+      names = "--step-duration",
+      paramLabel = "DURATION",
+      defaultValue = "300ms",
       description = "How long each simulated step runs (default ${DEFAULT-VALUE}).")
   String stepDuration;
 
-  @Option(names = "--events-out", paramLabel = "FILE",
+  @Option(
+      names = "--events-out",
+      paramLabel = "FILE",
       description = "Write every CloudEvent of every topic as one JSON line (structured mode).")
   Path eventsOut;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
       description = "Give up (exit 2) when not done by then (default ${DEFAULT-VALUE}).")
   String timeout;
 
   @Override
   public Integer call() throws Exception {
     Duration deadlineIn = duration("--timeout", timeout);
-    Duration autoAfter = "off".equals(autoContinue) ? null : duration("--auto-continue", autoContinue);
+    Duration autoAfter =
+        "off".equals(autoContinue) ? null : duration("--auto-continue", autoContinue);
     Action action;
     try {
       action = Action.of(autoAction);
@@ -110,27 +130,46 @@ public final class DemoCommand implements Callable<Integer> {
     Instant deadline = Instant.now().plus(deadlineIn);
     String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
     String prefix = "pitstop-demo-" + Long.toHexString(System.nanoTime()) + ".";
-    System.out.println("Starting Pitstop: " + (external == null ? "embedded Kafka" : "Kafka at " + external)
-        + ", simulated Tekton cluster, watcher, breakpoint-engine, notifier, tracer...");
+    System.out.println(
+        "Starting Pitstop: "
+            + (external == null ? "embedded Kafka" : "Kafka at " + external)
+            + ", simulated Tekton cluster, watcher, breakpoint-engine, notifier, tracer...");
     try (LocalStack stack = LocalStack.start(new LocalStack.Options(external, prefix, 0, sim));
         EventTap tap = new EventTap(stack.bootstrapServers(), stack.topics(), eventsOut);
         AutoContinue releaser =
             new AutoContinue(stack.engineUrl(), stack.apiToken(), autoAfter, action)) {
-      System.out.println("Engine API " + stack.engineUrl() + ", webhook receiver " + stack.webhook().url()
-          + ", OTLP receiver " + stack.otlp().endpoint());
+      System.out.println(
+          "Engine API "
+              + stack.engineUrl()
+              + ", webhook receiver "
+              + stack.webhook().url()
+              + ", OTLP receiver "
+              + stack.otlp().endpoint());
       tap.onEvent(e -> System.out.println(EventLine.of(e)));
-      tap.onEvent(e -> {
-        if (e.type() == EventType.BREAKPOINT_PAUSED) {
-          releaser.schedule(e.data(BreakpointPaused.class));
-        }
-      });
-      stack.webhook().onEvent(ce -> System.out.println(
-          "                  webhook ← " + ce.getType() + " " + ce.getSubject()));
+      tap.onEvent(
+          e -> {
+            if (e.type() == EventType.BREAKPOINT_PAUSED) {
+              releaser.schedule(e.data(BreakpointPaused.class));
+            }
+          });
+      stack
+          .webhook()
+          .onEvent(
+              ce ->
+                  System.out.println(
+                      "                  webhook ← " + ce.getType() + " " + ce.getSubject()));
       tap.start();
 
       for (Map.Entry<String, String> doc : yaml.entrySet()) {
-        ApplyResult applied = stack.simulator().apply(doc.getValue());
-        System.out.println("Applied " + doc.getKey() + ": " + applied.created().size() + " objects");
+        ApplyResult applied;
+        try {
+          applied = stack.simulator().apply(doc.getValue());
+        } catch (IllegalArgumentException e) {
+          System.err.println("pitstop demo: cannot apply " + doc.getKey() + ": " + e.getMessage());
+          return 1;
+        }
+        System.out.println(
+            "Applied " + doc.getKey() + ": " + applied.created().size() + " objects");
         applied.notes().forEach(n -> System.out.println("  note: " + n));
       }
 
@@ -146,41 +185,68 @@ public final class DemoCommand implements Callable<Integer> {
   private record Outcome(int code, String summary) {}
 
   private Outcome waitUntilDone(
-      LocalStack stack, KubernetesClient client, EventTap tap, AutoContinue releaser, Instant deadline)
+      LocalStack stack,
+      KubernetesClient client,
+      EventTap tap,
+      AutoContinue releaser,
+      Instant deadline)
       throws InterruptedException {
     while (Instant.now().isBefore(deadline)) {
       List<String> roots = rootRuns(client);
       boolean allDone = !roots.isEmpty() && pending(client).isEmpty();
-      long traces = stack.otlp().spans().stream().filter(s -> s.parentSpanId().isEmpty()).count();
-      long finishedRoots = tap.seen().stream()
-          .filter(e -> e.type() == EventType.PIPELINERUN_FINISHED
-              || (e.type() == EventType.TASKRUN_FINISHED && e.data().run().pipelineRun() == null))
-          .count();
+      long traces = stack.otlp().spans().stream().filter(ReceivedSpan::isRoot).count();
+      long finishedRoots =
+          tap.seen().stream()
+              .filter(
+                  e ->
+                      e.type() == EventType.PIPELINERUN_FINISHED
+                          || (e.type() == EventType.TASKRUN_FINISHED
+                              && e.data().run().pipelineRun() == null))
+              .count();
       if (!tap.deadLetters().isEmpty()) {
         return new Outcome(1, "Pitstop error: dead letters: " + tap.deadLetters());
       }
       if (releaser.failures() > 0) {
-        return new Outcome(1, "Pitstop error: the engine API refused a release: " + releaser.lastFailure());
+        return new Outcome(
+            1, "Pitstop error: the engine API refused a release: " + releaser.lastFailure());
       }
       if (allDone && finishedRoots >= roots.size() && traces >= roots.size()) {
-        return new Outcome(0, "Done: " + roots.size() + " runs finished, "
-            + tap.seen().size() + " events, " + stack.webhook().received().size()
-            + " webhook deliveries, " + traces + " traces.");
+        return new Outcome(
+            0,
+            "Done: "
+                + roots.size()
+                + " runs finished, "
+                + tap.seen().size()
+                + " events, "
+                + stack.webhook().received().size()
+                + " webhook deliveries, "
+                + traces
+                + " traces.");
       }
       Thread.sleep(200);
     }
-    return new Outcome(2, "Timed out: still running " + pending(client)
-        + "; traces received: " + stack.otlp().spans().stream().filter(s -> s.parentSpanId().isEmpty()).count());
+    return new Outcome(
+        2,
+        "Timed out: still running "
+            + pending(client)
+            + "; traces received: "
+            + stack.otlp().spans().stream().filter(ReceivedSpan::isRoot).count());
   }
 
   /** Root runs: PipelineRuns and TaskRuns that no PipelineRun created. */
   private static List<String> rootRuns(KubernetesClient client) {
     List<String> roots = new ArrayList<>();
-    client.resources(PipelineRun.class).inAnyNamespace().list().getItems()
+    client
+        .resources(PipelineRun.class)
+        .inAnyNamespace()
+        .list()
+        .getItems()
         .forEach(p -> roots.add(p.getMetadata().getName()));
     client.resources(TaskRun.class).inAnyNamespace().list().getItems().stream()
-        .filter(t -> t.getMetadata().getLabels() == null
-            || !t.getMetadata().getLabels().containsKey(TektonLabels.PIPELINE_RUN))
+        .filter(
+            t ->
+                t.getMetadata().getLabels() == null
+                    || !t.getMetadata().getLabels().containsKey(TektonLabels.PIPELINE_RUN))
         .forEach(t -> roots.add(t.getMetadata().getName()));
     return roots;
   }
@@ -197,15 +263,19 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printWaterfalls(List<ReceivedSpan> spans) {
-    Map<String, List<ReceivedSpan>> byTrace = spans.stream()
-        .collect(Collectors.groupingBy(ReceivedSpan::traceId, LinkedHashMap::new, Collectors.toList()));
+    Map<String, List<ReceivedSpan>> byTrace =
+        spans.stream()
+            .collect(
+                Collectors.groupingBy(
+                    ReceivedSpan::traceId, LinkedHashMap::new, Collectors.toList()));
     System.out.println();
     System.out.println("Traces received over OTLP (" + byTrace.size() + "):");
-    byTrace.forEach((id, s) -> {
-      System.out.println();
-      System.out.println("trace " + id);
-      System.out.print(Waterfall.render(s));
-    });
+    byTrace.forEach(
+        (id, s) -> {
+          System.out.println();
+          System.out.println("trace " + id);
+          System.out.print(Waterfall.render(s));
+        });
     System.out.println();
   }
 
@@ -214,7 +284,8 @@ public final class DemoCommand implements Callable<Integer> {
     if (files.isEmpty()) {
       try (InputStream in = DemoCommand.class.getResourceAsStream(BUNDLED)) {
         if (in == null) {
-          throw new IllegalStateException("the bundled example " + BUNDLED + " is missing from the jar");
+          throw new IllegalStateException(
+              "the bundled example " + BUNDLED + " is missing from the jar");
         }
         docs.put("the bundled example", new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }
@@ -232,7 +303,8 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       return Settings.parseDuration(value);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), option + " " + value + ": " + e.getMessage());
+      throw new ParameterException(
+          spec.commandLine(), option + " " + value + ": " + e.getMessage());
     }
   }
 }

@@ -17,13 +17,18 @@ import picocli.CommandLine.Option;
       "run until stopped (Ctrl-C)."
     })
 public final class UpCommand implements Callable<Integer> {
-  @Option(names = "--engine-port", defaultValue = "8081", description = "Engine API port (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--engine-port",
+      defaultValue = "8081",
+      description = "Engine API port (default ${DEFAULT-VALUE}).")
   int enginePort;
 
   @Option(names = "--topic-prefix", defaultValue = "pitstop.", description = "Kafka topic prefix.")
   String topicPrefix;
 
-  @Option(names = "--kubeconfig-out", defaultValue = "target/pitstop-sandbox.kubeconfig",
+  @Option(
+      names = "--kubeconfig-out",
+      defaultValue = "target/pitstop-sandbox.kubeconfig",
       description = "Where to write a kubeconfig for the sandbox's Kubernetes API.")
   Path kubeconfigOut;
 
@@ -34,19 +39,32 @@ public final class UpCommand implements Callable<Integer> {
         LocalStack.start(
             new LocalStack.Options(external, topicPrefix, enginePort, SimulatorOptions.defaults()));
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stack.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stack.close();
+                  stopped.countDown();
+                }));
     java.nio.file.Files.createDirectories(kubeconfigOut.toAbsolutePath().getParent());
     stack.api().writeKubeconfig(kubeconfigOut);
     System.out.println("Pitstop is up.");
-    System.out.println("  Kafka bootstrap      " + stack.bootstrapServers()
-        + (external == null ? "  (embedded)" : ""));
-    System.out.println("  Kubernetes API       " + stack.api().masterUrl()
-        + "  (kubeconfig: " + kubeconfigOut + ")");
-    System.out.println("  Engine API           " + stack.engineUrl()
-        + "  (Authorization: Bearer " + stack.apiToken() + ")");
+    System.out.println(
+        "  Kafka bootstrap      "
+            + stack.bootstrapServers()
+            + (external == null ? "  (embedded)" : ""));
+    System.out.println(
+        "  Kubernetes API       "
+            + stack.api().masterUrl()
+            + "  (kubeconfig: "
+            + kubeconfigOut
+            + ")");
+    System.out.println(
+        "  Engine API           "
+            + stack.engineUrl()
+            + "  (Authorization: Bearer "
+            + stack.apiToken()
+            + ")");
     System.out.println("  Webhook receiver     " + stack.webhook().url());
     System.out.println("  OTLP receiver        " + stack.otlp().endpoint());
     System.out.println("Create Tekton runs through the Kubernetes API; Ctrl-C stops.");

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Releases paused steps through the engine's HTTP API after a delay, as a person pressing Continue
- * would: {@code POST /v1/breakpoints/{namespace}/{taskRun}/{step}/{continue|fail-continue}} with the
- * demo's bearer token. Counts refusals so the demo can fail on them.
+ * would: {@code POST /v1/breakpoints/{namespace}/{taskRun}/{step}/{continue|fail-continue}} with
+ * the demo's bearer token. Counts refusals so the demo can fail on them.
  */
 public final class AutoContinue implements AutoCloseable {
   private final String engineUrl;
@@ -25,15 +25,19 @@ public final class AutoContinue implements AutoCloseable {
   private final Duration after;
   private final Action action;
   private final HttpClient http = HttpClient.newHttpClient();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "pitstop-auto-continue");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "pitstop-auto-continue");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicInteger failures = new AtomicInteger();
   private volatile String lastFailure;
 
-  /** @param after the delay, or null to never release */
+  /**
+   * @param after the delay, or null to never release
+   */
   public AutoContinue(String engineUrl, String token, Duration after, Action action) {
     this.engineUrl = engineUrl;
     this.token = token;
@@ -50,17 +54,32 @@ public final class AutoContinue implements AutoCloseable {
   }
 
   private void release(BreakpointPaused p) {
-    String path = "/v1/breakpoints/" + enc(p.run().namespace()) + "/" + enc(p.run().name()) + "/"
-        + enc(p.step().name()) + "/" + action.json();
-    HttpRequest req = HttpRequest.newBuilder(URI.create(engineUrl + path))
-        .header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofSeconds(10))
-        .build();
+    String path =
+        "/v1/breakpoints/"
+            + enc(p.run().namespace())
+            + "/"
+            + enc(p.run().name())
+            + "/"
+            + enc(p.step().name())
+            + "/"
+            + action.json();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(engineUrl + path))
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(10))
+            .build();
     try {
       HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
-      System.out.println("                  auto-" + action.json() + " after " + EventLine.seconds(after)
-          + ": POST " + path + " → " + res.statusCode());
+      System.out.println(
+          "                  auto-"
+              + action.json()
+              + " after "
+              + EventLine.seconds(after)
+              + ": POST "
+              + path
+              + " → "
+              + res.statusCode());
       if (res.statusCode() != 202) {
         failures.incrementAndGet();
         lastFailure = res.statusCode() + " " + res.body();

@@ -24,9 +24,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads every Pitstop topic from the beginning on its own thread, as an outside observer would: each
- * event goes to the listeners and, when a file is given, as one structured CloudEvents JSON line to
- * it. Records that are not Pitstop events (the dead-letter topic's) are counted, not written.
+ * Reads every Pitstop topic from the beginning on its own thread, as an outside observer would:
+ * each event goes to the listeners and, when a file is given, as one structured CloudEvents JSON
+ * line to it. Records that are not Pitstop events (the dead-letter topic's) are counted, not
+ * written.
  */
 public final class EventTap implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -46,10 +47,14 @@ public final class EventTap implements AutoCloseable {
     Properties p = new Properties();
     p.putAll(
         Map.of(
-            "bootstrap.servers", bootstrap,
-            "group.id", "pitstop-demo-tap-" + UUID.randomUUID(),
-            "auto.offset.reset", "earliest",
-            "enable.auto.commit", "false"));
+            "bootstrap.servers",
+            bootstrap,
+            "group.id",
+            "pitstop-demo-tap-" + UUID.randomUUID(),
+            "auto.offset.reset",
+            "earliest",
+            "enable.auto.commit",
+            "false"));
     consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(topics.all());
     deadLetterTopic = topics.deadLetter();
