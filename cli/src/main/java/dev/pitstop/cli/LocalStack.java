@@ -5,6 +5,8 @@ import dev.pitstop.engine.EngineService;
 import dev.pitstop.events.Topics;
 import dev.pitstop.notifier.NotifierConfig;
 import dev.pitstop.notifier.NotifierService;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import dev.pitstop.runtime.kafka.TopicSetup;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
 import dev.pitstop.sandbox.kafka.EmbeddedKafka;
 import dev.pitstop.sandbox.otlp.OtlpReceiver;
@@ -18,6 +20,7 @@ import dev.pitstop.watcher.WatcherService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -79,10 +82,10 @@ public final class LocalStack implements AutoCloseable {
       kafka = EmbeddedKafka.start(3);
       closeables.add(kafka);
       bootstrap = kafka.bootstrapServers();
-      kafka.createTopics(3, topics.all().toArray(String[]::new));
     } else {
       bootstrap = o.kafkaBootstrap();
     }
+    TopicSetup.ensure(KafkaSettings.of(bootstrap, topics), 3, Duration.ofSeconds(30));
     api = SandboxApiServer.start();
     closeables.add(api);
     simulator = TektonSimulator.start(api, o.simulator());

@@ -1,0 +1,480 @@
+package dev.pitstop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pitstop.cli.demo.EventTap;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.Action;
+import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.RunFinished;
+import dev.pitstop.events.data.StepFinished;
+import dev.pitstop.events.data.StepStarted;
+import dev.pitstop.sandbox.kafka.SharedKafka;
+import dev.pitstop.sandbox.otlp.ReceivedSpan;
+import dev.pitstop.sandbox.sim.ApplyResult;
+import dev.pitstop.sandbox.sim.FailSpec;
+import dev.pitstop.sandbox.sim.SimulatorOptions;
+import dev.pitstop.tekton.model.PipelineRun;
+import dev.pitstop.tekton.model.TaskRun;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The whole stack — real Kafka broker, sandbox Kubernetes API and simulator, watcher, engine,
+ * notifier, tracer — driven by Tekton's own example YAML (../shared/fixtures/tekton), asserting
+ * what a user sees: the events per run, Tekton's names and reasons, webhook deliveries and one
+ * well-formed trace per root run.
+ */
+class EndToEndIT {
+  /** What a fixture needs from the sandbox and what Tekton would report for it. */
+  record Fixture(
+      String file,
+      List<String> fail,
+      boolean secondPrecision,
+      String rootReason,
+      Map<String, Map<String, String>> stepReasons) {
+    @Override
+    public String toString() {
+      return file
+          + (fail.isEmpty() ? "" : " --fail " + fail)
+          + (secondPrecision ? " (times in whole seconds)" : "");
+    }
+  }
+
+  /** Step termination reasons by task ("-" for a standalone TaskRun) and step name. */
+  private static Map<String, Map<String, String>> steps(Object... taskStepReason) {
+    Map<String, Map<String, String>> m = new LinkedHashMap<>();
+    for (int i = 0; i < taskStepReason.length; i += 3) {
+      m.computeIfAbsent((String) taskStepReason[i], k -> new LinkedHashMap<>())
+          .put((String) taskStepReason[i + 1], (String) taskStepReason[i + 2]);
+    }
+    return m;
+  }
+
+  static Stream<Fixture> fixtures() {
+    return Stream.of(
+        new Fixture(
+            "taskruns/steps-run-in-order.yaml",
+            List.of(),
+            false,
+            "Succeeded",
+            steps("-", "unnamed-0", "Completed", "-", "unnamed-1", "Completed")),
+        new Fixture(
+            "taskruns/unnamed-steps.yaml",
+            List.of(),
+            false,
+            "Succeeded",
+            steps(
+                "-",
+                "unnamed-0",
+                "Completed",
+                "-",
+                "unnamed-1",
+                "Completed",
+                "-",
+                "unnamed-2",
+                "Completed")),
+        new Fixture(
+            "taskruns/task-result.yaml",
+            List.of(),
+            false,
+            "Succeeded",
+            steps(
+                "-",
+                "print-date-unix-timestamp",
+                "Completed",
+                "-",
+                "print-date-human-readable",
+                "Completed")),
+        // The fixture's first step runs `exit 1` with onError: continue; the sandbox needs --fail.
+        new Fixture(
+            "taskruns/ignore-step-error.yaml",
+            List.of("-/exit-with-1=1"),
+            false,
+            "Succeeded",
+            steps("-", "exit-with-1", "Continued", "-", "verify-step-path", "Completed")),
+        new Fixture(
+            "pipelineruns/pipelinerun.yaml",
+            List.of(),
+            false,
+            "Succeeded",
+            steps(
+                "fetch-from-git",
+                "clone",
+                "Completed",
+                "build-image",
+                "build-and-push",
+                "Completed",
+                "build-image",
+                "write-url",
+                "Completed")),
+        new Fixture(
+            "pipelineruns/pipelinerun-with-final-tasks.yaml",
+            List.of(),
+            false,
+            "Succeeded",
+            steps(
+                "clone-app-repo",
+                "clone",
+                "Completed",
+                "cleanup",
+                "check-application-dir-has-source",
+                "Completed",
+                "cleanup",
+                "cleanup-workspace",
+                "Completed",
+                "cleanup",
+                "verify-application-dir-has-gone",
+                "Completed",
+                "check-git-commit",
+                "check-commit-initialized",
+                "Completed")),
+        // A real API server keeps times to the second: the services must cope.
+        new Fixture(
+            "pipelineruns/pipelinerun-with-final-tasks.yaml",
+            List.of(),
+            true,
+            "Succeeded",
+            steps(
+                "clone-app-repo",
+                "clone",
+                "Completed",
+                "check-git-commit",
+                "check-commit-initialized",
+                "Completed")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void fixtureRunsThroughPitstopAsTektonWouldReportIt(Fixture f) throws Exception {
+    SimulatorOptions sim =
+        SimulatorOptions.defaults()
+            .withStepDuration(Duration.ofMillis(150))
+            .withFail(f.fail().stream().map(FailSpec::parse).toList())
+            .withTruncateTimesToSeconds(f.secondPrecision());
+    try (Stack s = Stack.start(sim)) {
+      ApplyResult applied = s.stack.simulator().apply(Files.readString(fixture(f.file())));
+      HasMetadata root = root(applied);
+      String rootUid = root.getMetadata().getUid();
+
+      RunFinished finished = s.awaitRootFinished(rootUid);
+      assertThat(finished.reason()).isEqualTo(f.rootReason());
+      List<PitstopEvent> events = s.eventsOf(rootUid);
+
+      // Tekton's step names, containers and termination reasons.
+      Map<String, Map<String, String>> reasons = new LinkedHashMap<>();
+      for (PitstopEvent e : events) {
+        if (e.data() instanceof StepFinished sf) {
+          String task = sf.run().pipelineTask() == null ? "-" : sf.run().pipelineTask();
+          reasons
+              .computeIfAbsent(task, k -> new LinkedHashMap<>())
+              .put(sf.step().name(), sf.terminationReason());
+          assertThat(sf.step().container()).isEqualTo("step-" + sf.step().name());
+        }
+      }
+      f.stepReasons()
+          .forEach(
+              (task, byStep) ->
+                  assertThat(reasons.get(task))
+                      .as("steps of " + task)
+                      .containsAllEntriesOf(byStep));
+
+      assertEventsInOrderPerSubject(events);
+      assertThat(events).extracting(PitstopEvent::partitionKey).containsOnly(rootUid);
+      assertOneWellFormedTrace(s, rootUid, events);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(s.stack.webhook().received())
+                      .anySatisfy(
+                          ce -> assertThat(ce.getExtension("partitionkey")).isEqualTo(rootUid)));
+    }
+  }
+
+  @Test
+  void onFailurePauseIsContinuedThroughTheApiAndTheRunSucceeds() throws Exception {
+    RunFinished finished = pauseAndRelease(Action.CONTINUE);
+    assertThat(finished.reason()).isEqualTo("Succeeded");
+  }
+
+  @Test
+  void onFailurePauseIsFailContinuedAndTheRunFailsAsTektonSays() throws Exception {
+    RunFinished finished = pauseAndRelease(Action.FAIL_CONTINUE);
+    assertThat(finished.succeeded()).isEqualTo("False");
+    assertThat(finished.reason()).isEqualTo("Failed");
+    assertThat(finished.message()).isEqualTo("\"step-test\" exited with code 1");
+  }
+
+  private RunFinished pauseAndRelease(Action action) throws Exception {
+    String yaml =
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: debug-me
+          annotations:
+            sandbox.pitstop.dev/fail: "-/test=3"
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+          taskSpec:
+            steps:
+            - {name: compile, image: alpine, script: "true"}
+            - {name: test, image: alpine, script: "exit 3"}
+            - {name: package, image: alpine, script: "true"}
+        """;
+    try (Stack s =
+        Stack.start(SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(150)))) {
+      ApplyResult applied = s.stack.simulator().apply(yaml);
+      String uid = root(applied).getMetadata().getUid();
+      BreakpointPaused paused = s.await(uid, EventType.BREAKPOINT_PAUSED, BreakpointPaused.class);
+      assertThat(paused.step().name()).isEqualTo("test");
+      assertThat(paused.step().container()).isEqualTo("step-test");
+      assertThat(paused.mechanism().json()).isEqualTo("onFailure");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(s.stack.webhook().received())
+                      .anySatisfy(
+                          ce ->
+                              assertThat(ce.getType())
+                                  .isEqualTo(EventType.BREAKPOINT_PAUSED.type())));
+
+      HttpResponse<String> res = s.release("default", "debug-me", "test", action);
+      assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+      var continued =
+          s.await(
+              uid,
+              EventType.BREAKPOINT_CONTINUED,
+              dev.pitstop.events.data.BreakpointContinued.class);
+      assertThat(continued.action()).isEqualTo(action);
+      assertThat(continued.by().username()).isEqualTo(LocalStack.DEMO_USER);
+
+      RunFinished finished = s.awaitRootFinished(uid);
+      StepFinished test =
+          s.eventsOf(uid).stream()
+              .filter(e -> e.data() instanceof StepFinished sf && sf.step().name().equals("test"))
+              .map(e -> e.data(StepFinished.class))
+              .findFirst()
+              .orElseThrow();
+      assertThat(test.exitCode()).isEqualTo(action == Action.CONTINUE ? 0 : 1);
+      StepFinished pkg =
+          s.eventsOf(uid).stream()
+              .filter(
+                  e -> e.data() instanceof StepFinished sf && sf.step().name().equals("package"))
+              .map(e -> e.data(StepFinished.class))
+              .findFirst()
+              .orElseThrow();
+      assertThat(pkg.terminationReason()).as("later steps still run").isEqualTo("Completed");
+
+      // A second release is a no-op, reported as such.
+      HttpResponse<String> again = s.release("default", "debug-me", "test", action);
+      assertThat(again.statusCode()).isEqualTo(409);
+      assertOneWellFormedTrace(s, uid, s.eventsOf(uid));
+      return finished;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static void assertEventsInOrderPerSubject(List<PitstopEvent> events) {
+    Map<String, List<EventType>> bySubject = new LinkedHashMap<>();
+    for (PitstopEvent e : events) {
+      bySubject.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e.type());
+    }
+    List<EventType> lifecycle =
+        List.of(
+            EventType.PIPELINERUN_STARTED,
+            EventType.TASKRUN_STARTED,
+            EventType.STEP_STARTED,
+            EventType.STEP_BREAKPOINT_REACHED,
+            EventType.BREAKPOINT_PAUSED,
+            EventType.COMMAND_CONTINUE,
+            EventType.COMMAND_FAIL_CONTINUE,
+            EventType.BREAKPOINT_CONTINUED,
+            EventType.STEP_FINISHED,
+            EventType.TASKRUN_FINISHED,
+            EventType.PIPELINERUN_FINISHED);
+    bySubject.forEach(
+        (subject, types) -> {
+          List<EventType> ofTopic =
+              types.stream()
+                  .filter(t -> t.topicKind() == EventType.STEP_STARTED.topicKind())
+                  .toList();
+          assertThat(ofTopic)
+              .as("observations of " + subject)
+              .isSortedAccordingTo(
+                  (a, b) -> Integer.compare(lifecycle.indexOf(a), lifecycle.indexOf(b)));
+          assertThat(Set.copyOf(ofTopic)).as("no repeats for " + subject).hasSize(ofTopic.size());
+        });
+    for (PitstopEvent e : events) {
+      if (e.data() instanceof StepFinished sf) {
+        assertThat(sf.startedAt()).isBeforeOrEqualTo(sf.finishedAt());
+      }
+      if (e.data() instanceof StepStarted ss) {
+        assertThat(ss.startedAt()).isNotNull();
+      }
+    }
+  }
+
+  private static void assertOneWellFormedTrace(Stack s, String rootUid, List<PitstopEvent> events) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              List<ReceivedSpan> roots =
+                  s.stack.otlp().spans().stream()
+                      .filter(ReceivedSpan::isRoot)
+                      .filter(r -> rootUid.equals(r.attributes().get("cicd.pipeline.run.id")))
+                      .toList();
+              assertThat(roots).as("one root span for the run").hasSize(1);
+              List<ReceivedSpan> trace =
+                  s.stack.otlp().spans().stream()
+                      .filter(r -> r.traceId().equals(roots.get(0).traceId()))
+                      .toList();
+              Set<String> taskRunUids =
+                  events.stream()
+                      .filter(e -> e.type() == EventType.TASKRUN_FINISHED)
+                      .map(e -> e.data().run().uid())
+                      .collect(Collectors.toSet());
+              assertThat(trace.stream().map(r -> r.attributes().get("cicd.pipeline.task.run.id")))
+                  .as("a span per TaskRun")
+                  .containsAll(taskRunUids.stream().map(u -> (Object) u).toList());
+              long stepsFinished =
+                  events.stream().filter(e -> e.type() == EventType.STEP_FINISHED).count();
+              assertThat(trace.size())
+                  .as("run, tasks and steps")
+                  .isGreaterThanOrEqualTo((int) stepsFinished + 1);
+              Map<String, ReceivedSpan> byId =
+                  trace.stream()
+                      .collect(Collectors.toMap(ReceivedSpan::spanId, r -> r, (a, b) -> a));
+              for (ReceivedSpan span : trace) {
+                assertThat(span.startEpochNanos()).isLessThanOrEqualTo(span.endEpochNanos());
+                if (!span.isRoot()) {
+                  ReceivedSpan parent = byId.get(span.parentSpanId());
+                  assertThat(parent).as("parent of " + span.name()).isNotNull();
+                  assertThat(span.startEpochNanos())
+                      .as(span.name() + " starts inside " + parent.name())
+                      .isGreaterThanOrEqualTo(parent.startEpochNanos());
+                  assertThat(span.endEpochNanos())
+                      .as(span.name() + " ends inside " + parent.name())
+                      .isLessThanOrEqualTo(parent.endEpochNanos());
+                }
+              }
+            });
+  }
+
+  private static HasMetadata root(ApplyResult applied) {
+    return applied.created(PipelineRun.class).stream()
+        .map(HasMetadata.class::cast)
+        .findFirst()
+        .or(() -> applied.created(TaskRun.class).stream().map(HasMetadata.class::cast).findFirst())
+        .orElseThrow(() -> new AssertionError("no run in " + applied));
+  }
+
+  private static Path fixture(String relative) {
+    return Path.of(System.getProperty("pitstop.shared.dir", "../../shared"))
+        .resolve("fixtures/tekton")
+        .resolve(relative);
+  }
+
+  /** A LocalStack on the JVM's shared broker with its own topics, and a tap reading them. */
+  private static final class Stack implements AutoCloseable {
+    final LocalStack stack;
+    final EventTap tap;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    private Stack(LocalStack stack, EventTap tap) {
+      this.stack = stack;
+      this.tap = tap;
+    }
+
+    static Stack start(SimulatorOptions sim) {
+      String prefix = "e2e-" + UUID.randomUUID() + ".";
+      String bootstrap = SharedKafka.bootstrapServers();
+      LocalStack stack = LocalStack.start(new LocalStack.Options(bootstrap, prefix, 0, sim));
+      EventTap tap = new EventTap(bootstrap, stack.topics(), null);
+      tap.start();
+      return new Stack(stack, tap);
+    }
+
+    List<PitstopEvent> eventsOf(String rootUid) {
+      return tap.seen().stream().filter(e -> e.partitionKey().equals(rootUid)).toList();
+    }
+
+    <T> T await(String rootUid, EventType type, Class<T> data) {
+      return org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  eventsOf(rootUid).stream()
+                      .filter(e -> e.type() == type)
+                      .map(e -> data.cast(e.data()))
+                      .findFirst()
+                      .orElse(null),
+              r -> r != null);
+    }
+
+    RunFinished awaitRootFinished(String rootUid) {
+      return org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  eventsOf(rootUid).stream()
+                      .filter(
+                          e -> e.data() instanceof RunFinished rf && rf.run().uid().equals(rootUid))
+                      .map(e -> e.data(RunFinished.class))
+                      .findFirst()
+                      .orElse(null),
+              r -> r != null);
+    }
+
+    HttpResponse<String> release(String ns, String taskRun, String step, Action action)
+        throws Exception {
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      stack.engineUrl()
+                          + "/v1/breakpoints/"
+                          + ns
+                          + "/"
+                          + taskRun
+                          + "/"
+                          + step
+                          + "/"
+                          + action.json()))
+              .header("Authorization", "Bearer " + stack.apiToken())
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      return http.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+      tap.close();
+      stack.close();
+    }
+  }
+}
