@@ -4,6 +4,7 @@ import dev.pitstop.engine.actuation.PodExec;
 import dev.pitstop.engine.api.BreakpointApi;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
 import dev.pitstop.events.EventFactory;
+import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
 import dev.pitstop.runtime.kafka.EventPublisher;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>What it does not do yet: keep state across restarts (issue #3, a compacted topic), authorize
  * commands per namespace (issue #3, SubjectAccessReview), PipelineRun-level breakpoints.
  */
-public final class EngineService {
+public final class EngineService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
 
   private final Vertx vertx;
@@ -114,6 +115,7 @@ public final class EngineService {
   }
 
   /** Stops the API, then the consumer (committing what was handled), then the publisher. */
+  @Override
   public Future<Void> stop() {
     return http.close()
         .eventually(() -> vertx.undeploy(consumerDeployment))

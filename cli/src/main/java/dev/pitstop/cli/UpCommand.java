@@ -32,8 +32,20 @@ public final class UpCommand implements Callable<Integer> {
       description = "Where to write a kubeconfig for the sandbox's Kubernetes API.")
   Path kubeconfigOut;
 
+  @Option(
+      names = "--file",
+      paramLabel = "FILE",
+      description = "Tekton YAML to apply once everything is up (repeatable).")
+  java.util.List<Path> files = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
+    for (Path f : files) {
+      if (!java.nio.file.Files.isReadable(f)) {
+        System.err.println("pitstop up: --file " + f + ": not a readable file");
+        return 2;
+      }
+    }
     String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
     LocalStack stack =
         LocalStack.start(
@@ -67,7 +79,12 @@ public final class UpCommand implements Callable<Integer> {
             + ")");
     System.out.println("  Webhook receiver     " + stack.webhook().url());
     System.out.println("  OTLP receiver        " + stack.otlp().endpoint());
-    System.out.println("Create Tekton runs through the Kubernetes API; Ctrl-C stops.");
+    for (Path f : files) {
+      var applied = stack.simulator().apply(java.nio.file.Files.readString(f));
+      System.out.println("Applied " + f + ": " + applied.created().size() + " objects");
+      applied.notes().forEach(n -> System.out.println("  note: " + n));
+    }
+    System.out.println("Create Tekton runs through the Kubernetes API (or --file); Ctrl-C stops.");
     stopped.await();
     return 0;
   }

@@ -8,6 +8,7 @@ import dev.pitstop.notifier.routing.Endpoint;
 import dev.pitstop.notifier.routing.Router;
 import dev.pitstop.notifier.routing.Subscription;
 import dev.pitstop.notifier.webhook.WebhookChannel;
+import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
 import dev.pitstop.runtime.kafka.EventPublisher;
 import io.vertx.core.Context;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * receive an event twice (a retry after a timeout it had in fact handled, a relist): receivers
  * deduplicate by the CloudEvents {@code id}.
  */
-public final class NotifierService {
+public final class NotifierService implements PitstopService {
   /** The consumer group and the name in dead letters. */
   public static final String GROUP = "notifier";
 
@@ -163,6 +164,7 @@ public final class NotifierService {
    *
    * @return a future completed when all is closed; it does not fail
    */
+  @Override
   public Future<Void> stop() {
     Future<Void> consumerStopped =
         consumerDeployment == null

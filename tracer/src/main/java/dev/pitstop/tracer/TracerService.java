@@ -1,6 +1,7 @@
 package dev.pitstop.tracer;
 
 import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
 import dev.pitstop.runtime.kafka.EventPublisher;
 import dev.pitstop.tracer.span.FinishedTrace;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Not durable yet: the consumer commits events as it takes them in, so a run still being
  * collected when the tracer stops loses what was collected (its trace is not exported).
  */
-public final class TracerService {
+public final class TracerService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(TracerService.class);
   private static final Duration MAX_TICK = Duration.ofSeconds(1);
   private static final Duration MIN_TICK = Duration.ofMillis(100);
@@ -149,6 +150,7 @@ public final class TracerService {
   }
 
   /** Stops consuming, waits for exports in flight, and shuts the exporter down. */
+  @Override
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);

@@ -2,6 +2,7 @@ package dev.pitstop.watcher;
 
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventPublisher;
 import dev.pitstop.tekton.TektonLabels;
 import dev.pitstop.tekton.model.PipelineRun;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * worker pool {@code pitstop-watcher-logs}; Kafka sends on one Vert.x context. Nothing blocks an
  * event loop.
  */
-public final class WatcherService {
+public final class WatcherService implements PitstopService {
   /** The service name in the events' {@code source}. */
   public static final String SERVICE = "watcher";
 
@@ -107,6 +108,7 @@ public final class WatcherService {
   }
 
   /** Stops informers and log followers, then flushes and closes the producer. */
+  @Override
   public Future<Void> stop() {
     podInformers.forEach(SharedIndexInformer::stop);
     taskRunInformers.forEach(SharedIndexInformer::stop);

@@ -1,12 +1,11 @@
 package dev.pitstop.runtime.config;
 
+import dev.pitstop.tekton.GoDuration;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Typed reads of a service's configuration from a map of environment variables. Every read names
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
  * message. Only a service's {@code Main} passes {@code System.getenv()}; tests pass {@code Map.of}.
  */
 public final class Settings {
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
-
   private final Map<String, String> env;
 
   public Settings(Map<String, String> env) {
@@ -119,42 +116,17 @@ public final class Settings {
   }
 
   /**
-   * Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, combinations such as
-   * {@code 1h30m} (Go's {@code time.ParseDuration} style, as Tekton writes timeouts), or ISO-8601.
+   * Parses a duration in Go's syntax as Tekton writes it ({@code 500ms}, {@code 30s}, {@code 5m},
+   * {@code 1h30m}, {@link dev.pitstop.tekton.GoDuration}) or ISO-8601 ({@code PT5M}).
    *
    * @throws IllegalArgumentException when it does not parse or is negative
    */
   public static Duration parseDuration(String text) {
     String s = text.trim();
-    if (s.startsWith("P") || s.startsWith("p")) {
-      Duration d = Duration.parse(s);
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("negative");
-      }
-      return d;
+    Duration d = s.startsWith("P") || s.startsWith("p") ? Duration.parse(s) : GoDuration.parse(s);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("negative");
     }
-    if (s.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = DURATION.matcher(s);
-    Duration total = Duration.ZERO;
-    int at = 0;
-    while (m.find() && m.start() == at) {
-      double n = Double.parseDouble(m.group(1));
-      long millis =
-          switch (m.group(2)) {
-            case "ms" -> Math.round(n);
-            case "s" -> Math.round(n * 1_000);
-            case "m" -> Math.round(n * 60_000);
-            case "h" -> Math.round(n * 3_600_000);
-            default -> Math.round(n * 86_400_000);
-          };
-      total = total.plusMillis(millis);
-      at = m.end();
-    }
-    if (at == 0 || at != s.length()) {
-      throw new IllegalArgumentException("expected e.g. 500ms, 30s, 5m, 1h30m");
-    }
-    return total;
+    return d;
   }
 }

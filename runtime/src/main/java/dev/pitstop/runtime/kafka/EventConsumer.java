@@ -69,7 +69,14 @@ public final class EventConsumer extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = KafkaConsumer.create(vertx, settings.consumerConfig(name, name));
-    consumer.exceptionHandler(t -> LOG.warn("{}: consumer error: {}", name, t.toString()));
+    consumer.exceptionHandler(
+        t -> {
+          if (t instanceof org.apache.kafka.common.errors.WakeupException) {
+            LOG.debug("{}: consumer woken up (closing)", name);
+          } else {
+            LOG.warn("{}: consumer error: {}", name, t.toString());
+          }
+        });
     consumer.handler(this::onRecord);
     commitTimer = vertx.setPeriodic(COMMIT_INTERVAL_MS, id -> commit());
     return consumer.subscribe(topicNames);

@@ -2,6 +2,7 @@ package dev.pitstop.sandbox.sim;
 
 import dev.pitstop.sandbox.sim.StepRun.Decision;
 import dev.pitstop.sandbox.sim.StepRun.Phase;
+import dev.pitstop.tekton.GoDuration;
 import dev.pitstop.tekton.TektonLabels;
 import dev.pitstop.tekton.TektonNames;
 import dev.pitstop.tekton.model.Breakpoints;

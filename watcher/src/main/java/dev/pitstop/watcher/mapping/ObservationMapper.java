@@ -11,6 +11,7 @@ import dev.pitstop.events.data.SkippedTask;
 import dev.pitstop.events.data.StepFinished;
 import dev.pitstop.events.data.StepRef;
 import dev.pitstop.events.data.StepStarted;
+import dev.pitstop.tekton.GoDuration;
 import dev.pitstop.tekton.TektonNames;
 import dev.pitstop.tekton.model.PipelineRun;
 import dev.pitstop.tekton.model.PipelineRunStatus;
@@ -185,7 +186,7 @@ public final class ObservationMapper {
     }
     Duration d;
     try {
-      d = timeout == null || timeout.isBlank() ? DEFAULT_TIMEOUT : GoDurations.parse(timeout);
+      d = timeout == null || timeout.isBlank() ? DEFAULT_TIMEOUT : GoDuration.parse(timeout);
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -1,36 +1,49 @@
-package dev.pitstop.sandbox.sim;
+package dev.pitstop.tekton;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Go's {@code time.Duration} text: {@code ParseDuration} and {@code String()}. */
-final class GoDuration {
+/**
+ * Go's {@code time.Duration} text, as Tekton reads and writes timeouts ({@code 1h0m0s}, {@code
+ * 90s}, {@code 1.5h}, {@code 0s}, {@code 500ms}): units {@code ns}, {@code us}/{@code µs}, {@code
+ * ms}, {@code s}, {@code m}, {@code h}, an optional sign, fractions. Source: Go {@code
+ * time/format.go} ({@code ParseDuration}) and {@code time/time.go} ({@code Duration.String}).
+ */
+public final class GoDuration {
   private static final Pattern PART =
-      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
   private GoDuration() {}
 
   /**
-   * Parses {@code 1h30m}, {@code 10s}, {@code 500ms}, {@code 0}.
+   * Parses a Go duration.
    *
-   * @throws IllegalArgumentException for anything else
+   * @throws IllegalArgumentException when {@code text} is not a Go duration
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("no duration");
+    }
     String s = text.trim();
+    boolean negative = false;
+    if (s.startsWith("-") || s.startsWith("+")) {
+      negative = s.startsWith("-");
+      s = s.substring(1);
+    }
     if (s.equals("0")) {
       return Duration.ZERO;
     }
     Matcher m = PART.matcher(s);
-    int at = 0;
     BigDecimal nanos = BigDecimal.ZERO;
-    while (m.find() && m.start() == at) {
-      BigDecimal n = new BigDecimal(m.group(1).startsWith(".") ? "0" + m.group(1) : m.group(1));
+    int at = 0;
+    while (at < s.length() && m.find(at) && m.start() == at) {
+      BigDecimal n = new BigDecimal(m.group(1).endsWith(".") ? m.group(1) + "0" : m.group(1));
       long unit =
           switch (m.group(2)) {
             case "ns" -> 1L;
-            case "us", "µs" -> 1_000L;
+            case "us", "µs", "μs" -> 1_000L;
             case "ms" -> 1_000_000L;
             case "s" -> 1_000_000_000L;
             case "m" -> 60_000_000_000L;
@@ -40,15 +53,16 @@ final class GoDuration {
       at = m.end();
     }
     if (at == 0 || at != s.length()) {
-      throw new IllegalArgumentException("not a Go duration: \"" + text + "\"");
+      throw new IllegalArgumentException("\"" + text + "\" is not a Go duration such as 1h0m0s");
     }
-    return Duration.ofNanos(nanos.longValue());
+    Duration d = Duration.ofNanos(nanos.longValue());
+    return negative ? d.negated() : d;
   }
 
   /**
    * Formats as Go does: {@code 1h0m0s}, {@code 1m30s}, {@code 10s}, {@code 1.5s}, {@code 500ms}.
    */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long nanos = d.toNanos();
     if (nanos == 0) {
       return "0s";

@@ -1,0 +1,78 @@
+package dev.pitstop.runtime;
+
+import dev.pitstop.runtime.config.ConfigException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every service's container {@code Main} does: build the service from the environment, start
+ * it, and stop it in order on SIGTERM (the service, then the resources it opened, then Vert.x).
+ * Exit codes: 2 for a configuration error (the message names the key), 1 when it cannot start.
+ */
+public final class ServiceMain {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceMain.class);
+
+  /** Starts a service; clients it opens go to {@code resources} and are closed after it stops. */
+  @FunctionalInterface
+  public interface Starter {
+    /**
+     * @throws ConfigException for a bad configuration value
+     */
+    Future<? extends PitstopService> start(Vertx vertx, List<AutoCloseable> resources);
+  }
+
+  private ServiceMain() {}
+
+  /** Runs the service until the JVM is asked to stop; exits the JVM when it cannot start. */
+  public static void run(String name, Starter starter) {
+    Vertx vertx = Vertx.vertx();
+    List<AutoCloseable> resources = new ArrayList<>();
+    PitstopService service;
+    try {
+      service = starter.start(vertx, resources).await(60, TimeUnit.SECONDS);
+    } catch (ConfigException e) {
+      System.err.println(name + ": bad configuration: " + e.getMessage());
+      release(name, resources, vertx);
+      System.exit(2);
+      return;
+    } catch (Exception e) {
+      LOG.error("{} did not start: {}", name, e.toString());
+      release(name, resources, vertx);
+      System.exit(1);
+      return;
+    }
+    LOG.info("{} started", name);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    service.stop().await(30, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    LOG.warn("{}: stop: {}", name, e.toString());
+                  }
+                  release(name, resources, vertx);
+                },
+                name + "-shutdown"));
+  }
+
+  private static void release(String name, List<AutoCloseable> resources, Vertx vertx) {
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("{}: close: {}", name, e.toString());
+      }
+    }
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("{}: closing Vert.x: {}", name, e.toString());
+    }
+  }
+}
