@@ -225,6 +225,38 @@ class EndToEndIT {
     assertThat(finished.message()).isEqualTo("\"step-test\" exited with code 1");
   }
 
+  @Test
+  void deletingAPausedTaskRunEndsThePause() throws Exception {
+    String yaml =
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: delete-me
+          annotations:
+            sandbox.pitstop.dev/fail: "-/test"
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+          taskSpec:
+            steps:
+            - {name: test, image: alpine, script: "exit 1"}
+        """;
+    try (Stack s =
+            Stack.start(SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(150)));
+        var client = s.stack.api().newClient()) {
+      String uid = root(s.stack.simulator().apply(yaml)).getMetadata().getUid();
+      s.await(uid, EventType.BREAKPOINT_PAUSED, BreakpointPaused.class);
+      client.resources(TaskRun.class).inNamespace("default").withName("delete-me").delete();
+      var ended =
+          s.await(uid, EventType.BREAKPOINT_ENDED, dev.pitstop.events.data.BreakpointEnded.class);
+      assertThat(ended.reason()).isEqualTo("Deleted");
+      HttpResponse<String> late = s.release("default", "delete-me", "test", Action.CONTINUE);
+      assertThat(late.statusCode()).as(late.body()).isIn(404, 409);
+    }
+  }
+
   private RunFinished pauseAndRelease(Action action) throws Exception {
     String yaml =
         """

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -142,7 +143,10 @@ public final class WatcherService implements PitstopService {
       Informable<PipelineRun> in = ns.isEmpty() ? prs.inAnyNamespace() : prs.inNamespace(ns);
       pipelineRunInformers.add(
           in.inform(
-              handler(pr -> pipelineRunChanged(null, pr), this::pipelineRunChanged, pr -> {}),
+              handler(
+                  pr -> pipelineRunChanged(null, pr),
+                  this::pipelineRunChanged,
+                  this::pipelineRunDeleted),
               resync));
     }
   }
@@ -158,6 +162,15 @@ public final class WatcherService implements PitstopService {
 
   private void taskRunDeleted(TaskRun tr) {
     logs.forget(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
+    List<PitstopEvent> events = mapper.taskRunDeleted(tr, Instant.now());
+    logEvents(tr, events);
+    publisher.publish(events);
+  }
+
+  private void pipelineRunDeleted(PipelineRun pr) {
+    List<PitstopEvent> events = mapper.pipelineRunDeleted(pr, Instant.now());
+    logEvents(pr, events);
+    publisher.publish(events);
   }
 
   private void pipelineRunChanged(PipelineRun old, PipelineRun pr) {

@@ -9,7 +9,7 @@ import java.time.Instant;
  *     TaskRunCancelled}, ...), {@code Deleted} when it vanished, or {@code StepFinished} when the
  *     step went on (released outside Pitstop, e.g. by kubectl exec)
  * @param pausedAt when the pause began
- * @param decidedAt when the engine saw the end (the observation's time)
+ * @param decidedAt when the engine decided the pause had ended (decisions carry the time decided)
  */
 public record BreakpointEnded(
     RunRef run,

@@ -7,9 +7,10 @@ import java.util.List;
  * A PipelineRun or TaskRun finished: data of {@code dev.pitstop.pipelinerun.finished.v1} and {@code
  * dev.pitstop.taskrun.finished.v1}. Values are Tekton's own.
  *
- * @param succeeded the {@code Succeeded} condition's status, {@code True} or {@code False}
+ * @param succeeded the {@code Succeeded} condition's status, {@code True} or {@code False}; {@code
+ *     Unknown} with reason {@code Deleted} when the run was deleted before it finished
  * @param reason the condition's reason, e.g. {@code Succeeded}, {@code Completed}, {@code Failed},
- *     {@code TaskRunTimeout}
+ *     {@code TaskRunTimeout}; {@code Deleted} (Pitstop's) for a run deleted before it finished
  * @param message the condition's message
  * @param startTime {@code status.startTime}, or null when the run never started
  * @param completionTime {@code status.completionTime}, or the condition's {@code

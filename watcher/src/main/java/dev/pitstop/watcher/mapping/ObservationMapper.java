@@ -22,6 +22,7 @@ import dev.pitstop.tekton.model.TaskRunStatus;
 import dev.pitstop.tekton.model.TaskSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,6 +122,65 @@ public final class ObservationMapper {
                 .toList();
     finished(EventType.PIPELINERUN_FINISHED, run, status, start, skipped, out);
     return out;
+  }
+
+  /** Reason of the {@code finished} observation of a run deleted before it finished. */
+  public static final String DELETED = "Deleted";
+
+  /**
+   * The observation of a TaskRun deleted before it finished: {@code
+   * dev.pitstop.taskrun.finished.v1} with {@code succeeded} {@code Unknown} and reason {@link
+   * #DELETED}, so consumers end what they hold for it (a pause, an open trace). Empty when it had
+   * finished (that was already observed).
+   *
+   * @param observedAt {@code metadata.deletionTimestamp} is used when set; otherwise this, the time
+   *     the watcher saw the deletion (the cluster records no other time for it)
+   */
+  public List<PitstopEvent> taskRunDeleted(TaskRun tr, Instant observedAt) {
+    TaskRunStatus status = tr.getStatus();
+    if (status != null && status.isDone()) {
+      return List.of();
+    }
+    int retry = status == null || status.retriesStatus == null ? 0 : status.retriesStatus.size();
+    Instant start = status == null ? null : KubeTimes.parse(status.startTime);
+    return List.of(
+        deletedEvent(
+            EventType.TASKRUN_FINISHED, refs.taskRun(tr, retry), "TaskRun", tr, start, observedAt));
+  }
+
+  /** As {@link #taskRunDeleted}, for a PipelineRun. */
+  public List<PitstopEvent> pipelineRunDeleted(PipelineRun pr, Instant observedAt) {
+    PipelineRunStatus status = pr.getStatus();
+    if (status != null && status.isDone()) {
+      return List.of();
+    }
+    Instant start = status == null ? null : KubeTimes.parse(status.startTime);
+    return List.of(
+        deletedEvent(
+            EventType.PIPELINERUN_FINISHED,
+            refs.pipelineRun(pr),
+            "PipelineRun",
+            pr,
+            start,
+            observedAt));
+  }
+
+  private PitstopEvent deletedEvent(
+      EventType type, RunRef run, String kind, HasMetadata obj, Instant start, Instant observedAt) {
+    Instant at = KubeTimes.parse(obj.getMetadata().getDeletionTimestamp());
+    if (at == null) {
+      at = observedAt;
+    }
+    RunFinished data =
+        new RunFinished(
+            run,
+            "Unknown",
+            DELETED,
+            kind + " \"" + obj.getMetadata().getName() + "\" was deleted before it finished",
+            start,
+            at,
+            List.of());
+    return events.create(type, data, at);
   }
 
   /**

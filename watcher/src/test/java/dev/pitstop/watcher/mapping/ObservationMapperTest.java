@@ -49,6 +49,41 @@ class ObservationMapperTest {
   }
 
   @Test
+  void aTaskRunDeletedBeforeItFinishedIsObservedAsFinishedWithReasonDeleted() {
+    TaskRun tr = started();
+    Instant seen = Instant.parse("2026-11-21T09:05:00Z");
+
+    List<PitstopEvent> events = mapper.taskRunDeleted(tr, seen);
+
+    assertThat(events).extracting(PitstopEvent::type).containsExactly(EventType.TASKRUN_FINISHED);
+    RunFinished f = events.get(0).data(RunFinished.class);
+    assertThat(f.succeeded()).isEqualTo("Unknown");
+    assertThat(f.reason()).isEqualTo(ObservationMapper.DELETED);
+    assertThat(f.completionTime()).isEqualTo(seen);
+    tr.getMetadata().setDeletionTimestamp("2026-11-21T09:04:59Z");
+    assertThat(mapper.taskRunDeleted(tr, seen).get(0).time())
+        .as("the cluster's deletion time wins")
+        .isEqualTo(Instant.parse("2026-11-21T09:04:59Z"));
+  }
+
+  @Test
+  void deletingAFinishedRunObservesNothingNew() {
+    TaskRun tr = started();
+    tr.getStatus().conditions.clear();
+    tr.getStatus()
+        .conditions
+        .add(
+            condition(
+                "True", "Succeeded", "All Steps have completed executing", "2026-11-21T09:01:00Z"));
+    assertThat(mapper.taskRunDeleted(tr, Instant.parse("2026-11-21T09:05:00Z"))).isEmpty();
+    PipelineRun pr = Runs.pipelineRun("build", "uid-p");
+    pr.getStatus().startTime = "2026-11-21T09:00:00Z";
+    assertThat(mapper.pipelineRunDeleted(pr, Instant.parse("2026-11-21T09:05:00Z")))
+        .extracting(e -> e.data(RunFinished.class).reason())
+        .containsExactly(ObservationMapper.DELETED);
+  }
+
+  @Test
   void taskRunStartsWhenStartTimeAppears() {
     TaskRun before = Runs.taskRun("build-x7k2p", "uid-1");
     TaskRun after = started();
