@@ -28,6 +28,18 @@ import org.slf4j.LoggerFactory;
  * handler's future), and commits offsets of handled records. A handler whose future fails is logged
  * and the record is dead-lettered with the failure as reason: the consumer never stops on one
  * event.
+ *
+ * <p><b>Deferred commits</b> ({@link #deferred}): for a consumer whose effects become durable long
+ * after it took an event in (the tracer exports a run's spans when the run ends), the handler
+ * returns a {@link Handling}: {@code processed} gates the next event as above, {@code committable}
+ * completes when the record's effects are durable. A partition's offset is committed only up to its
+ * lowest record not yet committable (a low watermark), so a restart replays every record whose
+ * effects were not durable yet and nothing else is lost. Deferred records do not count toward the
+ * in-flight limit, so a long-held record never stalls consumption. A {@code committable} that fails
+ * keeps its record uncommitted until the process restarts (logged). Records that do not decode, are
+ * repeats (the first copy's offset holds the watermark) or whose handling failed (dead-lettered)
+ * are committable at once. Tracking of a revoked partition is dropped (its records are replayed by
+ * the new owner from the last committed offset).
  */
 public final class EventConsumer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
@@ -40,6 +52,8 @@ public final class EventConsumer extends VerticleBase {
   private final KafkaSettings settings;
   private final String name;
   private final Function<PitstopEvent, Future<Void>> handler;
+  private final Function<PitstopEvent, Handling> deferredHandler;
+  private final Map<TopicPartition, java.util.TreeMap<Long, Boolean>> pending = new HashMap<>();
   private final HandledIds handled = new HandledIds(100_000);
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
   private Future<Void> tail = Future.succeededFuture();
@@ -63,6 +77,51 @@ public final class EventConsumer extends VerticleBase {
     this.name = name;
     this.deadLetters = deadLetters;
     this.handler = handler;
+    this.deferredHandler = null;
+  }
+
+  private EventConsumer(
+      KafkaSettings settings,
+      Set<String> topics,
+      String name,
+      EventPublisher deadLetters,
+      Function<PitstopEvent, Handling> deferredHandler,
+      boolean deferred) {
+    this.topicNames = Set.copyOf(topics);
+    this.settings = settings;
+    this.name = name;
+    this.deadLetters = deadLetters;
+    this.handler = null;
+    this.deferredHandler = java.util.Objects.requireNonNull(deferredHandler);
+  }
+
+  /**
+   * What a deferred-commit handler returns for one event.
+   *
+   * @param processed completes when the next event may be handled (in-order processing)
+   * @param committable completes when the event's effects are durable and its offset may be
+   *     committed; may complete much later, on any thread
+   */
+  public record Handling(Future<Void> processed, Future<Void> committable) {
+    /** Processed and committable at once. */
+    public static Handling done() {
+      return new Handling(Future.succeededFuture(), Future.succeededFuture());
+    }
+  }
+
+  /**
+   * A consumer with deferred commits (see the class comment): offsets are committed only once the
+   * handler's {@link Handling#committable()} of every earlier record of the partition completed.
+   *
+   * @param handler called once per new event, on the consumer's context
+   */
+  public static EventConsumer deferred(
+      KafkaSettings settings,
+      Set<String> topics,
+      String name,
+      EventPublisher deadLetters,
+      Function<PitstopEvent, Handling> handler) {
+    return new EventConsumer(settings, topics, name, deadLetters, handler, true);
   }
 
   /** Subscribes to the topics; completes once subscribed. */
@@ -78,20 +137,39 @@ public final class EventConsumer extends VerticleBase {
           }
         });
     consumer.handler(this::onRecord);
+    if (deferredHandler != null) {
+      consumer.partitionsRevokedHandler(
+          revoked -> {
+            for (TopicPartition tp : revoked) {
+              pending.remove(tp);
+              toCommit.remove(tp);
+            }
+          });
+    }
     commitTimer = vertx.setPeriodic(COMMIT_INTERVAL_MS, id -> commit());
     return consumer.subscribe(topicNames);
   }
 
   private void onRecord(KafkaConsumerRecord<byte[], byte[]> rec) {
+    if (deferredHandler != null) {
+      pending
+          .computeIfAbsent(
+              new TopicPartition(rec.topic(), rec.partition()), k -> new java.util.TreeMap<>())
+          .put(rec.offset(), Boolean.FALSE);
+    }
     inFlight++;
     if (inFlight >= MAX_IN_FLIGHT && !paused) {
       paused = true;
       consumer.pause();
     }
-    tail = tail.transform(ignored -> process(rec)).onComplete(ar -> done(rec));
+    tail =
+        tail.transform(ignored -> process(rec))
+            .onComplete(ar -> done(rec, ar.succeeded() && Boolean.TRUE.equals(ar.result())))
+            .mapEmpty();
   }
 
-  private Future<Void> process(KafkaConsumerRecord<byte[], byte[]> rec) {
+  /** Handles one record; true when its commit now waits for the handler's committable. */
+  private Future<Boolean> process(KafkaConsumerRecord<byte[], byte[]> rec) {
     RecordHeaders headers = new RecordHeaders();
     for (KafkaHeader h : rec.headers()) {
       headers.add(h.key(), h.value().getBytes());
@@ -107,15 +185,42 @@ public final class EventConsumer extends VerticleBase {
           rec.partition(),
           rec.offset(),
           ex.getMessage());
-      return deadLetter(rec, headers, ex.getMessage());
+      return deadLetter(rec, headers, ex.getMessage()).map(false);
     }
     if (!handled.firstTime(e.id())) {
       LOG.debug("{}: drop repeated {} {} {}", name, e.id(), e.type().type(), e.subject());
-      return Future.succeededFuture();
+      return Future.succeededFuture(false);
     }
-    Future<Void> f;
+    Future<Boolean> f;
     try {
-      f = handler.apply(e);
+      if (deferredHandler != null) {
+        Handling h = deferredHandler.apply(e);
+        TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+        java.util.TreeMap<Long, Boolean> partition = pending.get(tp);
+        h.committable()
+            .onComplete(
+                ar ->
+                    context.runOnContext(
+                        v -> {
+                          if (ar.succeeded()) {
+                            release(tp, partition, rec.offset());
+                          } else {
+                            LOG.warn(
+                                "{}: {} {} {} not durable, offset {}-{}@{} stays uncommitted: {}",
+                                name,
+                                e.id(),
+                                e.type().type(),
+                                e.subject(),
+                                rec.topic(),
+                                rec.partition(),
+                                rec.offset(),
+                                ar.cause().toString());
+                          }
+                        }));
+        f = h.processed().map(true);
+      } else {
+        f = handler.apply(e).map(false);
+      }
     } catch (RuntimeException ex) {
       f = Future.failedFuture(ex);
     }
@@ -128,7 +233,7 @@ public final class EventConsumer extends VerticleBase {
               e.type().type(),
               e.subject(),
               ex.toString());
-          return deadLetter(rec, headers, "handler failed in " + name + ": " + ex);
+          return deadLetter(rec, headers, "handler failed in " + name + ": " + ex).map(false);
         });
   }
 
@@ -160,11 +265,29 @@ public final class EventConsumer extends VerticleBase {
             });
   }
 
-  private void done(KafkaConsumerRecord<byte[], byte[]> rec) {
+  /** Marks a deferred record committable; advances the partition's commit to its low watermark. */
+  private void release(TopicPartition tp, java.util.TreeMap<Long, Boolean> partition, long offset) {
+    if (partition == null || pending.get(tp) != partition) {
+      return; // revoked meanwhile
+    }
+    partition.replace(offset, Boolean.TRUE);
+    Long committable = null;
+    while (!partition.isEmpty() && partition.firstEntry().getValue()) {
+      committable = partition.pollFirstEntry().getKey() + 1;
+    }
+    if (committable != null) {
+      toCommit.put(tp, new OffsetAndMetadata(committable, ""));
+    }
+  }
+
+  private void done(KafkaConsumerRecord<byte[], byte[]> rec, boolean deferredToHandler) {
     inFlight--;
-    toCommit.put(
-        new TopicPartition(rec.topic(), rec.partition()),
-        new OffsetAndMetadata(rec.offset() + 1, ""));
+    TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+    if (deferredHandler == null) {
+      toCommit.put(tp, new OffsetAndMetadata(rec.offset() + 1, ""));
+    } else if (!deferredToHandler) {
+      release(tp, pending.get(tp), rec.offset());
+    }
     if (paused && inFlight < MAX_IN_FLIGHT / 2) {
       paused = false;
       consumer.resume();

@@ -93,6 +93,61 @@ class EventConsumerIT {
     publisher.close();
   }
 
+  @Test
+  void deferredCommitsStopAtTheLowestRecordNotYetDurableAndConsumptionGoesOn() throws Exception {
+    SharedKafka.createTopics(1, topics.all().toArray(String[]::new));
+    List<PitstopEvent> handled = new CopyOnWriteArrayList<>();
+    Map<String, io.vertx.core.Promise<Void>> holds = new java.util.concurrent.ConcurrentHashMap<>();
+    PitstopEvent held = SampleEvents.of(EventType.PIPELINERUN_STARTED);
+    EventPublisher publisher = new EventPublisher(vertx, settings, "it");
+    EventConsumer consumer =
+        EventConsumer.deferred(
+            settings,
+            Set.of(topics.observations()),
+            "it-deferred",
+            publisher,
+            e -> {
+              handled.add(e);
+              if (e.id().equals(held.id())) {
+                io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+                holds.put(e.id(), p);
+                return new EventConsumer.Handling(Future.succeededFuture(), p.future());
+              }
+              return EventConsumer.Handling.done();
+            });
+    vertx.deployVerticle(consumer).await();
+
+    publisher.publish(held).await();
+    publisher.publish(SampleEvents.of(EventType.TASKRUN_STARTED)).await();
+    publisher.publish(SampleEvents.of(EventType.TASKRUN_FINISHED)).await();
+
+    // Later records are handled although the first is not durable yet ...
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 3);
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      org.apache.kafka.common.TopicPartition tp =
+          new org.apache.kafka.common.TopicPartition(topics.observations(), 0);
+      java.util.concurrent.Callable<Long> committed =
+          () -> {
+            var offsets =
+                admin.listConsumerGroupOffsets("it-deferred").partitionsToOffsetAndMetadata().get();
+            var o = offsets.get(tp);
+            return o == null ? -1L : o.offset();
+          };
+      // ... but nothing is committed past it (the commit timer runs every 500 ms).
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> committed.call() <= 0);
+
+      holds.get(held.id()).complete();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> committed.call() == 3L);
+    }
+    publisher.close();
+  }
+
   private KafkaConsumer<byte[], byte[]> rawConsumer() {
     Properties p = new Properties();
     p.putAll(
