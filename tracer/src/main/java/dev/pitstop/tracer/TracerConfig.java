@@ -29,6 +29,13 @@ import java.util.Objects;
  *       cicd.pipeline.run.url.full}: placeholders {@code {namespace} {name} {uid} {kind}}</td></tr>
  *   <tr><td>{@code TRACER_MAX_OPEN_RUNS}</td><td>{@code 10000}</td><td>runs collected at once;
  *       beyond, the least recently updated is dropped unexported</td></tr>
+ *   <tr><td>{@code TRACER_MAX_IDLE}</td><td>{@code 24h}</td><td>a run whose finish never arrived
+ *       is exported (incomplete) after this long without an event, and its events committed</td></tr>
+ *   <tr><td>{@code TRACER_EXPORT_QUEUE}</td><td>{@code 20000}</td><td>spans waiting for export at
+ *       most; beyond, progress exports are dropped (their spans go with the run's last export)
+ *       and last exports are retried later</td></tr>
+ *   <tr><td>{@code TRACER_EXPORT_BATCH}</td><td>{@code 512}</td><td>spans per OTLP request at
+ *       most (a single larger trace goes alone)</td></tr>
  * </table>
  *
  * @param dashboardUrl null when not configured
@@ -39,7 +46,10 @@ public record TracerConfig(
     URI otlpEndpoint,
     Duration finishGrace,
     RunUrlTemplate dashboardUrl,
-    int maxOpenRuns) {
+    int maxOpenRuns,
+    Duration maxIdle,
+    int exportQueueSpans,
+    int exportBatchSpans) {
   /** The consumer group and the name in dead-letter headers. */
   public static final String GROUP = "tracer";
 
@@ -51,6 +61,7 @@ public record TracerConfig(
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(otlpEndpoint, "otlpEndpoint");
     Objects.requireNonNull(finishGrace, "finishGrace");
+    Objects.requireNonNull(maxIdle, "maxIdle");
   }
 
   /**
@@ -72,7 +83,14 @@ public record TracerConfig(
       }
     }
     int maxOpen = s.integer("TRACER_MAX_OPEN_RUNS", 10_000, 1, 10_000_000);
-    return new TracerConfig(cluster, kafka, endpoint, grace, dashboard, maxOpen);
+    Duration maxIdle = s.duration("TRACER_MAX_IDLE", Duration.ofHours(24));
+    if (maxIdle.isZero() || maxIdle.isNegative()) {
+      throw new ConfigException("TRACER_MAX_IDLE=" + maxIdle + " must be positive");
+    }
+    int queue = s.integer("TRACER_EXPORT_QUEUE", 20_000, 1, 10_000_000);
+    int batch = s.integer("TRACER_EXPORT_BATCH", 512, 1, 100_000);
+    return new TracerConfig(
+        cluster, kafka, endpoint, grace, dashboard, maxOpen, maxIdle, queue, batch);
   }
 
   private static URI endpoint(String value) {

@@ -11,14 +11,19 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.semconv.ServiceAttributes;
 import io.opentelemetry.semconv.incubating.K8sIncubatingAttributes;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +32,19 @@ import org.slf4j.LoggerFactory;
  * TracerConfig#GROUP}), assembles each root run's spans ({@link TraceAssembler}) and exports them
  * over OTLP/HTTP. A periodic check exports runs whose grace period ran out.
  *
- * <p>Not durable yet: the consumer commits events as it takes them in, so a run still being
- * collected when the tracer stops loses what was collected (its trace is not exported).
+ * <p>Durable: the consumer commits with {@link EventConsumer#deferred}; every event of a root run
+ * is held (its offset not committed) until the run's last export succeeded, so a restart replays
+ * the events of every run not fully exported and re-exports the same ids (the spans of finished
+ * parts exported before the restart are exported again, identical). Progress exports (finished
+ * parts of runs still going) are best effort: one that fails or finds the queue full is dropped and
+ * its spans go out with the run's last export, which is retried with backoff until it succeeds or
+ * the tracer stops.
  */
 public final class TracerService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(TracerService.class);
   private static final Duration MAX_TICK = Duration.ofSeconds(1);
   private static final Duration MIN_TICK = Duration.ofMillis(100);
+  private static final Duration MAX_RETRY = Duration.ofMinutes(1);
 
   private final Vertx vertx;
   private final EventPublisher deadLetters;
@@ -41,6 +52,9 @@ public final class TracerService implements PitstopService {
   private final TraceAssembler assembler;
   private final Clock clock;
   private final Object lock = new Object();
+  private final Map<String, List<Promise<Void>>> holds = new HashMap<>();
+  private final Map<String, List<InFlight>> inFlight = new HashMap<>();
+  private volatile boolean stopping;
   private String consumerDeployment;
   private long timer = -1;
 
@@ -91,14 +105,16 @@ public final class TracerService implements PitstopService {
         new TraceAssembler(
             new TraceBuilder(resource, config.dashboardUrl()),
             config.finishGrace(),
-            config.maxOpenRuns());
+            config.maxOpenRuns(),
+            config.maxIdle());
     EventPublisher deadLetters =
         new EventPublisher(vertx, config.kafka(), TracerConfig.GROUP + "-deadletter");
-    TraceExport export = new TraceExport(vertx, exporter);
+    TraceExport export =
+        new TraceExport(vertx, exporter, config.exportQueueSpans(), config.exportBatchSpans());
     TracerService service =
         new TracerService(vertx, deadLetters, export, assembler, Clock.systemUTC());
     EventConsumer consumer =
-        new EventConsumer(
+        EventConsumer.deferred(
             config.kafka(),
             EventConsumer.topics(
                 config.kafka().topics().observations(), config.kafka().topics().decisions()),
@@ -131,14 +147,21 @@ public final class TracerService implements PitstopService {
                     .transform(x -> Future.failedFuture(t)));
   }
 
-  private Future<Void> onEvent(PitstopEvent e) {
-    List<FinishedTrace> done;
-    synchronized (lock) {
-      done = assembler.accept(e, clock.instant());
+  private EventConsumer.Handling onEvent(PitstopEvent e) {
+    if (!TraceAssembler.relevant(e)) {
+      return EventConsumer.Handling.done();
     }
-    LOG.debug("{} {} {}", e.id(), e.type().type(), e.subject());
-    done.forEach(export::export);
-    return Future.succeededFuture();
+    Promise<Void> durable = Promise.promise();
+    List<FinishedTrace> out;
+    synchronized (lock) {
+      // Held until the root's last export succeeded: a restart before replays the record.
+      holds.computeIfAbsent(e.partitionKey(), k -> new ArrayList<>()).add(durable);
+      out = assembler.accept(e, clock.instant());
+      releaseEvicted();
+    }
+    LOG.debug("{} {} {}: {} exports", e.id(), e.type().type(), e.subject(), out.size());
+    out.forEach(this::export);
+    return new EventConsumer.Handling(Future.succeededFuture(), durable.future());
   }
 
   private void onTick() {
@@ -146,12 +169,121 @@ public final class TracerService implements PitstopService {
     synchronized (lock) {
       due = assembler.expire(clock.instant());
     }
-    due.forEach(export::export);
+    due.forEach(this::export);
+  }
+
+  /** Records of roots dropped unexported (too many open) are released: they are lost, logged. */
+  private void releaseEvicted() {
+    for (String root : assembler.drainEvicted()) {
+      List<Promise<Void>> h = holds.remove(root);
+      if (h != null) {
+        LOG.warn("root {} dropped unexported ({} events released)", root, h.size());
+        h.forEach(Promise::tryComplete);
+      }
+    }
+  }
+
+  private record InFlight(FinishedTrace trace, Future<Void> done) {}
+
+  private void export(FinishedTrace t) {
+    if (!t.last()) {
+      Future<Void> f = export.export(t);
+      InFlight pending = new InFlight(t, f);
+      synchronized (lock) {
+        inFlight.computeIfAbsent(t.rootUid(), k -> new ArrayList<>()).add(pending);
+      }
+      f.onComplete(
+              ar -> {
+                synchronized (lock) {
+                  List<InFlight> l = inFlight.get(t.rootUid());
+                  if (l != null) {
+                    l.remove(pending);
+                    if (l.isEmpty()) {
+                      inFlight.remove(t.rootUid());
+                    }
+                  }
+                }
+              })
+          .onSuccess(
+              v -> {
+                synchronized (lock) {
+                  assembler.confirm(t.rootUid(), t.spans());
+                }
+              })
+          .onFailure(
+              x ->
+                  LOG.debug(
+                      "progress export of {} not done ({}): its spans go with the last export",
+                      t.run(),
+                      x.getMessage()));
+      return;
+    }
+    List<Promise<Void>> h;
+    List<InFlight> pending;
+    synchronized (lock) {
+      h = holds.remove(t.rootUid());
+      pending = inFlight.remove(t.rootUid());
+    }
+    List<Promise<Void>> held = h == null ? List.of() : h;
+    if (pending == null || pending.isEmpty()) {
+      exportLast(t, held, 0);
+      return;
+    }
+    // Progress exports of this root still in flight: not repeated unless they fail.
+    java.util.Set<String> flying = new java.util.HashSet<>();
+    pending.forEach(p -> p.trace().spans().forEach(s -> flying.add(s.getSpanId())));
+    List<SpanData> spans =
+        new ArrayList<>(t.spans().stream().filter(s -> !flying.contains(s.getSpanId())).toList());
+    Future.join(pending.stream().map(InFlight::done).toList())
+        .onComplete(
+            ar -> {
+              java.util.Set<String> ids = new java.util.HashSet<>();
+              spans.forEach(s -> ids.add(s.getSpanId()));
+              for (InFlight p : pending) {
+                if (p.done().failed()) {
+                  p.trace().spans().stream()
+                      .filter(s -> ids.add(s.getSpanId()))
+                      .forEach(spans::add);
+                }
+              }
+              exportLast(
+                  new FinishedTrace(t.rootUid(), t.traceId(), t.run(), spans, t.complete(), true),
+                  held,
+                  0);
+            });
+  }
+
+  /** Exports a root's last spans, retrying with backoff; then its events are durable. */
+  private void exportLast(FinishedTrace t, List<Promise<Void>> held, int attempt) {
+    export
+        .export(t)
+        .onSuccess(v -> held.forEach(Promise::tryComplete))
+        .onFailure(
+            x -> {
+              if (stopping) {
+                LOG.warn(
+                    "tracer stopping: trace {} of {} not exported; its events stay uncommitted"
+                        + " and are replayed on restart",
+                    t.traceId(),
+                    t.run());
+                return;
+              }
+              long delay = Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt, 6));
+              LOG.warn(
+                  "trace {} of {} not exported (attempt {}): {}; retrying in {} ms",
+                  t.traceId(),
+                  t.run(),
+                  attempt + 1,
+                  x.getMessage(),
+                  delay);
+              vertx.setTimer(delay, id -> exportLast(t, held, attempt + 1));
+            });
   }
 
   /** Stops consuming, waits for exports in flight, and shuts the exporter down. */
   @Override
   public Future<Void> stop() {
+    stopping = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -162,7 +294,10 @@ public final class TracerService implements PitstopService {
       open = assembler.openRuns();
     }
     if (open > 0) {
-      LOG.info("tracer stopping with {} runs still being collected; their traces are lost", open);
+      LOG.info(
+          "tracer stopping with {} runs still being collected: their events stay uncommitted and"
+              + " are replayed on restart",
+          open);
     }
     return undeploy
         .eventually(export::shutdown)

@@ -1,44 +1,54 @@
 package dev.pitstop.tracer.span;
 
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The spans already exported for a root run, by span id with their placed times, so events that
- * arrive after the export add only the spans still missing, under the right parents and within
- * their times (ids are deterministic, so a late TaskRun's parent is the exported root span).
+ * The spans already built for a root run (exported, or handed to the exporter), by span id with
+ * their placed times, and the trace id chosen for the run. A span is built once: later events add
+ * only the spans still missing, under the right parents and within their placed times (ids are
+ * deterministic, so a late TaskRun's parent is the built root span).
  */
 final class ExportedSpans {
-  private final Map<String, Instant[]> byId = new HashMap<>();
+  /** A placed span's interval. */
+  record Interval(Instant start, Instant end) {}
 
-  void add(List<SpanData> spans) {
-    for (SpanData s : spans) {
-      byId.put(
-          s.getSpanId(),
-          new Instant[] {instant(s.getStartEpochNanos()), instant(s.getEndEpochNanos())});
-    }
+  private final Map<String, Interval> byId = new HashMap<>();
+  private String traceId;
+  private String parentSpanId;
+
+  void put(String spanId, Interval at) {
+    byId.put(spanId, at);
   }
 
   boolean contains(String spanId) {
     return byId.containsKey(spanId);
   }
 
-  /** The exported span's start, or null when it was not exported. */
-  Instant start(String spanId) {
-    Instant[] i = byId.get(spanId);
-    return i == null ? null : i[0];
+  /** The built span's interval, or null when it was not built. */
+  Interval get(String spanId) {
+    return byId.get(spanId);
   }
 
-  /** The exported span's end, or null when it was not exported. */
-  Instant end(String spanId) {
-    Instant[] i = byId.get(spanId);
-    return i == null ? null : i[1];
+  int size() {
+    return byId.size();
   }
 
-  private static Instant instant(long epochNanos) {
-    return Instant.ofEpochSecond(0, epochNanos);
+  /** The trace id fixed by the first span built, or null. */
+  String traceId() {
+    return traceId;
+  }
+
+  /** The remote parent span id of the root span (a joined Tekton trace), or null. */
+  String parentSpanId() {
+    return parentSpanId;
+  }
+
+  void fixTrace(String traceId, String parentSpanId) {
+    if (this.traceId == null) {
+      this.traceId = traceId;
+      this.parentSpanId = parentSpanId;
+    }
   }
 }

@@ -42,14 +42,21 @@ final class RootRunFacts {
   Instant lastEventAt;
 
   /**
-   * For events that arrived after the root's trace was exported: what was exported then; null for a
-   * root not yet exported.
+   * The spans built so far (progress exports), or, for events that arrived after the root's last
+   * export, everything built for the root then.
    */
-  final ExportedSpans exported;
+  final ExportedSpans built;
+
+  /** True for events that arrived after the root's last export. */
+  final boolean late;
+
+  /** Spans built (handed to the exporter) whose export was not confirmed yet, by span id. */
+  final Map<String, io.opentelemetry.sdk.trace.data.SpanData> unconfirmed = new LinkedHashMap<>();
 
   RootRunFacts(String rootUid, ExportedSpans exported) {
     this.rootUid = rootUid;
-    this.exported = exported;
+    this.late = exported != null;
+    this.built = exported != null ? exported : new ExportedSpans();
   }
 
   record AttemptKey(String uid, int retry) {}
@@ -133,6 +140,18 @@ final class RootRunFacts {
     return taskRuns.get(new AttemptKey(rootUid, 0));
   }
 
+  /**
+   * The root run's reference as its own events carry it (the PipelineRun's, or the standalone
+   * TaskRun's), or null when none of its own events was seen.
+   */
+  RunRef rootRef() {
+    if (pipelineRun != null) {
+      return pipelineRun;
+    }
+    TaskAttempt root = rootTaskRun();
+    return root == null ? null : root.ref;
+  }
+
   /** True when the root run's finish was seen. */
   boolean rootFinished() {
     if (pipelineRunFinished != null) {
@@ -178,7 +197,7 @@ final class RootRunFacts {
   }
 
   private boolean exportedBefore(AttemptKey key) {
-    return exported != null && exported.contains(SpanIds.runSpanId(key.uid(), key.retry()));
+    return built.contains(SpanIds.runSpanId(key.uid(), key.retry()));
   }
 
   /** The next attempt of the same TaskRun, or null. */

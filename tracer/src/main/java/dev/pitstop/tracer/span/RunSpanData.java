@@ -16,7 +16,7 @@ import java.util.Objects;
 /**
  * A finished span built from Kubernetes facts rather than recorded by OpenTelemetry's Tracer (whose
  * API cannot take given trace and span ids): an immutable {@link SpanData} that {@code
- * OtlpHttpSpanExporter} exports as is. No events; links are empty until retries are linked.
+ * OtlpHttpSpanExporter} exports as is. No events.
  */
 public final class RunSpanData implements SpanData {
   private final String name;
@@ -27,6 +27,7 @@ public final class RunSpanData implements SpanData {
   private final long startEpochNanos;
   private final long endEpochNanos;
   private final Attributes attributes;
+  private final List<LinkData> links;
   private final Resource resource;
   private final InstrumentationScopeInfo scope;
 
@@ -47,6 +48,35 @@ public final class RunSpanData implements SpanData {
       Attributes attributes,
       Resource resource,
       InstrumentationScopeInfo scope) {
+    this(
+        name,
+        kind,
+        context,
+        parent,
+        status,
+        startEpochNanos,
+        endEpochNanos,
+        attributes,
+        List.of(),
+        resource,
+        scope);
+  }
+
+  /**
+   * @param links links to other spans (a retried TaskRun's previous attempt)
+   */
+  public RunSpanData(
+      String name,
+      SpanKind kind,
+      SpanContext context,
+      SpanContext parent,
+      StatusData status,
+      long startEpochNanos,
+      long endEpochNanos,
+      Attributes attributes,
+      List<LinkData> links,
+      Resource resource,
+      InstrumentationScopeInfo scope) {
     if (endEpochNanos < startEpochNanos) {
       throw new IllegalArgumentException("span " + name + " ends before it starts");
     }
@@ -58,6 +88,7 @@ public final class RunSpanData implements SpanData {
     this.startEpochNanos = startEpochNanos;
     this.endEpochNanos = endEpochNanos;
     this.attributes = Objects.requireNonNull(attributes);
+    this.links = List.copyOf(links);
     this.resource = Objects.requireNonNull(resource);
     this.scope = Objects.requireNonNull(scope);
   }
@@ -104,7 +135,7 @@ public final class RunSpanData implements SpanData {
 
   @Override
   public List<LinkData> getLinks() {
-    return List.of();
+    return links;
   }
 
   @Override
@@ -124,7 +155,7 @@ public final class RunSpanData implements SpanData {
 
   @Override
   public int getTotalRecordedLinks() {
-    return 0;
+    return links.size();
   }
 
   @Override

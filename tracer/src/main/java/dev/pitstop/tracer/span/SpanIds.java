@@ -11,11 +11,12 @@ import java.util.HexFormat;
  *
  * <ul>
  *   <li>trace id: the first 16 bytes of SHA-256 of the root run's UID, as 32 lowercase hex
- *       characters;
+ *       characters (unless the run joins Tekton's own trace, {@link TraceParent});
  *   <li>span id: the first 8 bytes of SHA-256 of a key naming the object: the run's UID; for a
  *       retried TaskRun attempt {@code <uid>/retry/<n>}; for a step {@code <taskrun
  *       uid>/step/<index>} (plus {@code /retry/<n>}); for a breakpoint pause {@code <taskrun
- *       uid>/breakpoint/<mechanism>/<step index>} (plus {@code /retry/<n>}).
+ *       uid>/breakpoint/<mechanism>/<step index>} (plus {@code /retry/<n>}); for a skipped
+ *       PipelineTask {@code <pipelinerun uid>/skipped/<name>}.
  * </ul>
  *
  * An all-zero id is invalid in W3C trace context and OTLP; should a digest start with only zero
@@ -46,6 +47,11 @@ public final class SpanIds {
   /** The span id of a breakpoint pause of a step, by mechanism ({@code onFailure}, ...). */
   public static String pauseSpanId(String taskRunUid, int retry, String mechanism, int stepIndex) {
     return spanId(attemptKey(taskRunUid, retry) + "/breakpoint/" + mechanism + "/" + stepIndex);
+  }
+
+  /** The span id of a PipelineTask the PipelineRun skipped: {@code <root uid>/skipped/<name>}. */
+  public static String skippedSpanId(String rootUid, String pipelineTask) {
+    return spanId(rootUid + "/skipped/" + pipelineTask);
   }
 
   /** The span id (16 hex characters) of any key. */

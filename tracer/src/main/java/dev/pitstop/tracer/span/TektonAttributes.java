@@ -31,6 +31,13 @@ public final class TektonAttributes {
   public static final AttributeKey<List<String>> SKIPPED_TASKS =
       AttributeKey.stringArrayKey("tekton.pipelinerun.skipped_tasks");
 
+  /** Why the PipelineRun skipped a PipelineTask ({@code status.skippedTasks[].reason}). */
+  public static final AttributeKey<String> SKIP_REASON =
+      AttributeKey.stringKey("tekton.skip.reason");
+
+  /** On a link: what the linked span is ({@code previous_attempt}: the retried attempt). */
+  public static final AttributeKey<String> LINK_TYPE = AttributeKey.stringKey("pitstop.link.type");
+
   /** The step's name ({@code status.steps[].name}). */
   public static final AttributeKey<String> STEP_NAME = AttributeKey.stringKey("tekton.step.name");
 

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * run's spans once it is over. Pure (no I/O, no clock: the caller passes the processing time), not
  * thread-safe.
  *
+ * <p>Runs in progress: each event may return a progress export with the spans of parts it finished
+ * (a TaskRun with its steps and pauses, a step, a released pause), once the root run's start is
+ * known; the root span comes last, with its real start. See {@link TraceBuilder#build}.
+ *
  * <p>A root run is over when its finish was seen (a PipelineRun finished, or a standalone TaskRun
  * finished) and every TaskRun seen has finished; or, when some TaskRun's finish is still missing,
  * once {@code finishGrace} (processing time) has passed since the root's finish arrived ({@link
@@ -64,26 +68,43 @@ public final class TraceAssembler {
         }
       };
   private long evicted;
+  private final List<String> evictedRoots = new ArrayList<>();
+  private final Duration maxIdle;
 
   /**
    * @param finishGrace how long to wait for missing TaskRun finishes after the root finished
    * @param maxOpenRuns at most this many roots are collected at once (at least 1)
    */
   public TraceAssembler(TraceBuilder builder, Duration finishGrace, int maxOpenRuns) {
-    if (maxOpenRuns < 1 || finishGrace.isNegative()) {
-      throw new IllegalArgumentException("maxOpenRuns must be >= 1 and finishGrace >= 0");
+    this(builder, finishGrace, maxOpenRuns, DEFAULT_MAX_IDLE);
+  }
+
+  /**
+   * @param maxIdle a root whose finish never arrived is exported (incomplete) after this long
+   *     without an event (e.g. late events of a run exported before a restart)
+   */
+  public TraceAssembler(
+      TraceBuilder builder, Duration finishGrace, int maxOpenRuns, Duration maxIdle) {
+    if (maxOpenRuns < 1 || finishGrace.isNegative() || maxIdle.isZero() || maxIdle.isNegative()) {
+      throw new IllegalArgumentException(
+          "maxOpenRuns must be >= 1, finishGrace >= 0 and maxIdle > 0");
     }
     this.builder = Objects.requireNonNull(builder);
     this.finishGrace = finishGrace;
     this.maxOpenRuns = maxOpenRuns;
+    this.maxIdle = maxIdle;
   }
+
+  /** Default of {@code maxIdle}. */
+  public static final Duration DEFAULT_MAX_IDLE = Duration.ofHours(24);
 
   /**
    * Takes in one event.
    *
    * @param now the processing time (starts the grace period when the event finishes the root)
-   * @return the root's trace when this event completed it; else empty. Events that carry nothing
-   *     for traces (commands, rejections, breakpoint-reached) return empty.
+   * @return the root's last export when this event completed it; else the spans of parts that this
+   *     event finished (a progress export, {@link FinishedTrace#last()} false); else empty. Events
+   *     that carry nothing for traces (commands, rejections, breakpoint-reached) return empty.
    */
   public List<FinishedTrace> accept(PitstopEvent e, Instant now) {
     String root = e.partitionKey();
@@ -107,7 +128,7 @@ public final class TraceAssembler {
     }
     facts.lastEventAt = now;
     record(facts, e);
-    if (facts.exported != null) {
+    if (facts.late) {
       return List.of(); // late events: exported once their grace period runs out
     }
     if (facts.rootFinished() && facts.rootFinishedSeenAt == null) {
@@ -116,27 +137,63 @@ public final class TraceAssembler {
     if (facts.rootFinished() && facts.allTaskRunsFinished()) {
       return List.of(finish(facts, true));
     }
-    return List.of();
+    List<SpanData> progress = builder.build(facts, false);
+    if (progress.isEmpty()) {
+      return List.of();
+    }
+    return List.of(
+        new FinishedTrace(
+            facts.rootUid, TraceBuilder.traceId(facts), display(facts), progress, true, false));
   }
 
   /**
-   * The traces whose root finished at least {@code finishGrace} before {@code now}, complete or
-   * not; their state is dropped.
+   * The last exports of roots whose finish arrived at least {@code finishGrace} before {@code now}
+   * (complete or not), and of roots whose finish never arrived and that had no event for {@code
+   * maxIdle}; their state is dropped.
    */
   public List<FinishedTrace> expire(Instant now) {
     List<RootRunFacts> due = new ArrayList<>();
     for (RootRunFacts f : open.values()) {
-      if (f.rootFinishedSeenAt != null && !now.isBefore(f.rootFinishedSeenAt.plus(finishGrace))) {
+      if (f.rootFinishedSeenAt != null && !now.isBefore(f.rootFinishedSeenAt.plus(finishGrace))
+          || f.rootFinishedSeenAt == null && !now.isBefore(f.lastEventAt.plus(maxIdle))) {
         due.add(f);
       }
     }
     List<FinishedTrace> out = new ArrayList<>();
     for (RootRunFacts f : due) {
-      FinishedTrace t = finish(f, f.allTaskRunsFinished());
-      if (!t.spans().isEmpty()) {
-        out.add(t);
+      if (f.rootFinishedSeenAt == null) {
+        LOG.warn(
+            "root {} had no event for {} and never finished: exporting what it has",
+            f.rootUid,
+            maxIdle);
+      }
+      out.add(finish(f, f.rootFinished() && f.allTaskRunsFinished()));
+    }
+    return out;
+  }
+
+  /**
+   * Records that these spans of a root were exported, so its last export does not repeat them.
+   * Spans of a progress export that was not confirmed are exported again with the root.
+   */
+  public void confirm(String rootUid, List<SpanData> spans) {
+    RootRunFacts f = open.get(rootUid);
+    if (f != null) {
+      for (SpanData s : spans) {
+        f.unconfirmed.remove(s.getSpanId());
       }
     }
+  }
+
+  /** True when the root is being collected (not exported yet, not dropped). */
+  public boolean isOpen(String rootUid) {
+    return open.containsKey(rootUid);
+  }
+
+  /** Roots dropped unexported (too many open) since the last call. */
+  public List<String> drainEvicted() {
+    List<String> out = List.copyOf(evictedRoots);
+    evictedRoots.clear();
     return out;
   }
 
@@ -152,13 +209,12 @@ public final class TraceAssembler {
 
   private FinishedTrace finish(RootRunFacts facts, boolean complete) {
     open.remove(facts.rootUid);
-    List<SpanData> spans = builder.build(facts);
-    ExportedSpans exported = facts.exported != null ? facts.exported : new ExportedSpans();
-    exported.add(spans);
+    builder.build(facts, true);
+    List<SpanData> spans = new ArrayList<>(facts.unconfirmed.values());
     done.remove(facts.rootUid);
-    done.put(facts.rootUid, exported);
+    done.put(facts.rootUid, facts.built);
     return new FinishedTrace(
-        facts.rootUid, SpanIds.traceId(facts.rootUid), display(facts), spans, complete);
+        facts.rootUid, TraceBuilder.traceId(facts), display(facts), spans, complete, true);
   }
 
   private static String display(RootRunFacts facts) {
@@ -184,13 +240,15 @@ public final class TraceAssembler {
         open.values().stream().min(Comparator.comparing(f -> f.lastEventAt)).orElseThrow();
     open.remove(oldest.rootUid);
     evicted++;
+    evictedRoots.add(oldest.rootUid);
     LOG.warn(
         "{} runs collected at once: dropped the least recently updated, root {}",
         maxOpenRuns,
         oldest.rootUid);
   }
 
-  private static boolean relevant(PitstopEvent e) {
+  /** True for the event types that contribute to traces. */
+  public static boolean relevant(PitstopEvent e) {
     return switch (e.type()) {
       case PIPELINERUN_STARTED,
               PIPELINERUN_FINISHED,

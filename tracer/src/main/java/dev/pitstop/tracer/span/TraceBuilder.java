@@ -15,6 +15,7 @@ import static io.opentelemetry.semconv.incubating.K8sIncubatingAttributes.K8S_PO
 import dev.pitstop.events.data.RunFinished;
 import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.data.SkippedTask;
+import dev.pitstop.tracer.span.ExportedSpans.Interval;
 import dev.pitstop.tracer.span.RootRunFacts.AttemptKey;
 import dev.pitstop.tracer.span.RootRunFacts.PauseFacts;
 import dev.pitstop.tracer.span.RootRunFacts.StepFacts;
@@ -28,6 +29,7 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.semconv.ErrorAttributes;
@@ -55,8 +57,13 @@ import java.util.stream.Stream;
  * {@code pitstop.raw.start} / {@code pitstop.raw.end}. A span whose end was never seen ends with
  * its parent and carries {@code pitstop.incomplete=true}. Ids come from {@link SpanIds}.
  *
- * <p>Not built yet (issue #5): Pod phase spans, hold spans, links between retry attempts, joining
- * Tekton's own trace ({@code tekton.dev/pipelinerunSpanContext}).
+ * <p>A retried TaskRun's attempts are sibling spans; attempt n links to attempt n-1 ({@code
+ * pitstop.link.type=previous_attempt}). PipelineTasks in {@code status.skippedTasks} are
+ * zero-length spans at the run's end with result {@code skip}. When the root run carries a W3C span
+ * context ({@link TraceParent}), the trace is Tekton's and the root span its child.
+ *
+ * <p>Not built yet (issue #5): Pod phase spans (scheduling, init containers, image pulls) and
+ * sidecars: the events carry no Pod facts yet.
  */
 public final class TraceBuilder {
   /** The instrumentation scope of every span. */
@@ -80,41 +87,100 @@ public final class TraceBuilder {
     this.runUrl = runUrl;
   }
 
-  private record Interval(Instant start, Instant end) {}
-
   /**
-   * The spans of a root run, root first. For events that arrived after the root's trace was
-   * exported ({@code facts.exported} set), only the spans not exported yet, placed within the
-   * exported parents.
+   * The spans of a root run that can be built now and were not built before; each is recorded in
+   * {@code facts.built} (its placement is then fixed) and {@code facts.unconfirmed}.
+   *
+   * <p>{@code last=false} (progress, the run goes on): only spans whose end is known and whose
+   * parent's start is known: a TaskRun attempt once it finished (or its retry started), with its
+   * steps and pauses; a step once it finished, a pause once released or ended. Never the root span.
+   *
+   * <p>{@code last=true}: every span not built yet, the root first; spans whose end was never seen
+   * end with their parent and carry {@code pitstop.incomplete=true}.
+   *
+   * <p>Placement: a child's start is clamped to its parent's start; a parent's end covers the ends
+   * of its children (the raw end is then kept as {@code pitstop.raw.end}), so the result does not
+   * depend on which spans were exported early. Only a child built after its parent is clamped to
+   * the parent's end.
    */
-  List<SpanData> build(RootRunFacts facts) {
-    String traceId = SpanIds.traceId(facts.rootUid);
+  List<SpanData> build(RootRunFacts facts, boolean last) {
     List<SpanData> out = new ArrayList<>();
-    ExportedSpans prior = facts.exported;
     if (facts.rootIsPipelineRun()) {
       if (facts.pipelineRun == null && facts.taskRuns.isEmpty()) {
         return out;
       }
       String rootId = SpanIds.runSpanId(facts.rootUid, 0);
-      Interval root =
-          prior != null && prior.contains(rootId)
-              ? new Interval(prior.start(rootId), prior.end(rootId))
-              : pipelineRunSpan(facts, traceId, out);
+      Interval root = facts.built.get(rootId);
+      Instant rootStart = root != null ? root.start() : rootStart(facts, last);
+      if (rootStart == null) {
+        return out; // progress needs the root's start
+      }
+      String traceId = traceId(facts);
       SpanContext rootCtx = context(traceId, rootId);
       RunRef pr = pipelineRunRef(facts);
+      if (root == null && last) {
+        Instant end = null;
+        for (var e : facts.attempts()) {
+          end = max(end, attemptEnd(facts, e.getKey(), e.getValue(), rootStart));
+        }
+        root = pipelineRunSpan(facts, traceId, rootStart, end, out);
+      }
       for (var e : facts.attempts()) {
-        taskRunSpan(facts, e.getKey(), e.getValue(), traceId, pr, root, rootCtx, out);
+        taskRunSpan(
+            facts, e.getKey(), e.getValue(), traceId, pr, rootStart, root, rootCtx, last, out);
+      }
+      if (last) {
+        skippedSpans(facts, traceId, pr, root, rootCtx, out);
       }
     } else {
       AttemptKey key = new AttemptKey(facts.rootUid, 0);
-      taskRunSpan(facts, key, facts.rootTaskRun(), traceId, null, null, null, out);
+      taskRunSpan(
+          facts, key, facts.rootTaskRun(), traceId(facts), null, null, null, null, last, out);
+    }
+    for (SpanData s : out) {
+      facts.built.put(
+          s.getSpanId(),
+          new Interval(instant(s.getStartEpochNanos()), instant(s.getEndEpochNanos())));
+      facts.unconfirmed.put(s.getSpanId(), s);
     }
     return out;
   }
 
-  private Interval pipelineRunSpan(RootRunFacts facts, String traceId, List<SpanData> out) {
-    RunRef ref = pipelineRunRef(facts);
+  /**
+   * The trace id: fixed by the first span built; else the root run's W3C {@code traceparent} (a
+   * joined Tekton trace, {@link TraceParent}); else {@link SpanIds#traceId}.
+   */
+  static String traceId(RootRunFacts facts) {
+    if (facts.built.traceId() != null) {
+      return facts.built.traceId();
+    }
+    TraceParent joined = TraceParent.of(facts.rootRef());
+    if (joined != null) {
+      facts.built.fixTrace(joined.traceId(), joined.spanId());
+    } else {
+      facts.built.fixTrace(SpanIds.traceId(facts.rootUid), null);
+    }
+    return facts.built.traceId();
+  }
+
+  private static SpanContext rootParent(RootRunFacts facts) {
+    String parent = facts.built.parentSpanId();
+    return parent == null
+        ? SpanContext.getInvalid()
+        : SpanContext.createFromRemoteParent(
+            facts.built.traceId(), parent, TraceFlags.getSampled(), TraceState.getDefault());
+  }
+
+  /** The PipelineRun's start; in progress only from its own events. */
+  private static Instant rootStart(RootRunFacts facts, boolean last) {
     RunFinished fin = facts.pipelineRunFinished;
+    Instant own =
+        first(
+            facts.pipelineRunStarted == null ? null : facts.pipelineRunStarted.startTime(),
+            fin == null ? null : fin.startTime());
+    if (own != null || !last) {
+      return own;
+    }
     Instant childStart =
         facts.taskRuns.values().stream()
             .map(TraceBuilder::rawStartIfKnown)
@@ -127,18 +193,20 @@ public final class TraceBuilder {
             .filter(Objects::nonNull)
             .max(Instant::compareTo)
             .orElse(null);
-    Instant rawStart =
-        first(
-            facts.pipelineRunStarted == null ? null : facts.pipelineRunStarted.startTime(),
-            fin == null ? null : fin.startTime(),
-            childStart,
-            fin == null ? null : fin.completionTime(),
-            childEnd,
-            Instant.EPOCH);
-    Instant rawEnd = first(fin == null ? null : fin.completionTime(), childEnd, rawStart);
+    return first(childStart, fin == null ? null : fin.completionTime(), childEnd, Instant.EPOCH);
+  }
 
+  private Interval pipelineRunSpan(
+      RootRunFacts facts, String traceId, Instant start, Instant childrenEnd, List<SpanData> out) {
+    RunRef ref = pipelineRunRef(facts);
+    RunFinished fin = facts.pipelineRunFinished;
     AttributesBuilder a = Attributes.builder();
-    Interval placed = clamp(rawStart, rawEnd, new Interval(rawStart, Instant.MAX), a);
+    Instant rawEnd = fin == null ? null : fin.completionTime();
+    Instant end = max(max(rawEnd, childrenEnd), start);
+    if (rawEnd != null && !end.equals(rawEnd)) {
+      a.put(TektonAttributes.RAW_END, rawEnd.toString());
+    }
+    Interval placed = new Interval(start, end);
     a.put(K8S_NAMESPACE_NAME, ref.namespace());
     a.put(CICD_PIPELINE_NAME, first(ref.pipeline(), ref.name()));
     a.put(CICD_PIPELINE_RUN_ID, facts.rootUid);
@@ -163,11 +231,58 @@ public final class TraceBuilder {
             first(ref.pipeline(), ref.name()),
             SpanKind.SERVER,
             context(traceId, SpanIds.runSpanId(facts.rootUid, 0)),
-            SpanContext.getInvalid(),
+            rootParent(facts),
             status,
             placed,
-            a));
+            a,
+            List.of()));
     return placed;
+  }
+
+  /**
+   * A PipelineTask the PipelineRun skipped: a zero-length span at the run's end (Tekton does not
+   * record when it decided to skip), result {@code skip}.
+   */
+  private void skippedSpans(
+      RootRunFacts facts,
+      String traceId,
+      RunRef pr,
+      Interval root,
+      SpanContext rootCtx,
+      List<SpanData> out) {
+    if (facts.pipelineRunFinished == null || root == null) {
+      return;
+    }
+    int n = 0;
+    for (SkippedTask sk : facts.pipelineRunFinished.skippedTasks()) {
+      if (sk.name() == null || n++ >= RootRunFacts.MAX_TASK_RUNS) {
+        continue;
+      }
+      String id = SpanIds.skippedSpanId(facts.rootUid, sk.name());
+      if (facts.built.contains(id)) {
+        continue;
+      }
+      AttributesBuilder a = Attributes.builder();
+      String name = truncate(sk.name());
+      a.put(K8S_NAMESPACE_NAME, pr.namespace());
+      a.put(CICD_PIPELINE_NAME, first(pr.pipeline(), pr.name()));
+      a.put(CICD_PIPELINE_RUN_ID, facts.rootUid);
+      a.put(CICD_PIPELINE_TASK_NAME, name);
+      a.put(CICD_PIPELINE_TASK_RUN_RESULT, TektonResults.SKIP);
+      if (sk.reason() != null) {
+        a.put(TektonAttributes.SKIP_REASON, truncate(sk.reason()));
+      }
+      out.add(
+          span(
+              name,
+              SpanKind.INTERNAL,
+              context(traceId, id),
+              rootCtx,
+              StatusData.unset(),
+              new Interval(root.end(), root.end()),
+              a,
+              List.of()));
+    }
   }
 
   private static RunRef pipelineRunRef(RootRunFacts facts) {
@@ -191,8 +306,65 @@ public final class TraceBuilder {
         Map.of());
   }
 
+  /** The attempt's own end: its completion, else its retry's start; null when neither is known. */
+  private static Instant ownEnd(RootRunFacts facts, AttemptKey key, TaskAttempt t) {
+    if (t.finished != null && t.finished.completionTime() != null) {
+      return t.finished.completionTime();
+    }
+    TaskAttempt next = facts.laterAttempt(key);
+    return next == null ? null : rawStartIfKnown(next);
+  }
+
+  /** The attempt's start: its own, else its first step's, else its completion; null if unknown. */
+  private static Instant attemptRawStart(TaskAttempt t) {
+    return first(rawStartIfKnown(t), t.finished == null ? null : t.finished.completionTime());
+  }
+
   /**
-   * One TaskRun attempt with its steps and pauses. {@code parent} null: the TaskRun is the root.
+   * The end an attempt gets when built now, before clamping into a closed parent: its own end
+   * covering its children's; null when nothing of its end is known. {@code parentStart} null: the
+   * attempt is the root.
+   */
+  private static Instant attemptEnd(
+      RootRunFacts facts, AttemptKey key, TaskAttempt t, Instant parentStart) {
+    String id = SpanIds.runSpanId(key.uid(), key.retry());
+    Interval built = facts.built.get(id);
+    if (built != null) {
+      return built.end();
+    }
+    Instant start = attemptStart(t, parentStart);
+    Instant end = ownEnd(facts, key, t);
+    for (StepFacts s : t.steps.values()) {
+      Interval b = facts.built.get(SpanIds.stepSpanId(key.uid(), key.retry(), s.ref.index()));
+      if (b != null) {
+        end = max(end, b.end());
+      } else if (s.finished != null && s.finished.finishedAt() != null) {
+        end = max(end, max(s.finished.finishedAt(), max(stepRawStart(s, start), start)));
+      }
+    }
+    for (PauseFacts p : t.pauses.values()) {
+      Interval b =
+          facts.built.get(
+              SpanIds.pauseSpanId(key.uid(), key.retry(), p.mechanism.json(), p.step.index()));
+      Instant pend = pauseRawEnd(p);
+      if (b != null) {
+        end = max(end, b.end());
+      } else if (pend != null) {
+        end = max(end, max(pend, max(first(p.pausedAt(), start), start)));
+      }
+    }
+    return end == null ? null : max(end, start);
+  }
+
+  private static Instant attemptStart(TaskAttempt t, Instant parentStart) {
+    Instant raw = first(attemptRawStart(t), parentStart, Instant.EPOCH);
+    return parentStart == null ? raw : max(raw, parentStart);
+  }
+
+  /**
+   * One TaskRun attempt with its steps and pauses, as far as they can be built now. {@code
+   * parentStart} null: the TaskRun is the root. {@code parent} null: the parent is not built yet
+   * (progress).
    */
   private void taskRunSpan(
       RootRunFacts facts,
@@ -200,36 +372,51 @@ public final class TraceBuilder {
       TaskAttempt t,
       String traceId,
       RunRef pipelineRun,
+      Instant parentStart,
       Interval parent,
       SpanContext parentCtx,
+      boolean last,
       List<SpanData> out) {
-    boolean root = parent == null;
+    if (t == null) {
+      return;
+    }
+    boolean root = parentStart == null;
     RunRef ref = t.ref;
-    TaskAttempt next = facts.laterAttempt(key);
-    Instant nextStart = next == null ? null : rawStartIfKnown(next);
-    Instant rawStart =
-        first(
-            rawStartIfKnown(t),
-            t.finished == null ? null : t.finished.completionTime(),
-            parent == null ? null : parent.start(),
-            Instant.EPOCH);
-    Instant rawEnd =
-        first(
-            t.finished == null ? null : t.finished.completionTime(),
-            nextStart,
-            parent == null ? null : parent.end(),
-            rawStart);
-
     SpanContext ctx = context(traceId, SpanIds.runSpanId(ref.uid(), key.retry()));
-    ExportedSpans prior = facts.exported;
-    if (prior != null && prior.contains(ctx.getSpanId())) {
-      Interval exported = new Interval(prior.start(ctx.getSpanId()), prior.end(ctx.getSpanId()));
-      childSpans(t, key, traceId, ctx, exported, prior, out);
+    Interval built = facts.built.get(ctx.getSpanId());
+    if (built != null) {
+      childSpans(facts, t, key, traceId, ctx, built.start(), built, last, out);
+      return;
+    }
+    Instant ownEnd = ownEnd(facts, key, t);
+    boolean startKnown =
+        t.started != null && t.started.startTime() != null
+            || t.finished != null && t.finished.startTime() != null;
+    if (!last && (root || ownEnd == null)) {
+      // Not over yet (or the root): only its finished children, once its start is known.
+      if (startKnown) {
+        childSpans(facts, t, key, traceId, ctx, attemptStart(t, parentStart), null, false, out);
+      }
       return;
     }
     AttributesBuilder a = Attributes.builder();
-    Interval placed =
-        clamp(rawStart, rawEnd, root ? new Interval(rawStart, Instant.MAX) : parent, a);
+    Instant rawStart = first(attemptRawStart(t), parentStart, Instant.EPOCH);
+    Instant start = attemptStart(t, parentStart);
+    Instant end = attemptEnd(facts, key, t, parentStart);
+    if (end == null) {
+      end = parent != null ? parent.end() : start; // never seen to end: ends with its parent
+    }
+    if (parent != null) {
+      start = min(start, parent.end());
+      end = min(max(end, start), parent.end());
+    }
+    if (!start.equals(rawStart)) {
+      a.put(TektonAttributes.RAW_START, rawStart.toString());
+    }
+    if (ownEnd != null && !end.equals(ownEnd)) {
+      a.put(TektonAttributes.RAW_END, ownEnd.toString());
+    }
+    Interval placed = new Interval(start, end);
     a.put(K8S_NAMESPACE_NAME, ref.namespace());
     String taskName = first(ref.pipelineTask(), ref.task(), ref.name());
     a.put(CICD_PIPELINE_TASK_NAME, taskName);
@@ -238,8 +425,15 @@ public final class TraceBuilder {
     if (ref.task() != null) {
       a.put(TektonAttributes.TASK_NAME, ref.task());
     }
+    List<LinkData> links = List.of();
     if (key.retry() > 0) {
       a.put(TektonAttributes.TASKRUN_RETRY, (long) key.retry());
+      // The previous attempt, whose failure caused this one.
+      links =
+          List.of(
+              LinkData.create(
+                  context(traceId, SpanIds.runSpanId(ref.uid(), key.retry() - 1)),
+                  Attributes.of(TektonAttributes.LINK_TYPE, "previous_attempt")));
     }
     String type = taskType(ref);
     if (type != null) {
@@ -267,7 +461,7 @@ public final class TraceBuilder {
         a.put(CICD_PIPELINE_RESULT, result);
       }
       status = result(t.finished, result, a);
-    } else if (nextStart != null) {
+    } else if (ownEnd != null) {
       a.put(TektonAttributes.REASON, "ToBeRetried");
     } else {
       a.put(TektonAttributes.INCOMPLETE, true);
@@ -277,34 +471,57 @@ public final class TraceBuilder {
             root ? first(ref.task(), ref.name()) : taskName,
             root ? SpanKind.SERVER : SpanKind.INTERNAL,
             ctx,
-            root ? SpanContext.getInvalid() : parentCtx,
+            root ? rootParent(facts) : parentCtx,
             status,
             placed,
-            a));
-    childSpans(t, key, traceId, ctx, placed, prior, out);
+            a,
+            links));
+    childSpans(facts, t, key, traceId, ctx, placed.start(), placed, true, out);
   }
 
-  /** The steps and pauses of a TaskRun attempt, except those exported before. */
+  /**
+   * The steps and pauses of a TaskRun attempt not built yet. {@code parent} null: the attempt is
+   * not built, so only finished children are built (not clamped to its end, which will cover them);
+   * else every child, clamped into it, and when {@code last} also the unfinished ones.
+   */
   private void childSpans(
+      RootRunFacts facts,
       TaskAttempt t,
       AttemptKey key,
       String traceId,
       SpanContext ctx,
-      Interval placed,
-      ExportedSpans prior,
+      Instant parentStart,
+      Interval parent,
+      boolean all,
       List<SpanData> out) {
     for (StepFacts s : t.steps.values()) {
-      if (prior == null
-          || !prior.contains(SpanIds.stepSpanId(key.uid(), key.retry(), s.ref.index()))) {
-        stepSpan(s, key, traceId, ctx, placed, out);
+      boolean done = s.finished != null && s.finished.finishedAt() != null;
+      if ((done || all)
+          && !facts.built.contains(SpanIds.stepSpanId(key.uid(), key.retry(), s.ref.index()))) {
+        stepSpan(s, key, traceId, ctx, parentStart, parent, out);
       }
     }
     for (PauseFacts p : t.pauses.values()) {
       String id = SpanIds.pauseSpanId(key.uid(), key.retry(), p.mechanism.json(), p.step.index());
-      if (prior == null || !prior.contains(id)) {
-        pauseSpan(p, key, traceId, ctx, placed, out);
+      boolean done = pauseRawEnd(p) != null && p.pausedAt() != null;
+      if ((done || all) && !facts.built.contains(id)) {
+        pauseSpan(p, key, traceId, ctx, parentStart, parent, out);
       }
     }
+  }
+
+  private static Instant stepRawStart(StepFacts s, Instant parentStart) {
+    return first(
+        s.finished == null ? null : s.finished.startedAt(),
+        s.started == null ? null : s.started.startedAt(),
+        s.finished == null ? null : s.finished.finishedAt(),
+        parentStart);
+  }
+
+  private static Instant pauseRawEnd(PauseFacts p) {
+    return first(
+        p.continued == null ? null : p.continued.decidedAt(),
+        p.ended == null ? null : p.ended.decidedAt());
   }
 
   private void stepSpan(
@@ -312,17 +529,17 @@ public final class TraceBuilder {
       AttemptKey key,
       String traceId,
       SpanContext parentCtx,
+      Instant parentStart,
       Interval parent,
       List<SpanData> out) {
-    Instant rawStart =
+    Instant rawStart = stepRawStart(s, parentStart);
+    Instant rawEnd =
         first(
-            s.finished == null ? null : s.finished.startedAt(),
-            s.started == null ? null : s.started.startedAt(),
             s.finished == null ? null : s.finished.finishedAt(),
-            parent.start());
-    Instant rawEnd = first(s.finished == null ? null : s.finished.finishedAt(), parent.end());
+            parent == null ? null : parent.end(),
+            rawStart);
     AttributesBuilder a = Attributes.builder();
-    Interval placed = clamp(rawStart, rawEnd, parent, a);
+    Interval placed = clamp(rawStart, rawEnd, parentStart, parent, a);
     a.put(TektonAttributes.STEP_NAME, s.ref.name());
     a.put(TektonAttributes.STEP_INDEX, (long) s.ref.index());
     if (s.ref.pod() != null) {
@@ -358,7 +575,8 @@ public final class TraceBuilder {
             parentCtx,
             status,
             placed,
-            a));
+            a,
+            List.of()));
   }
 
   private void pauseSpan(
@@ -366,16 +584,13 @@ public final class TraceBuilder {
       AttemptKey key,
       String traceId,
       SpanContext parentCtx,
+      Instant parentStart,
       Interval parent,
       List<SpanData> out) {
-    Instant rawStart = first(p.pausedAt(), parent.start());
-    Instant rawEnd =
-        first(
-            p.continued == null ? null : p.continued.decidedAt(),
-            p.ended == null ? null : p.ended.decidedAt(),
-            parent.end());
+    Instant rawStart = first(p.pausedAt(), parentStart);
+    Instant rawEnd = first(pauseRawEnd(p), parent == null ? null : parent.end(), rawStart);
     AttributesBuilder a = Attributes.builder();
-    Interval placed = clamp(rawStart, rawEnd, parent, a);
+    Interval placed = clamp(rawStart, rawEnd, parentStart, parent, a);
     a.put(TektonAttributes.BREAKPOINT_MECHANISM, p.mechanism.json());
     a.put(TektonAttributes.STEP_NAME, p.step.name());
     a.put(TektonAttributes.STEP_INDEX, (long) p.step.index());
@@ -404,7 +619,8 @@ public final class TraceBuilder {
             parentCtx,
             StatusData.unset(),
             placed,
-            a));
+            a,
+            List.of()));
   }
 
   /** ERROR with {@code error.type} = the reason when the result is not success or skip. */
@@ -421,20 +637,17 @@ public final class TraceBuilder {
   }
 
   /**
-   * Places [rawStart, rawEnd] inside parent; records the raw times that moved as {@code
-   * pitstop.raw.*}.
+   * Places [rawStart, rawEnd] at or after {@code parentStart} and, when the parent is built ({@code
+   * parent} not null), inside it; records the raw times that moved as {@code pitstop.raw.*}.
    */
   private static Interval clamp(
-      Instant rawStart, Instant rawEnd, Interval parent, AttributesBuilder a) {
-    Instant s = rawStart;
-    if (s.isBefore(parent.start())) {
-      s = parent.start();
-    }
-    if (s.isAfter(parent.end())) {
+      Instant rawStart, Instant rawEnd, Instant parentStart, Interval parent, AttributesBuilder a) {
+    Instant s = max(rawStart, parentStart);
+    if (parent != null && s.isAfter(parent.end())) {
       s = parent.end();
     }
     Instant e = rawEnd;
-    if (e.isAfter(parent.end())) {
+    if (parent != null && e.isAfter(parent.end())) {
       e = parent.end();
     }
     if (e.isBefore(s)) {
@@ -493,7 +706,8 @@ public final class TraceBuilder {
       SpanContext parent,
       StatusData status,
       Interval at,
-      AttributesBuilder a) {
+      AttributesBuilder a,
+      List<LinkData> links) {
     return new RunSpanData(
         name,
         kind,
@@ -503,8 +717,24 @@ public final class TraceBuilder {
         nanos(at.start()),
         nanos(at.end()),
         a.build(),
+        links,
         resource,
         SCOPE);
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isAfter(b) ? a : b;
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static Instant instant(long epochNanos) {
+    return Instant.ofEpochSecond(0, epochNanos);
   }
 
   private static SpanContext context(String traceId, String spanId) {

@@ -51,13 +51,23 @@ class TraceAssemblerTest {
         100);
   }
 
-  /** Feeds events; returns every trace finished along the way. */
+  /**
+   * Feeds events; returns every export along the way (progress and last), each confirmed as an
+   * exporter that succeeded would.
+   */
   private static List<FinishedTrace> feed(TraceAssembler a, List<PitstopEvent> events) {
     List<FinishedTrace> out = new ArrayList<>();
     for (PitstopEvent e : events) {
-      out.addAll(a.accept(e, NOW));
+      for (FinishedTrace t : a.accept(e, NOW)) {
+        a.confirm(t.rootUid(), t.spans());
+        out.add(t);
+      }
     }
     return out;
+  }
+
+  private static List<FinishedTrace> lastOnly(List<FinishedTrace> traces) {
+    return traces.stream().filter(FinishedTrace::last).toList();
   }
 
   /** Feeds events, lets every grace period run out, and merges what was exported per trace. */
@@ -66,14 +76,28 @@ class TraceAssemblerTest {
     all.addAll(a.expire(NOW.plus(GRACE)));
     assertThat(all).isNotEmpty();
     assertThat(all).extracting(FinishedTrace::traceId).containsOnly(all.get(0).traceId());
-    List<SpanData> spans = all.stream().flatMap(t -> t.spans().stream()).toList();
-    FinishedTrace first = all.get(0);
-    return new FinishedTrace(first.rootUid(), first.traceId(), first.run(), spans, true);
+    return merge(all);
   }
 
+  /** The exports of one trace as one: the last export's spans (root first), then progress ones. */
+  private static FinishedTrace merge(List<FinishedTrace> all) {
+    List<SpanData> spans = new ArrayList<>();
+    all.stream().filter(FinishedTrace::last).forEach(t -> spans.addAll(t.spans()));
+    all.stream().filter(t -> !t.last()).forEach(t -> spans.addAll(t.spans()));
+    FinishedTrace first = all.get(0);
+    return new FinishedTrace(
+        first.rootUid(),
+        first.traceId(),
+        first.run(),
+        spans,
+        all.stream().filter(FinishedTrace::last).allMatch(FinishedTrace::complete));
+  }
+
+  /** Exactly one last export among the traces (all of one trace); merged with the progress ones. */
   private static FinishedTrace only(List<FinishedTrace> traces) {
-    assertThat(traces).hasSize(1);
-    return traces.get(0);
+    assertThat(lastOnly(traces)).hasSize(1);
+    assertThat(traces).extracting(FinishedTrace::traceId).containsOnly(traces.get(0).traceId());
+    return merge(traces);
   }
 
   private static SpanData named(FinishedTrace trace, String name) {
@@ -105,7 +129,8 @@ class TraceAssemblerTest {
         .isEqualTo("https://dash.example/#/namespaces/ci/pipelineruns/build-x7k2p");
     assertThat(attr(root, AttributeKey.stringKey("k8s.namespace.name"))).isEqualTo("ci");
     assertThat(root.getStartEpochNanos()).isEqualTo(TraceBuilder.nanos(t(0)));
-    assertThat(root.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(20)));
+    // completionTime 20, covering its last step's rounded end 21
+    assertThat(root.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(21)));
 
     SpanData fetch = named(trace, "fetch");
     assertThat(fetch.getKind()).isEqualTo(SpanKind.INTERNAL);
@@ -145,13 +170,189 @@ class TraceAssemblerTest {
   }
 
   @Test
-  void arrivalOrderDoesNotChangeAnySpan() {
+  void arrivalOrderDoesNotChangeIdsNamesOrParents() {
     FinishedTrace inOrder = only(feed(assembler(), run.events()));
     List<PitstopEvent> reversed = new ArrayList<>(run.events());
     Collections.reverse(reversed);
     FinishedTrace backwards = feedAndMerge(assembler(), reversed);
 
-    assertThat(summary(backwards)).isEqualTo(summary(inOrder));
+    assertThat(tree(backwards)).isEqualTo(tree(inOrder));
+  }
+
+  @Test
+  void finishedPartsAreExportedWhileTheRunGoesOnAndTheRootLastWithItsRealStart() {
+    TraceAssembler a = assembler();
+    List<PitstopEvent> events = run.events();
+    List<List<String>> exports = new ArrayList<>();
+    for (PitstopEvent e : events) {
+      for (FinishedTrace t : a.accept(e, NOW)) {
+        a.confirm(t.rootUid(), t.spans());
+        exports.add(t.spans().stream().map(SpanData::getName).toList());
+        if (!t.last()) {
+          assertThat(t.spans()).noneMatch(s -> s.getSpanId().equals(SpanIds.runSpanId(PR_UID, 0)));
+        }
+      }
+    }
+    // each step when it finishes, each TaskRun when it finishes, the root with nothing repeated
+    assertThat(exports)
+        .containsExactly(
+            List.of("clone"),
+            List.of("verify"),
+            List.of("fetch"),
+            List.of("build"),
+            List.of("test"),
+            List.of("compile"),
+            List.of("build"));
+  }
+
+  @Test
+  void aProgressExportThatWasNotConfirmedIsRepeatedInTheLastExport() {
+    TraceAssembler a = assembler();
+    List<FinishedTrace> all = new ArrayList<>();
+    for (PitstopEvent e : run.events()) {
+      all.addAll(a.accept(e, NOW)); // nothing confirmed: the exporter failed every time
+    }
+    FinishedTrace last = all.get(all.size() - 1);
+    assertThat(last.last()).isTrue();
+    assertThat(last.spans()).hasSize(7);
+    assertWellFormed(last);
+  }
+
+  @Test
+  void retriesAreLinkedAndSkippedTasksAreZeroLengthSkipSpans() {
+    EventFactory f = new EventFactory("sandbox", "watcher");
+    RunRef retry1 =
+        new RunRef(
+            RunRef.TASK_RUN,
+            "ci",
+            run.compile.name(),
+            run.compileUid,
+            "build-x7k2p",
+            PR_UID,
+            "build",
+            "compile",
+            "maven",
+            1,
+            Map.of(),
+            Map.of());
+    List<PitstopEvent> events = new ArrayList<>();
+    for (PitstopEvent e : run.events()) {
+      if (e.type() == EventType.PIPELINERUN_FINISHED) {
+        RunFinished d = e.data(RunFinished.class);
+        events.add(
+            f.create(
+                EventType.TASKRUN_STARTED, new RunStarted(retry1, t(21), "pod-retry1"), t(21)));
+        events.add(
+            f.create(
+                EventType.TASKRUN_FINISHED,
+                new RunFinished(retry1, "True", "Succeeded", "done", t(21), t(24), null),
+                t(24)));
+        events.add(
+            f.create(
+                EventType.PIPELINERUN_FINISHED,
+                new RunFinished(
+                    d.run(),
+                    d.succeeded(),
+                    d.reason(),
+                    d.message(),
+                    t(0),
+                    t(25),
+                    List.of(
+                        new dev.pitstop.events.data.SkippedTask(
+                            "deploy", "When Expressions evaluated to false"))),
+                t(25)));
+      } else if (!(e.type() == EventType.TASKRUN_FINISHED && e.subject().endsWith("compile"))) {
+        events.add(e);
+      }
+    }
+    FinishedTrace trace = only(feed(assembler(), events));
+
+    SpanData second =
+        trace.spans().stream()
+            .filter(s -> s.getSpanId().equals(SpanIds.runSpanId(run.compileUid, 1)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(second.getLinks()).hasSize(1);
+    assertThat(second.getLinks().get(0).getSpanContext().getSpanId())
+        .isEqualTo(SpanIds.runSpanId(run.compileUid, 0));
+    assertThat(second.getLinks().get(0).getSpanContext().getTraceId()).isEqualTo(trace.traceId());
+    SpanData deploy = named(trace, "deploy");
+    SpanData root = trace.spans().get(0);
+    assertThat(deploy.getParentSpanId()).isEqualTo(root.getSpanId());
+    assertThat(deploy.getStartEpochNanos()).isEqualTo(deploy.getEndEpochNanos());
+    assertThat(deploy.getEndEpochNanos()).isEqualTo(root.getEndEpochNanos());
+    assertThat(attr(deploy, AttributeKey.stringKey("cicd.pipeline.task.run.result")))
+        .isEqualTo("skip");
+    assertThat(attr(deploy, TektonAttributes.SKIP_REASON))
+        .isEqualTo("When Expressions evaluated to false");
+    assertThat(deploy.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertWellFormed(trace);
+  }
+
+  @Test
+  void aRunWithTektonsSpanContextJoinsThatTrace() {
+    String carrier =
+        "{\"traceparent\":\"00-0f57e0d3c8a94b6c9a1e2d3c4b5a6978-73d5a1b2c3d4e5f6-01\"}";
+    RunRef pr =
+        new RunRef(
+            RunRef.PIPELINE_RUN,
+            "ci",
+            "build-x7k2p",
+            PR_UID,
+            null,
+            null,
+            "build",
+            null,
+            null,
+            0,
+            Map.of(),
+            Map.of(TraceParent.PIPELINERUN_ANNOTATION, carrier));
+    EventFactory f = new EventFactory("sandbox", "watcher");
+    List<PitstopEvent> events = new ArrayList<>();
+    for (PitstopEvent e : run.events()) {
+      if (e.type() == EventType.PIPELINERUN_STARTED) {
+        events.add(f.create(EventType.PIPELINERUN_STARTED, new RunStarted(pr, t(0), null), t(0)));
+      } else if (e.type() == EventType.PIPELINERUN_FINISHED) {
+        RunFinished d = e.data(RunFinished.class);
+        events.add(
+            f.create(
+                EventType.PIPELINERUN_FINISHED,
+                new RunFinished(pr, d.succeeded(), d.reason(), d.message(), t(0), t(20), null),
+                t(20)));
+      } else {
+        events.add(e);
+      }
+    }
+    FinishedTrace trace = only(feed(assembler(), events));
+
+    assertThat(trace.traceId()).isEqualTo("0f57e0d3c8a94b6c9a1e2d3c4b5a6978");
+    assertThat(trace.spans())
+        .allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(trace.traceId()));
+    SpanData root = trace.spans().get(0);
+    assertThat(root.getParentSpanContext().isValid()).isTrue();
+    assertThat(root.getParentSpanContext().isRemote()).isTrue();
+    assertThat(root.getParentSpanId()).isEqualTo("73d5a1b2c3d4e5f6");
+    assertThat(root.getSpanId()).isEqualTo(SpanIds.runSpanId(PR_UID, 0));
+    // A malformed carrier is ignored: Pitstop's own trace id.
+    RunRef bad =
+        new RunRef(
+            RunRef.PIPELINE_RUN,
+            "ci",
+            "x",
+            PR_UID,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            Map.of(),
+            Map.of(TraceParent.PIPELINERUN_ANNOTATION, "{\"traceparent\":\"00-zz\"}"));
+    assertThat(TraceParent.of(bad)).isNull();
+    assertThat(
+            TraceParent.parse(
+                "{\"traceparent\":\"00-" + "0".repeat(32) + "-73d5a1b2c3d4e5f6-01\"}"))
+        .isNull();
   }
 
   @Test
@@ -178,7 +379,8 @@ class TraceAssemblerTest {
     assertWellFormed(new FinishedTrace(PR_UID, first.traceId(), first.run(), all, true));
     // A repeat of an exported fact adds nothing.
     assertThat(feed(a, List.of(late.get(0)))).isEmpty();
-    assertThat(a.expire(NOW.plus(GRACE.multipliedBy(3)))).isEmpty();
+    assertThat(a.expire(NOW.plus(GRACE.multipliedBy(3))))
+        .allSatisfy(t -> assertThat(t.spans()).isEmpty());
   }
 
   @Test
@@ -195,7 +397,7 @@ class TraceAssemblerTest {
             .orElseThrow();
     events.remove(compileFinished);
 
-    assertThat(feed(a, events)).isEmpty();
+    assertThat(lastOnly(feed(a, events))).isEmpty();
     FinishedTrace trace = only(a.accept(compileFinished, NOW));
 
     assertThat(trace.complete()).isTrue();
@@ -209,11 +411,14 @@ class TraceAssemblerTest {
 
     SpanData compile = named(trace, "compile");
     SpanData test = named(trace, "test");
-    // Raw [15, 21] in a TaskRun [8, 20]: clamped to [15, 20].
-    assertThat(test.getEndEpochNanos()).isEqualTo(compile.getEndEpochNanos());
-    assertThat(test.getStartEpochNanos()).isEqualTo(TraceBuilder.nanos(t(15)));
-    assertThat(attr(test, TektonAttributes.RAW_END)).isEqualTo("2026-11-21T09:00:21Z");
+    // Raw [15, 21] in a TaskRun [8, 20]: the TaskRun (and the run) end covers it, the raw kept.
+    assertThat(test.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(21)));
+    assertThat(compile.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(21)));
+    assertThat(attr(compile, TektonAttributes.RAW_END)).isEqualTo("2026-11-21T09:00:20Z");
+    assertThat(trace.spans().get(0).getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(21)));
+    assertThat(attr(test, TektonAttributes.RAW_END)).isNull();
     assertThat(attr(test, TektonAttributes.RAW_START)).isNull();
+    assertWellFormed(trace);
     // A child touching its parent's end is inside and keeps its times.
     SpanData verify = named(trace, "verify");
     assertThat(verify.getEndEpochNanos()).isEqualTo(named(trace, "fetch").getEndEpochNanos());
@@ -299,10 +504,14 @@ class TraceAssemblerTest {
                     !(e.type() == EventType.TASKRUN_FINISHED
                         && e.subject().endsWith("build-x7k2p-compile")))
             .toList();
-    assertThat(feed(a, events)).isEmpty();
+    List<FinishedTrace> progress = feed(a, events);
+    assertThat(lastOnly(progress)).isEmpty();
 
     assertThat(a.expire(NOW.plus(GRACE).minusMillis(1))).isEmpty();
-    FinishedTrace trace = only(a.expire(NOW.plus(GRACE)));
+    List<FinishedTrace> all = new ArrayList<>(a.expire(NOW.plus(GRACE)));
+    assertThat(all).hasSize(1);
+    all.addAll(progress);
+    FinishedTrace trace = only(all);
 
     assertThat(trace.complete()).isFalse();
     SpanData compile = named(trace, "compile");
@@ -318,7 +527,7 @@ class TraceAssemblerTest {
     only(feed(a, run.events()));
 
     assertThat(feed(a, run.events())).isEmpty();
-    assertThat(a.expire(NOW.plus(GRACE))).isEmpty();
+    assertThat(a.expire(NOW.plus(GRACE))).allSatisfy(t -> assertThat(t.spans()).isEmpty());
     assertThat(a.openRuns()).isZero();
   }
 
@@ -427,6 +636,11 @@ class TraceAssemblerTest {
       if (e.type() == EventType.TASKRUN_FINISHED && e.subject().endsWith("compile")) {
         continue; // attempt 0 never finishes: Tekton moves it to retriesStatus
       }
+      if (e.type() == EventType.STEP_FINISHED
+          && e.data(StepFinished.class).run().uid().equals(run.compileUid)
+          && e.data(StepFinished.class).step().index() == 1) {
+        continue; // attempt 0's step test never finished
+      }
       events.add(e);
     }
     events.add(
@@ -440,13 +654,18 @@ class TraceAssemblerTest {
     FinishedTrace trace = only(feed(assembler(), events));
 
     List<SpanData> attempts =
-        trace.spans().stream().filter(s -> s.getName().equals("compile")).toList();
+        trace.spans().stream()
+            .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
+            .filter(s -> s.getName().equals("compile"))
+            .toList();
     assertThat(attempts).hasSize(2);
     SpanData first = attempts.get(0);
     SpanData second = attempts.get(1);
     assertThat(first.getSpanId()).isEqualTo(SpanIds.runSpanId(run.compileUid, 0));
     assertThat(second.getSpanId()).isEqualTo(SpanIds.runSpanId(run.compileUid, 1));
-    assertThat(first.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(12)));
+    // ends when the retry starts (12), covering its step build [9, 15]
+    assertThat(first.getEndEpochNanos()).isEqualTo(TraceBuilder.nanos(t(15)));
+    assertThat(attr(first, TektonAttributes.RAW_END)).isEqualTo("2026-11-21T09:00:12Z");
     assertThat(attr(first, TektonAttributes.REASON)).isEqualTo("ToBeRetried");
     assertThat(attr(second, TektonAttributes.TASKRUN_RETRY)).isEqualTo(1L);
     assertThat(second.getParentSpanId()).isEqualTo(trace.spans().get(0).getSpanId());
@@ -462,7 +681,8 @@ class TraceAssemblerTest {
 
     assertThat(a.openRuns()).isEqualTo(1);
     assertThat(a.evicted()).isEqualTo(1);
-    assertThat(feed(a, other.events().subList(1, other.events().size()))).hasSize(1);
+    assertThat(lastOnly(feed(a, other.events().subList(1, other.events().size())))).hasSize(1);
+    assertThat(a.drainEvicted()).containsExactly(PR_UID);
   }
 
   /** Every span but the root has its parent in the trace and lies within it. */
@@ -481,6 +701,13 @@ class TraceAssemblerTest {
         assertThat(s.getEndEpochNanos()).isLessThanOrEqualTo(p.getEndEpochNanos());
       }
     }
+  }
+
+  private static Map<String, String> tree(FinishedTrace trace) {
+    return trace.spans().stream()
+        .collect(
+            Collectors.toMap(
+                SpanData::getSpanId, s -> s.getName() + " parent=" + s.getParentSpanId()));
   }
 
   private static Map<String, String> summary(FinishedTrace trace) {
