@@ -11,7 +11,10 @@ import java.util.Map;
 /**
  * Builds the {@link RunRef} of a run from its metadata: Tekton's labels name the PipelineRun,
  * Pipeline, PipelineTask and Task (tekton-facts.md §3); labels and annotations pass the configured
- * allowlists.
+ * allowlists. The run's W3C span context ({@code status.spanContext}, else the annotation {@code
+ * tekton.dev/pipelinerunSpanContext} / {@code taskrunSpanContext}), validated and normalized by
+ * {@link SpanContextCarrier}, always travels as that annotation so the tracer can join Tekton's
+ * trace.
  */
 public final class RunRefs {
   private final Allowlist labels;
@@ -55,7 +58,11 @@ public final class RunRefs {
         task,
         retry,
         labels.filter(l),
-        annotations.filter(m.getAnnotations()));
+        withSpanContext(
+            annotations.filter(m.getAnnotations()),
+            SpanContextCarrier.TASKRUN_ANNOTATION,
+            tr.getStatus() == null ? null : tr.getStatus().spanContext,
+            m.getAnnotations()));
   }
 
   /** The reference of a PipelineRun (retry 0, no parent). */
@@ -78,7 +85,29 @@ public final class RunRefs {
         null,
         0,
         labels.filter(l),
-        annotations.filter(m.getAnnotations()));
+        withSpanContext(
+            annotations.filter(m.getAnnotations()),
+            SpanContextCarrier.PIPELINERUN_ANNOTATION,
+            pr.getStatus() == null ? null : pr.getStatus().spanContext,
+            m.getAnnotations()));
+  }
+
+  /**
+   * The allowlisted annotations plus, whatever the allowlist, the run's span context under {@code
+   * key} when valid ({@link SpanContextCarrier}, normalized); an invalid one is left out.
+   */
+  private static Map<String, String> withSpanContext(
+      Map<String, String> allowed,
+      String key,
+      Map<String, String> statusSpanContext,
+      Map<String, String> all) {
+    Map<String, String> out = new java.util.TreeMap<>(allowed);
+    out.remove(key);
+    String carrier = SpanContextCarrier.of(statusSpanContext, all == null ? null : all.get(key));
+    if (carrier != null) {
+      out.put(key, carrier);
+    }
+    return out;
   }
 
   private static OwnerReference pipelineRunOwner(ObjectMeta m) {

@@ -498,4 +498,35 @@ class ObservationMapperTest {
     assertThat(ObservationMapper.attemptOfPod(tr, "build-x7k2p-pod-retry1")).isEqualTo(1);
     assertThat(ObservationMapper.attemptOfPod(tr, "unknown")).isEqualTo(1);
   }
+
+  @Test
+  void carriesAValidatedSpanContextFromTheStatusOrTheAnnotation() {
+    RunRefs refs = new RunRefs(new Allowlist(List.of()), new Allowlist(List.of()));
+    String tp = "00-0f57e0d3c8a94b6c9a1e2d3c4b5a6978-73d5a1b2c3d4e5f6-01";
+    PipelineRun pr = Runs.pipelineRun("build-x7k2p", "uid-pr");
+    pr.getMetadata()
+        .setAnnotations(
+            Map.of(
+                "tekton.dev/pipelinerunSpanContext",
+                "{\"traceparent\":\"" + tp + "\",\"tracestate\":\"x=y\"}"));
+    assertThat(refs.pipelineRun(pr).annotations())
+        .containsExactly(
+            Map.entry("tekton.dev/pipelinerunSpanContext", "{\"traceparent\":\"" + tp + "\"}"));
+
+    pr.getStatus().spanContext = Map.of("traceparent", tp.replace("73d5", "aaaa"));
+    assertThat(refs.pipelineRun(pr).annotations().get("tekton.dev/pipelinerunSpanContext"))
+        .contains("aaaa");
+
+    pr.getStatus().spanContext = null;
+    pr.getMetadata()
+        .setAnnotations(Map.of("tekton.dev/pipelinerunSpanContext", "{\"traceparent\":\"00-zz\"}"));
+    assertThat(refs.pipelineRun(pr).annotations()).isEmpty();
+
+    TaskRun tr = Runs.taskRun("build-x7k2p-fetch", "uid-tr");
+    tr.getMetadata()
+        .setAnnotations(
+            Map.of("tekton.dev/taskrunSpanContext", "{\"traceparent\":\"" + tp + "\"}"));
+    assertThat(refs.taskRun(tr, 0).annotations())
+        .containsEntry("tekton.dev/taskrunSpanContext", "{\"traceparent\":\"" + tp + "\"}");
+  }
 }
