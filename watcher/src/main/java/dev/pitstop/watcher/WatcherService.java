@@ -55,9 +55,14 @@ public final class WatcherService implements PitstopService {
   private final ObservationPublisher publisher;
   private final WorkerExecutor logWorkers;
   private final BreakpointLogs logs;
-  private final List<SharedIndexInformer<Pod>> podInformers = new ArrayList<>();
-  private final List<SharedIndexInformer<TaskRun>> taskRunInformers = new ArrayList<>();
-  private final List<SharedIndexInformer<PipelineRun>> pipelineRunInformers = new ArrayList<>();
+  /*
+   * Created, with their handlers, before any of them starts: a handler (or a log follower it
+   * started) may look up another informer's store -- or its own, e.g. a marker resolved to its
+   * TaskRun -- as soon as the first list is delivered, which is before inform()/run() returns.
+   */
+  private final List<SharedIndexInformer<Pod>> podInformers;
+  private final List<SharedIndexInformer<TaskRun>> taskRunInformers;
+  private final List<SharedIndexInformer<PipelineRun>> pipelineRunInformers;
 
   private WatcherService(Vertx vertx, WatcherConfig config, KubernetesClient client) {
     this.config = config;
@@ -77,12 +82,16 @@ public final class WatcherService implements PitstopService {
         vertx.createSharedWorkerExecutor(
             "pitstop-watcher-logs", config.logFollowers(), 7, TimeUnit.DAYS);
     this.logs = new BreakpointLogs(vertx, client, logWorkers, config.logFollowers(), this::marker);
+    this.podInformers = newPodInformers();
+    this.taskRunInformers = newTaskRunInformers();
+    this.pipelineRunInformers = newPipelineRunInformers();
   }
 
   /**
    * Starts the watcher: the Kafka producer, then the informers (Pods, TaskRuns, PipelineRuns), on a
    * worker thread. Every run already in the cluster is listed and its observations re-emitted with
-   * the ids they had (consumers drop repeats).
+   * the ids they had (consumers drop repeats), and a step that paused before this start (a restart)
+   * is followed again from the start of its log and its pause reported again, same id.
    *
    * @param client used as given and not closed by {@link #stop()}
    * @return completes once every informer has listed; fails with fabric8's error when the API
@@ -121,34 +130,64 @@ public final class WatcherService implements PitstopService {
         .onComplete(ar -> LOG.info("Watcher stopped"));
   }
 
-  private void startInformers() {
-    long resync = config.resync().toMillis();
-    List<String> namespaces = config.namespaces().isEmpty() ? List.of("") : config.namespaces();
-    for (String ns : namespaces) {
+  private List<SharedIndexInformer<Pod>> newPodInformers() {
+    List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
+    for (String ns : namespaces()) {
       var pods = ns.isEmpty() ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns);
-      podInformers.add(
+      informers.add(
           pods.withLabel(TektonLabels.MANAGED_BY, config.podManagedBy())
-              .inform(handler(this::podChanged, (old, pod) -> podChanged(pod), pod -> {}), resync));
+              .runnableInformer(config.resync().toMillis())
+              .addEventHandler(
+                  handler(this::podChanged, (old, pod) -> podChanged(pod), pod -> {})));
     }
-    for (String ns : namespaces) {
+    return List.copyOf(informers);
+  }
+
+  private List<SharedIndexInformer<TaskRun>> newTaskRunInformers() {
+    List<SharedIndexInformer<TaskRun>> informers = new ArrayList<>();
+    for (String ns : namespaces()) {
       var trs = client.resources(TaskRun.class);
       Informable<TaskRun> in = ns.isEmpty() ? trs.inAnyNamespace() : trs.inNamespace(ns);
-      taskRunInformers.add(
-          in.inform(
-              handler(tr -> taskRunChanged(null, tr), this::taskRunChanged, this::taskRunDeleted),
-              resync));
+      informers.add(
+          in.runnableInformer(config.resync().toMillis())
+              .addEventHandler(
+                  handler(
+                      tr -> taskRunChanged(null, tr), this::taskRunChanged, this::taskRunDeleted)));
     }
-    for (String ns : namespaces) {
+    return List.copyOf(informers);
+  }
+
+  private List<SharedIndexInformer<PipelineRun>> newPipelineRunInformers() {
+    List<SharedIndexInformer<PipelineRun>> informers = new ArrayList<>();
+    for (String ns : namespaces()) {
       var prs = client.resources(PipelineRun.class);
       Informable<PipelineRun> in = ns.isEmpty() ? prs.inAnyNamespace() : prs.inNamespace(ns);
-      pipelineRunInformers.add(
-          in.inform(
-              handler(
-                  pr -> pipelineRunChanged(null, pr),
-                  this::pipelineRunChanged,
-                  this::pipelineRunDeleted),
-              resync));
+      informers.add(
+          in.runnableInformer(config.resync().toMillis())
+              .addEventHandler(
+                  handler(
+                      pr -> pipelineRunChanged(null, pr),
+                      this::pipelineRunChanged,
+                      this::pipelineRunDeleted)));
     }
+    return List.copyOf(informers);
+  }
+
+  /** One informer per namespace; {@code ""} stands for all namespaces. */
+  private List<String> namespaces() {
+    return config.namespaces().isEmpty() ? List.of("") : config.namespaces();
+  }
+
+  /**
+   * Runs the informers, each blocking until its first list is in its store, Pods first. fabric8
+   * puts an object in the store before it calls the handlers, so when a TaskRun's handler runs its
+   * Pod is already in the Pod store (listed before, or added since); a Pod whose handler ran before
+   * its TaskRun was listed is picked up by the TaskRun's handler.
+   */
+  private void startInformers() {
+    podInformers.forEach(SharedIndexInformer::run);
+    taskRunInformers.forEach(SharedIndexInformer::run);
+    pipelineRunInformers.forEach(SharedIndexInformer::run);
   }
 
   private void taskRunChanged(TaskRun old, TaskRun tr) {

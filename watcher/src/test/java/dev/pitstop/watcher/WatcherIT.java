@@ -19,6 +19,12 @@ import dev.pitstop.sandbox.sim.SimulatorOptions;
 import dev.pitstop.sandbox.sim.TektonSimulator;
 import dev.pitstop.tekton.model.TaskRun;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +38,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -161,28 +168,7 @@ class WatcherIT {
   void anOnFailurePauseYieldsBreakpointReachedWithTheMarkerTimeAndLogTailAgainAfterARestart()
       throws Exception {
     String name = "paused-" + UUID.randomUUID().toString().substring(0, 8);
-    sim.apply(
-        """
-        apiVersion: tekton.dev/v1
-        kind: TaskRun
-        metadata:
-          name: %s
-          annotations:
-            sandbox.pitstop.dev/fail: "-/build"
-        spec:
-          debug:
-            breakpoints:
-              onFailure: enabled
-          taskSpec:
-            steps:
-            - name: build
-              image: alpine
-              script: echo building
-            - name: test
-              image: alpine
-              script: echo testing
-        """
-            .formatted(name));
+    sim.apply(pausedTaskRun(name));
 
     await().atMost(30, TimeUnit.SECONDS).until(() -> breakpoints(name).size() == 1);
 
@@ -228,6 +214,89 @@ class WatcherIT {
         .atMost(30, TimeUnit.SECONDS)
         .until(() -> events(name).stream().anyMatch(x -> x.type() == EventType.TASKRUN_FINISHED));
     assertThat(breakpoints(name)).extracting(PitstopEvent::id).containsOnly(e.id());
+  }
+
+  /**
+   * A watcher that starts (a restart, a new leader) while a step is already paused, with its
+   * TaskRun informer's watch request held open until the pause is reported: the TaskRun informer
+   * has listed and its handlers run (a log follower starts and finds the marker at once), but it
+   * has not finished starting. The marker must still be resolved to its TaskRun.
+   */
+  @Test
+  void aStepPausedBeforeTheWatcherStartsIsReportedWhileTheTaskRunInformerIsStillStarting()
+      throws Exception {
+    watcher.stop().await();
+    watcher = null;
+    String name = "paused-early-" + UUID.randomUUID().toString().substring(0, 8);
+    String pod = name + "-pod";
+    sim.apply(pausedTaskRun(name));
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> indexOfMarker(server.podLogs().lines("default", pod, "step-build")) >= 0);
+
+    CountDownLatch reported = new CountDownLatch(1);
+    Interceptor holdTaskRunWatch =
+        new Interceptor() {
+          @Override
+          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            String query = request.uri().getRawQuery();
+            if (request.uri().getPath().endsWith("/taskruns")
+                && query != null
+                && query.contains("watch=true")) {
+              try {
+                reported.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    var watcherClientConfig = watcherClient.getConfiguration();
+    watcherClient.close();
+    watcherClient =
+        new KubernetesClientBuilder()
+            .withConfig(watcherClientConfig)
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .withHttpClientBuilderConsumer(
+                b -> b.addOrReplaceInterceptor("hold-taskrun-watch", holdTaskRunWatch))
+            .build();
+    Future<WatcherService> starting = WatcherService.start(vertx, config, watcherClient);
+    boolean startedBeforeReported;
+    try {
+      await().atMost(20, TimeUnit.SECONDS).until(() -> breakpoints(name).size() == 1);
+      startedBeforeReported = starting.isComplete();
+    } finally {
+      reported.countDown();
+      watcher = starting.await();
+    }
+    assertThat(startedBeforeReported).as("the TaskRun watch was held until the pause").isFalse();
+    BreakpointReached b = breakpoints(name).get(0).data(BreakpointReached.class);
+    assertThat(b.mechanism()).isEqualTo(Mechanism.ON_FAILURE);
+    assertThat(b.step().container()).isEqualTo("step-build");
+  }
+
+  private static String pausedTaskRun(String name) {
+    return """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: %s
+          annotations:
+            sandbox.pitstop.dev/fail: "-/build"
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+          taskSpec:
+            steps:
+            - name: build
+              image: alpine
+              script: echo building
+            - name: test
+              image: alpine
+              script: echo testing
+        """
+        .formatted(name);
   }
 
   private List<PitstopEvent> breakpoints(String run) throws MalformedEventException {
