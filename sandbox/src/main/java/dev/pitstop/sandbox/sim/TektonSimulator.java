@@ -104,7 +104,34 @@ public final class TektonSimulator implements AutoCloseable {
               client.close();
             });
     server.setExecHandler(sim::exec);
+    sim.installFeatureFlags();
     return sim.startLoop();
+  }
+
+  /**
+   * Creates ConfigMap {@code tekton-pipelines/feature-flags} with {@code enable-api-fields} from
+   * the options, as installing Tekton does, unless one exists (then it is left as it is: the API
+   * server's Tekton validation reads whatever is stored).
+   */
+  void installFeatureFlags() {
+    try {
+      client
+          .configMaps()
+          .inNamespace("tekton-pipelines")
+          .resource(
+              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("feature-flags")
+                  .withNamespace("tekton-pipelines")
+                  .endMetadata()
+                  .addToData("enable-api-fields", options.enableApiFields())
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
   }
 
   /** Starts ticking every {@link SimulatorOptions#tick()}; returns this. */
