@@ -85,6 +85,7 @@ public final class SandboxApiServer implements AutoCloseable {
   private final String masterUrl;
   private final AtomicReference<ExecHandler> execHandler;
   private final AtomicReference<AccessTable> access;
+  private final AtomicReference<EphemeralContainerHandler> ephemeralHandler;
   private final AdmissionChain admission;
   private boolean closed;
 
@@ -102,6 +103,14 @@ public final class SandboxApiServer implements AutoCloseable {
                   + container
                   + "\n");
 
+  private static final EphemeralContainerHandler DEFAULT_EPHEMERAL_HANDLER =
+      (ns, pod, c) ->
+          LOG.info(
+              "Ephemeral container {} added to {}/{}; no handler is set, so it does nothing",
+              c.getName(),
+              ns,
+              pod);
+
   private SandboxApiServer(
       KubernetesMockServer mock,
       Vertx vertx,
@@ -110,8 +119,10 @@ public final class SandboxApiServer implements AutoCloseable {
       PodLogs podLogs,
       AtomicReference<ExecHandler> execHandler,
       AtomicReference<AccessTable> access,
+      AtomicReference<EphemeralContainerHandler> ephemeralHandler,
       AdmissionChain admission) {
     this.mock = mock;
+    this.ephemeralHandler = ephemeralHandler;
     this.access = access;
     this.admission = admission;
     this.vertx = vertx;
@@ -138,8 +149,11 @@ public final class SandboxApiServer implements AutoCloseable {
     WorkerExecutor execWorkers = vertx.createSharedWorkerExecutor("pitstop-sandbox-exec", 8);
     AtomicReference<ExecHandler> execHandler = new AtomicReference<>(DEFAULT_EXEC_HANDLER);
     AtomicReference<AccessTable> access = new AtomicReference<>(new AccessTable());
+    AtomicReference<EphemeralContainerHandler> ephemeralHandler =
+        new AtomicReference<>(DEFAULT_EPHEMERAL_HANDLER);
     SandboxDispatcher dispatcher =
-        new SandboxDispatcher(crud, podLogs, execHandler::get, execWorkers, access::get);
+        new SandboxDispatcher(
+            crud, podLogs, execHandler::get, execWorkers, access::get, ephemeralHandler::get);
     AdmissionChain admission = new AdmissionChain(vertx, dispatcher, crud, access::get);
     KubernetesMockServer mock =
         new KubernetesMockServer(
@@ -175,7 +189,15 @@ public final class SandboxApiServer implements AutoCloseable {
       await(front.listen());
       SandboxApiServer server =
           new SandboxApiServer(
-              mock, vertx, execWorkers, front, podLogs, execHandler, access, admission);
+              mock,
+              vertx,
+              execWorkers,
+              front,
+              podLogs,
+              execHandler,
+              access,
+              ephemeralHandler,
+              admission);
       LOG.info(
           "Sandbox Kubernetes API started on {} in {} ms",
           server.masterUrl,
@@ -329,6 +351,16 @@ public final class SandboxApiServer implements AutoCloseable {
    */
   public AccessTable addUser(String token, String username, String... groups) {
     return access.get().addUser(token, username, groups);
+  }
+
+  /**
+   * Sets what an ephemeral container added through {@code pods/{p}/ephemeralcontainers} does (the
+   * sandbox runs no images). Until set, an added container is stored and does nothing.
+   *
+   * @param handler the handler; {@code null} restores the default
+   */
+  public void setEphemeralContainerHandler(EphemeralContainerHandler handler) {
+    ephemeralHandler.set(handler == null ? DEFAULT_EPHEMERAL_HANDLER : handler);
   }
 
   /** Stops the front server, the mock and their Vert.x instances. Idempotent. */

@@ -36,15 +36,18 @@ final class SandboxDispatcher extends Dispatcher implements CustomResourceAware 
   private final Supplier<ExecHandler> execHandler;
   private final WorkerExecutor workers;
   private final Reviews reviews;
+  private final EphemeralContainers ephemeral;
 
   SandboxDispatcher(
       KubernetesMixedDispatcher crud,
       PodLogs podLogs,
       Supplier<ExecHandler> execHandler,
       WorkerExecutor workers,
-      Supplier<AccessTable> access) {
+      Supplier<AccessTable> access,
+      Supplier<EphemeralContainerHandler> ephemeralHandler) {
     this.crud = crud;
     this.reviews = new Reviews(access);
+    this.ephemeral = new EphemeralContainers(crud, ephemeralHandler, workers);
     this.pods = new PodLookup(crud);
     this.podLogs = podLogs;
     this.execHandler = execHandler;
@@ -69,6 +72,9 @@ final class SandboxDispatcher extends Dispatcher implements CustomResourceAware 
     Optional<PodRequest> sub = PodRequest.parse(request.getPath());
     if (sub.isPresent() && sub.get().subresource().equals("exec")) {
       return exec(request, sub.get());
+    }
+    if (sub.isPresent() && sub.get().subresource().equals("ephemeralcontainers")) {
+      return ephemeral.handle(request, sub.get());
     }
     if (sub.isPresent() && UNSUPPORTED.contains(sub.get().subresource())) {
       return status(

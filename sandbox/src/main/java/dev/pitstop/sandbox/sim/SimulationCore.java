@@ -116,6 +116,20 @@ final class SimulationCore {
     return ScriptResult.failed(126, "container not found (\"" + container + "\")");
   }
 
+  /** An ephemeral container was added to a Pod: the machine owning the Pod interprets it. */
+  String ephemeral(
+      String namespace,
+      String pod,
+      io.fabric8.kubernetes.api.model.EphemeralContainer container,
+      Instant now) {
+    for (var e : machines.entrySet()) {
+      if (e.getKey().startsWith(namespace + "/") && e.getValue().podName().equals(pod)) {
+        return e.getValue().ephemeral(container, now);
+      }
+    }
+    return "ignored: no live TaskRun owns the Pod";
+  }
+
   /** Number of TaskRuns being simulated. */
   int liveTaskRuns() {
     return machines.size();

@@ -73,6 +73,7 @@ final class TaskRunMachine {
   private Stage stage = Stage.NEW;
   private TaskSpec spec;
   private boolean debug;
+  private java.util.Set<String> noShellSteps = java.util.Set.of();
   private List<StepRun> steps = List.of();
   private Duration timeout = DEFAULT_TIMEOUT;
   private Instant startTime;
@@ -214,6 +215,7 @@ final class TaskRunMachine {
     }
     Breakpoints bp = trSpec.breakpoints();
     debug = bp != null;
+    noShellSteps = ShellLess.annotatedSteps(tr.getMetadata().getAnnotations());
     List<String> before = bp == null || bp.beforeSteps == null ? List.of() : bp.beforeSteps;
     List<FailSpec> fails = new ArrayList<>(options.fail());
     Map<String, String> annotations = tr.getMetadata().getAnnotations();
@@ -502,6 +504,13 @@ final class TaskRunMachine {
           126, "unable to upgrade connection: container not found (\"" + container + "\")");
     }
     String cmd = command.isEmpty() ? "" : command.get(0);
+    if (step != null && ShellLess.isShellLess(step.image, step.name, noShellSteps)) {
+      return ScriptResult.failed(
+          127,
+          "OCI runtime exec failed: exec failed: unable to start container process: exec: \""
+              + cmd
+              + "\": executable file not found in $PATH: unknown");
+    }
     if (command.size() >= 3 && command.get(1).equals("-c")) {
       cmd = command.get(2).trim();
     }
@@ -542,6 +551,35 @@ final class TaskRunMachine {
       step.decisionAt = now;
     }
     return ScriptResult.ok("Executing step " + step.index + "...\n");
+  }
+
+  /**
+   * An ephemeral container was added to this TaskRun's Pod: it acts as the debug scripts would by
+   * writing to a step's run volume (see {@link EphemeralRelease}); a write for a step that is not
+   * waiting at that kind of breakpoint changes nothing.
+   *
+   * @return what was done, for the log
+   */
+  synchronized String ephemeral(
+      io.fabric8.kubernetes.api.model.EphemeralContainer container, Instant now) {
+    if (!podExists || podDeleted || stage == Stage.DONE) {
+      return "ignored: the Pod is not running";
+    }
+    List<EphemeralRelease.Write> writes = EphemeralRelease.writes(container);
+    StringBuilder done = new StringBuilder();
+    for (EphemeralRelease.Write w : writes) {
+      if (w.step() < 0 || w.step() >= steps.size()) {
+        continue;
+      }
+      StepRun s = steps.get(w.step());
+      Phase wanted = w.beforeStep() ? Phase.PAUSED_BEFORE : Phase.PAUSED_ON_FAILURE;
+      if (debug && s.phase == wanted && s.decision == null) {
+        s.decision = w.continueStep() ? Decision.CONTINUE : Decision.FAIL_CONTINUE;
+        s.decisionAt = now;
+        done.append(s.container).append(' ').append(s.decision).append("; ");
+      }
+    }
+    return done.length() == 0 ? "no paused step released" : done.toString();
   }
 
   private TaskRunStatus status(TaskRunStatus previous) {

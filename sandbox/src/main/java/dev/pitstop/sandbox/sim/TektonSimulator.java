@@ -101,9 +101,11 @@ public final class TektonSimulator implements AutoCloseable {
             Clock.systemUTC(),
             () -> {
               server.setExecHandler(null);
+              server.setEphemeralContainerHandler(null);
               client.close();
             });
     server.setExecHandler(sim::exec);
+    server.setEphemeralContainerHandler(sim::ephemeralContainerAdded);
     sim.installFeatureFlags();
     return sim.startLoop();
   }
@@ -150,6 +152,17 @@ public final class TektonSimulator implements AutoCloseable {
     ScriptResult r = core.exec(namespace, pod, container, command, clock.instant());
     LOG.debug("exec {}/{} -c {} {} → {}", namespace, pod, container, command, r.exitCode());
     return new ExecResult(r.exitCode(), r.stdout(), r.stderr());
+  }
+
+  /**
+   * An ephemeral container was added to a simulated Pod: writes it makes to a step's run volume
+   * release that step as the debug scripts would (see DESIGN.md, "Shell-less images"). Matches
+   * {@code dev.pitstop.sandbox.k8s.EphemeralContainerHandler}.
+   */
+  public void ephemeralContainerAdded(
+      String namespace, String pod, io.fabric8.kubernetes.api.model.EphemeralContainer container) {
+    String r = core.ephemeral(namespace, pod, container, clock.instant());
+    LOG.info("ephemeral container {} in {}/{}: {}", container.getName(), namespace, pod, r);
   }
 
   /**

@@ -96,7 +96,7 @@ class AdmissionIT {
             "breakpoints.pitstop.dev",
             webhook.url(),
             webhook.caPem(),
-            Duration.ofSeconds(5),
+            Duration.ofSeconds(15),
             FailurePolicy.IGNORE);
 
     TaskRun stored;
@@ -138,7 +138,7 @@ class AdmissionIT {
   void anAnonymousRequestIsReviewedAsSystemAnonymous() throws Exception {
     registration =
         server.registerMutatingWebhook(
-            webhook.url(), webhook.caPem(), Duration.ofSeconds(5), FailurePolicy.FAIL);
+            webhook.url(), webhook.caPem(), Duration.ofSeconds(15), FailurePolicy.FAIL);
     client.resources(TaskRun.class).inNamespace(ns).resource(taskRun("tr1", false)).create();
     assertThat(webhook.received.get(0).getRequest().getUserInfo().getUsername())
         .isEqualTo("system:anonymous");
@@ -152,7 +152,7 @@ class AdmissionIT {
             "breakpoints.pitstop.dev",
             webhook.url(),
             webhook.caPem(),
-            Duration.ofSeconds(5),
+            Duration.ofSeconds(15),
             FailurePolicy.IGNORE);
 
     KubernetesClientException e = createFails("tr1");
