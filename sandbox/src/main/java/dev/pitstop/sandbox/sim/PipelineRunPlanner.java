@@ -156,6 +156,22 @@ final class PipelineRunPlanner {
         allByTask.computeIfAbsent(task, k -> new ArrayList<>()).add(tr);
       }
     }
+    // For a matrix, the task's representative TaskRun (for reason and results) is its first
+    // failed TaskRun, else its first.
+    allByTask.forEach(
+        (task, kids) -> {
+          kids.sort((x, y) -> byIndex(x.getMetadata().getName(), y.getMetadata().getName()));
+          byTask.put(
+              task,
+              kids.stream()
+                  .filter(
+                      k ->
+                          k.getStatus() != null
+                              && k.getStatus().succeeded() != null
+                              && "False".equals(k.getStatus().succeeded().getStatus()))
+                  .findFirst()
+                  .orElse(kids.get(0)));
+        });
     Deadlines deadlines = deadlines(pr, st, now);
     if (deadlines.pipeline()) {
       return timedOut(pr, st, old, ps, children, allByTask, now, out);
@@ -572,6 +588,9 @@ final class PipelineRunPlanner {
         default -> "None";
       };
     }
+    if (parts.length == 3 && parts[0].equals("tasks") && parts[2].equals("reason")) {
+      return reasonOf(byTask, parts[1]);
+    }
     if (parts.length >= 4 && parts[0].equals("tasks") && parts[2].equals("results")) {
       TaskRun child = byTask.get(parts[1]);
       if (child == null || child.getStatus() == null || child.getStatus().results == null) {
@@ -585,6 +604,18 @@ final class PipelineRunPlanner {
           .orElse(Substitution.MISSING);
     }
     return null;
+  }
+
+  /**
+   * {@code $(tasks.<t>.reason)} (allowed in finally): the reason of the task's TaskRun; for a
+   * matrix, the first failed TaskRun's reason, else the first one's. Null while not known.
+   */
+  private static Object reasonOf(Map<String, TaskRun> byTask, String task) {
+    TaskRun tr = byTask.get(task);
+    if (tr == null || tr.getStatus() == null || tr.getStatus().succeeded() == null) {
+      return null;
+    }
+    return tr.getStatus().succeeded().getReason();
   }
 
   private static String aggregateStatus(Map<String, Outcome> outcomes) {

@@ -226,13 +226,20 @@ final class TaskRunMachine {
         // A malformed annotation fails nothing; the adapter logs what it lists.
       }
     }
+    // The i-th TaskRun of a matrixed PipelineTask also answers to TASK "<pipelinetask>-<i>".
+    java.util.regex.Matcher mi =
+        Pattern.compile("-" + Pattern.quote(pipelineTask) + "-(\\d+)$").matcher(name);
+    String matrixTask = mi.find() ? pipelineTask + "-" + mi.group(1) : null;
     List<StepRun> runs = new ArrayList<>();
     for (int i = 0; i < spec.steps.size(); i++) {
       Step s = spec.steps.get(i);
       String stepName = TektonNames.stepName(s, i);
       int code =
           fails.stream()
-              .filter(f -> f.matches(pipelineTask, stepName))
+              .filter(
+                  f ->
+                      f.matches(pipelineTask, stepName)
+                          || (matrixTask != null && f.matches(matrixTask, stepName)))
               .mapToInt(FailSpec::exitCode)
               .findFirst()
               .orElse(0);
