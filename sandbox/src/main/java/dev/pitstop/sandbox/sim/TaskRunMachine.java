@@ -68,10 +68,12 @@ final class TaskRunMachine {
   private final String pipelineTask;
   private final SimulatorOptions options;
   private final Times times;
+  private final boolean failureIgnored;
 
   private Stage stage = Stage.NEW;
   private TaskSpec spec;
   private boolean debug;
+  private java.util.Set<String> noShellSteps = java.util.Set.of();
   private List<StepRun> steps = List.of();
   private Duration timeout = DEFAULT_TIMEOUT;
   private Instant startTime;
@@ -85,6 +87,15 @@ final class TaskRunMachine {
   private int ticksInStage;
 
   TaskRunMachine(TaskRun tr, SimulatorOptions options) {
+    this(tr, options, false);
+  }
+
+  /**
+   * @param failureIgnored the TaskRun belongs to a PipelineTask with {@code onError: continue}: a
+   *     step failure ends it {@code False/FailureIgnored}
+   */
+  TaskRunMachine(TaskRun tr, SimulatorOptions options, boolean failureIgnored) {
+    this.failureIgnored = failureIgnored;
     this.namespace = tr.getMetadata().getNamespace();
     this.name = tr.getMetadata().getName();
     this.podName = TektonNames.podName(name, 0);
@@ -204,6 +215,7 @@ final class TaskRunMachine {
     }
     Breakpoints bp = trSpec.breakpoints();
     debug = bp != null;
+    noShellSteps = ShellLess.annotatedSteps(tr.getMetadata().getAnnotations());
     List<String> before = bp == null || bp.beforeSteps == null ? List.of() : bp.beforeSteps;
     List<FailSpec> fails = new ArrayList<>(options.fail());
     Map<String, String> annotations = tr.getMetadata().getAnnotations();
@@ -214,13 +226,20 @@ final class TaskRunMachine {
         // A malformed annotation fails nothing; the adapter logs what it lists.
       }
     }
+    // The i-th TaskRun of a matrixed PipelineTask also answers to TASK "<pipelinetask>-<i>".
+    java.util.regex.Matcher mi =
+        Pattern.compile("-" + Pattern.quote(pipelineTask) + "-(\\d+)$").matcher(name);
+    String matrixTask = mi.find() ? pipelineTask + "-" + mi.group(1) : null;
     List<StepRun> runs = new ArrayList<>();
     for (int i = 0; i < spec.steps.size(); i++) {
       Step s = spec.steps.get(i);
       String stepName = TektonNames.stepName(s, i);
       int code =
           fails.stream()
-              .filter(f -> f.matches(pipelineTask, stepName))
+              .filter(
+                  f ->
+                      f.matches(pipelineTask, stepName)
+                          || (matrixTask != null && f.matches(matrixTask, stepName)))
               .mapToInt(FailSpec::exitCode)
               .findFirst()
               .orElse(0);
@@ -405,7 +424,9 @@ final class TaskRunMachine {
       StepRun f = failed.get();
       setCond(
           "False",
-          options.specificFailureReasons() ? "StepFailed" : "Failed",
+          failureIgnored
+              ? "FailureIgnored"
+              : options.specificFailureReasons() ? "StepFailed" : "Failed",
           "\"" + f.container + "\" exited with code " + f.exitCode,
           end);
     } else {
@@ -490,6 +511,13 @@ final class TaskRunMachine {
           126, "unable to upgrade connection: container not found (\"" + container + "\")");
     }
     String cmd = command.isEmpty() ? "" : command.get(0);
+    if (step != null && ShellLess.isShellLess(step.image, step.name, noShellSteps)) {
+      return ScriptResult.failed(
+          127,
+          "OCI runtime exec failed: exec failed: unable to start container process: exec: \""
+              + cmd
+              + "\": executable file not found in $PATH: unknown");
+    }
     if (command.size() >= 3 && command.get(1).equals("-c")) {
       cmd = command.get(2).trim();
     }
@@ -530,6 +558,35 @@ final class TaskRunMachine {
       step.decisionAt = now;
     }
     return ScriptResult.ok("Executing step " + step.index + "...\n");
+  }
+
+  /**
+   * An ephemeral container was added to this TaskRun's Pod: it acts as the debug scripts would by
+   * writing to a step's run volume (see {@link EphemeralRelease}); a write for a step that is not
+   * waiting at that kind of breakpoint changes nothing.
+   *
+   * @return what was done, for the log
+   */
+  synchronized String ephemeral(
+      io.fabric8.kubernetes.api.model.EphemeralContainer container, Instant now) {
+    if (!podExists || podDeleted || stage == Stage.DONE) {
+      return "ignored: the Pod is not running";
+    }
+    List<EphemeralRelease.Write> writes = EphemeralRelease.writes(container);
+    StringBuilder done = new StringBuilder();
+    for (EphemeralRelease.Write w : writes) {
+      if (w.step() < 0 || w.step() >= steps.size()) {
+        continue;
+      }
+      StepRun s = steps.get(w.step());
+      Phase wanted = w.beforeStep() ? Phase.PAUSED_BEFORE : Phase.PAUSED_ON_FAILURE;
+      if (debug && s.phase == wanted && s.decision == null) {
+        s.decision = w.continueStep() ? Decision.CONTINUE : Decision.FAIL_CONTINUE;
+        s.decisionAt = now;
+        done.append(s.container).append(' ').append(s.decision).append("; ");
+      }
+    }
+    return done.length() == 0 ? "no paused step released" : done.toString();
   }
 
   private TaskRunStatus status(TaskRunStatus previous) {

@@ -40,6 +40,38 @@ final class TaskRunPods {
         || spec.sidecars.stream().anyMatch(s -> s.script != null && !s.script.isEmpty());
   }
 
+  /** The run volume of step {@code i}: {@code tekton-internal-run-<i>} (Tekton pkg/pod). */
+  static String runVolume(int i) {
+    return "tekton-internal-run-" + i;
+  }
+
+  /** Step {@code self} mounts every run volume at {@code /tekton/run/<i>}, its own read-write. */
+  private static List<io.fabric8.kubernetes.api.model.VolumeMount> runMounts(int steps, int self) {
+    List<io.fabric8.kubernetes.api.model.VolumeMount> out = new ArrayList<>();
+    for (int i = 0; i < steps; i++) {
+      out.add(
+          new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+              .withName(runVolume(i))
+              .withMountPath("/tekton/run/" + i)
+              .withReadOnly(i != self)
+              .build());
+    }
+    return out;
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Volume> runVolumes(int steps) {
+    List<io.fabric8.kubernetes.api.model.Volume> out = new ArrayList<>();
+    for (int i = 0; i < steps; i++) {
+      out.add(
+          new io.fabric8.kubernetes.api.model.VolumeBuilder()
+              .withName(runVolume(i))
+              .withNewEmptyDir()
+              .endEmptyDir()
+              .build());
+    }
+    return out;
+  }
+
   static List<String> initContainers(TaskSpec spec, boolean debug) {
     return needsPlaceScripts(spec, debug)
         ? List.of("prepare", "place-scripts")
@@ -85,6 +117,7 @@ final class TaskRunPods {
               .withImage(s.image)
               .withCommand("/tekton/bin/entrypoint")
               .withArgs(args)
+              .withVolumeMounts(runMounts(steps.size(), s.index))
               .build());
     }
     for (Sidecar sc : spec.sidecars) {
@@ -116,6 +149,7 @@ final class TaskRunPods {
         .withServiceAccountName(sa == null ? "default" : sa.toString())
         .withInitContainers(init)
         .withContainers(containers)
+        .withVolumes(runVolumes(steps.size()))
         .endSpec()
         .build();
   }
