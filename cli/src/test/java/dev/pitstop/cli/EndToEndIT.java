@@ -51,7 +51,19 @@ class EndToEndIT {
       List<String> fail,
       boolean secondPrecision,
       String rootReason,
-      Map<String, Map<String, String>> stepReasons) {
+      Map<String, Map<String, String>> stepReasons,
+      List<String> results,
+      Map<String, String> taskRunReasons,
+      Map<String, String> skipped) {
+    Fixture(
+        String file,
+        List<String> fail,
+        boolean secondPrecision,
+        String rootReason,
+        Map<String, Map<String, String>> stepReasons) {
+      this(file, fail, secondPrecision, rootReason, stepReasons, List.of(), Map.of(), Map.of());
+    }
+
     @Override
     public String toString() {
       return file
@@ -160,7 +172,48 @@ class EndToEndIT {
                 "Completed",
                 "check-git-commit",
                 "check-commit-initialized",
-                "Completed")));
+                "Completed")),
+        // PipelineTask onError: continue; the fixture's `write` steps exit 1 (the sandbox needs
+        // --fail).
+        new Fixture(
+            "pipelineruns/ignore-task-error.yaml",
+            List.of("echo-continue/write", "echo-continue-with-matrix-1/write"),
+            false,
+            "Succeeded",
+            Map.of(),
+            List.of(),
+            Map.of(
+                "echo-continue",
+                "FailureIgnored",
+                "echo",
+                "Succeeded",
+                "verify-task-reason",
+                "Succeeded"),
+            Map.of()),
+        new Fixture(
+            "pipelineruns/pipelinerun-task-execution-status.yaml",
+            List.of(),
+            false,
+            "Completed",
+            Map.of(),
+            List.of(),
+            Map.of("task1", "Succeeded", "task3", "Succeeded", "task4", "Succeeded"),
+            Map.of("task2", "When Expressions evaluated to false")),
+        new Fixture(
+            "pipelineruns/pipelinerun-with-when-expressions.yaml",
+            List.of(),
+            false,
+            "Completed",
+            Map.of(),
+            List.of("check-file/exists=yes"),
+            Map.of(
+                "create-file", "Succeeded",
+                "check-file", "Succeeded",
+                "echo-file-exists", "Succeeded",
+                "finally-task-should-be-executed", "Succeeded"),
+            Map.of(
+                "task-should-be-skipped-1", "When Expressions evaluated to false",
+                "finally-task-should-be-skipped-1", "When Expressions evaluated to false")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -170,6 +223,7 @@ class EndToEndIT {
         SimulatorOptions.defaults()
             .withStepDuration(Duration.ofMillis(150))
             .withFail(f.fail().stream().map(FailSpec::parse).toList())
+            .withResults(SimulatorOptions.parseResults(f.results()))
             .withTruncateTimesToSeconds(f.secondPrecision());
     try (Stack s = Stack.start(sim)) {
       ApplyResult applied = s.stack.simulator().apply(Files.readString(fixture(f.file())));
@@ -197,6 +251,18 @@ class EndToEndIT {
                   assertThat(reasons.get(task))
                       .as("steps of " + task)
                       .containsAllEntriesOf(byStep));
+      Map<String, String> taskRunReasons = new LinkedHashMap<>();
+      events.stream()
+          .filter(
+              e -> e.type() == EventType.TASKRUN_FINISHED && e.data().run().pipelineTask() != null)
+          .forEach(
+              e ->
+                  taskRunReasons.put(
+                      e.data().run().pipelineTask(), e.data(RunFinished.class).reason()));
+      assertThat(taskRunReasons).as("TaskRun reasons").containsAllEntriesOf(f.taskRunReasons());
+      Map<String, String> skipped = new LinkedHashMap<>();
+      finished.skippedTasks().forEach(t -> skipped.put(t.name(), t.reason()));
+      assertThat(skipped).as("skipped tasks").containsAllEntriesOf(f.skipped());
 
       assertEventsInOrderPerSubject(events);
       assertThat(events).extracting(PitstopEvent::partitionKey).containsOnly(rootUid);
