@@ -1,11 +1,15 @@
 package dev.pitstop.engine;
 
+import dev.pitstop.engine.auth.Authorizer;
 import dev.pitstop.engine.breakpoint.Action;
 import dev.pitstop.engine.breakpoint.Breakpoint;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
 import dev.pitstop.engine.breakpoint.BreakpointKey;
 import dev.pitstop.engine.breakpoint.CommandOutcome;
 import dev.pitstop.engine.breakpoint.ExecOutcome;
+import dev.pitstop.engine.hold.Hold;
+import dev.pitstop.engine.hold.HoldBook;
+import dev.pitstop.engine.hold.PatchOutcome;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
@@ -38,6 +42,9 @@ public final class BreakpointEngine {
   private final Clock clock;
   private final Function<PitstopEvent, Future<Void>> publish;
   private final Function<Action.Exec, Future<ExecOutcome>> exec;
+  private final HoldBook holds;
+  private final Function<Action.ReleaseHold, Future<PatchOutcome>> patch;
+  private final Authorizer authorizer;
 
   /**
    * @param book the core (owned by this engine from now on)
@@ -52,11 +59,32 @@ public final class BreakpointEngine {
       Clock clock,
       Function<PitstopEvent, Future<Void>> publish,
       Function<Action.Exec, Future<ExecOutcome>> exec) {
+    this(book, null, commands, clock, publish, exec, null, Authorizer.ALLOW_ALL);
+  }
+
+  /**
+   * @param holds the core of held tasks (owned by this engine from now on), or null for none
+   * @param patch carries out a {@link Action.ReleaseHold}; its future must not fail
+   * @param authorizer asked for every command consumed, with the identity it carries and the run's
+   *     namespace; a refusal is {@code command.rejected} {@code Forbidden}
+   */
+  public BreakpointEngine(
+      BreakpointBook book,
+      HoldBook holds,
+      EventFactory commands,
+      Clock clock,
+      Function<PitstopEvent, Future<Void>> publish,
+      Function<Action.Exec, Future<ExecOutcome>> exec,
+      Function<Action.ReleaseHold, Future<PatchOutcome>> patch,
+      Authorizer authorizer) {
     this.book = book;
+    this.holds = holds;
     this.commands = commands;
     this.clock = clock;
     this.publish = publish;
     this.exec = exec;
+    this.patch = patch;
+    this.authorizer = authorizer;
   }
 
   /**
@@ -66,9 +94,41 @@ public final class BreakpointEngine {
    *     publisher's error
    */
   public Future<Void> handle(PitstopEvent e) {
+    if (e.data() instanceof Command c) {
+      Future<String> verdict =
+          c.requestedBy() == null || c.requestedBy().username() == null
+              ? Future.succeededFuture("the command carries no identity")
+              : authorizer.mayRelease(c.requestedBy(), c.run().namespace());
+      return verdict
+          .recover(
+              t -> Future.succeededFuture("authorization could not be decided: " + t.getMessage()))
+          .compose(denied -> denied == null ? decide(e) : forbid(e, c, denied));
+    }
+    return decide(e);
+  }
+
+  private Future<Void> forbid(PitstopEvent e, Command c, String why) {
+    LOG.info("{} {} {}: forbidden: {}", e.id(), e.type().type(), e.subject(), why);
     List<Action> actions;
     synchronized (book) {
-      actions = book.onEvent(e);
+      actions = book.forbid(c, why);
+      if (holds != null && HoldBook.isHoldCommand(c)) {
+        holds.forget(c.requestId());
+      }
+    }
+    return perform(actions);
+  }
+
+  private Future<Void> decide(PitstopEvent e) {
+    List<Action> actions = new ArrayList<>();
+    boolean holdCommand = e.data() instanceof Command c && HoldBook.isHoldCommand(c);
+    synchronized (book) {
+      if (!holdCommand || holds == null) {
+        actions.addAll(book.onEvent(e));
+      }
+      if (holds != null) {
+        actions.addAll(holds.onEvent(e));
+      }
     }
     if (!actions.isEmpty()) {
       LOG.debug("{} {} {} -> {} action(s)", e.id(), e.type().type(), e.subject(), actions.size());
@@ -94,6 +154,25 @@ public final class BreakpointEngine {
             x.commandId());
         exec.apply(x)
             .onComplete(ar -> onExecDone(x, ar.succeeded() ? ar.result() : failed(x, ar.cause())));
+      } else if (a instanceof Action.ReleaseHold r) {
+        LOG.info(
+            "releasing held TaskRun {}/{}: {} (command {})",
+            r.namespace(),
+            r.taskRun(),
+            r.cancel() ? "spec.status TaskRunCancelled" : "clear spec.status",
+            r.commandId());
+        patch
+            .apply(r)
+            .onComplete(
+                ar ->
+                    onPatchDone(
+                        ar.succeeded()
+                            ? ar.result()
+                            : new PatchOutcome(
+                                r.namespace(),
+                                r.taskRun(),
+                                r.commandId(),
+                                String.valueOf(ar.cause()))));
       }
     }
     return Future.all(published).mapEmpty();
@@ -113,6 +192,28 @@ public final class BreakpointEngine {
                 LOG.error(
                     "could not publish the outcome of command {}: {}",
                     x.commandId(),
+                    t.toString()));
+  }
+
+  private void onPatchDone(PatchOutcome o) {
+    if (!o.succeeded()) {
+      LOG.warn(
+          "release of {}/{} (command {}) failed: {}",
+          o.namespace(),
+          o.taskRun(),
+          o.commandId(),
+          o.error());
+    }
+    List<Action> next;
+    synchronized (book) {
+      next = holds.onPatchResult(o);
+    }
+    perform(next)
+        .onFailure(
+            t ->
+                LOG.error(
+                    "could not publish the outcome of command {}: {}",
+                    o.commandId(),
                     t.toString()));
   }
 
@@ -139,8 +240,41 @@ public final class BreakpointEngine {
   /** A command's outcome, while remembered. */
   public Optional<CommandOutcome> outcome(String commandId) {
     synchronized (book) {
-      return book.outcome(commandId);
+      Optional<CommandOutcome> o = book.outcome(commandId);
+      if (holds != null) {
+        Optional<CommandOutcome> h = holds.outcome(commandId);
+        if (h.isPresent() && (o.isEmpty() || o.get().status() == CommandOutcome.Status.PENDING)) {
+          return h;
+        }
+      }
+      return o;
     }
+  }
+
+  /** The TaskRuns held now, oldest first (empty without a hold book). */
+  public List<Hold> held() {
+    synchronized (book) {
+      return holds == null ? List.of() : holds.waiting();
+    }
+  }
+
+  /** The hold of a TaskRun, live or remembered. */
+  public Optional<Hold> hold(String namespace, String taskRun) {
+    synchronized (book) {
+      return holds == null ? Optional.empty() : holds.find(namespace, taskRun);
+    }
+  }
+
+  /**
+   * Publishes a command to release a held TaskRun (a command without a step).
+   *
+   * @return the command's id once the broker acknowledged it
+   */
+  public Future<String> requestHold(
+      Hold h, dev.pitstop.events.data.Action action, Identity by, String via) {
+    Command c =
+        new Command(h.run(), null, action, by, via, clock.instant(), UUID.randomUUID().toString());
+    return send(c, h.key(), action, by, via);
   }
 
   /**
@@ -161,18 +295,28 @@ public final class BreakpointEngine {
             via,
             clock.instant(),
             UUID.randomUUID().toString());
+    return send(c, bp.key().toString(), action, by, via);
+  }
+
+  private Future<String> send(
+      Command c, String what, dev.pitstop.events.data.Action action, Identity by, String via) {
     EventType type =
         action == dev.pitstop.events.data.Action.CONTINUE
             ? EventType.COMMAND_CONTINUE
             : EventType.COMMAND_FAIL_CONTINUE;
     PitstopEvent e = commands.create(type, c, c.requestedAt());
+    boolean hold = HoldBook.isHoldCommand(c) && holds != null;
     synchronized (book) {
-      book.accepted(c.requestId());
+      if (hold) {
+        holds.accepted(c.requestId());
+      } else {
+        book.accepted(c.requestId());
+      }
     }
     LOG.info(
         "{} of {} requested by {} via {}: command {}",
         action.json(),
-        bp.key(),
+        what,
         by.username(),
         via,
         c.requestId());
@@ -182,7 +326,11 @@ public final class BreakpointEngine {
         .onFailure(
             t -> {
               synchronized (book) {
-                book.forget(c.requestId());
+                if (hold) {
+                  holds.forget(c.requestId());
+                } else {
+                  book.forget(c.requestId());
+                }
               }
             });
   }

@@ -199,6 +199,20 @@ public final class BreakpointBook {
     return out;
   }
 
+  /**
+   * Rejects a command the engine may not carry out ({@code Forbidden}: the caller may not {@code
+   * create pods/exec} in the run's namespace); a command already decided is ignored.
+   *
+   * @return the rejection to publish, or nothing
+   */
+  public List<Action> forbid(Command c, String message) {
+    CommandOutcome known = outcomes.get(c.requestId());
+    if (known != null && known.status() != CommandOutcome.Status.PENDING) {
+      return List.of();
+    }
+    return List.of(reject(c, CommandRejected.FORBIDDEN, message, clock.instant()));
+  }
+
   /** Records that the API accepted a command, so its outcome reads as pending until decided. */
   public void accepted(String commandId) {
     outcomes.putIfAbsent(commandId, CommandOutcome.pending(commandId));
