@@ -49,6 +49,16 @@ public final class TektonNames {
     return childName(pipelineRunName, "-" + pipelineTaskName);
   }
 
+  /**
+   * Name of the {@code index}-th (0-based) TaskRun of a matrixed PipelineTask: {@code
+   * <pipelinerun>-<pipelinetask>-<index>}, shortened as {@link #childTaskRunName} is (Tekton {@code
+   * pkg/reconciler/pipelinerun/resources}, {@code kmeta.ChildName(pr, "-task-i")}).
+   */
+  public static String matrixChildTaskRunName(
+      String pipelineRunName, String pipelineTaskName, int index) {
+    return childName(pipelineRunName, "-" + pipelineTaskName + "-" + index);
+  }
+
   /** Name of a TaskRun's Pod: {@code <taskrun>-pod}, on retry N {@code <taskrun>-pod-retryN}. */
   public static String podName(String taskRunName, int retry) {
     return childName(taskRunName, retry == 0 ? "-pod" : "-pod-retry" + retry);

@@ -24,12 +24,15 @@ import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * A Kubernetes API server on loopback (plain HTTP) for the sandbox: fabric8's {@link
  * KubernetesMockServer} in CRUD mode (objects, watches, informers, the status subresource) with
  * Tekton's four {@code tekton.dev/v1} kinds registered, plus what the mock lacks: streaming Pod
- * logs ({@link #podLogs()}) and {@code pods/exec} ({@link #setExecHandler(ExecHandler)}).
+ * logs ({@link #podLogs()}), {@code pods/exec} ({@link #setExecHandler(ExecHandler)}), admission of
+ * TaskRun {@code CREATE} (mutating webhooks over HTTPS, {@link #registerMutatingWebhook}, then
+ * Tekton's {@code feature-flags} validation of {@code spec.debug}), and TokenReview /
+ * SubjectAccessReview answered from an {@link AccessTable} ({@link #setAuthorizer}).
  *
  * <p>Layout: a Vert.x HTTP server (the address clients use) serves {@code GET .../pods/{p}/log}
  * itself and hands every other request, websocket upgrades included, to the mock's dispatcher chain
@@ -78,6 +84,8 @@ public final class SandboxApiServer implements AutoCloseable {
   private final PodLogs podLogs;
   private final String masterUrl;
   private final AtomicReference<ExecHandler> execHandler;
+  private final AtomicReference<AccessTable> access;
+  private final AdmissionChain admission;
   private boolean closed;
 
   private static final ExecHandler DEFAULT_EXEC_HANDLER =
@@ -100,8 +108,12 @@ public final class SandboxApiServer implements AutoCloseable {
       WorkerExecutor execWorkers,
       HttpServer front,
       PodLogs podLogs,
-      AtomicReference<ExecHandler> execHandler) {
+      AtomicReference<ExecHandler> execHandler,
+      AtomicReference<AccessTable> access,
+      AdmissionChain admission) {
     this.mock = mock;
+    this.access = access;
+    this.admission = admission;
     this.vertx = vertx;
     this.execWorkers = execWorkers;
     this.front = front;
@@ -125,8 +137,10 @@ public final class SandboxApiServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     WorkerExecutor execWorkers = vertx.createSharedWorkerExecutor("pitstop-sandbox-exec", 8);
     AtomicReference<ExecHandler> execHandler = new AtomicReference<>(DEFAULT_EXEC_HANDLER);
+    AtomicReference<AccessTable> access = new AtomicReference<>(new AccessTable());
     SandboxDispatcher dispatcher =
-        new SandboxDispatcher(crud, podLogs, execHandler::get, execWorkers);
+        new SandboxDispatcher(crud, podLogs, execHandler::get, execWorkers, access::get);
+    AdmissionChain admission = new AdmissionChain(vertx, dispatcher, crud, access::get);
     KubernetesMockServer mock =
         new KubernetesMockServer(
             new Context(Serialization.jsonMapper()),
@@ -150,12 +164,18 @@ public final class SandboxApiServer implements AutoCloseable {
           vertx
               .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
               .requestHandler(
-                  req ->
+                  req -> {
+                    if (admission.intercepts(req)) {
+                      admission.handle(req);
+                    } else {
                       logs.matches(req)
-                          .ifPresentOrElse(r -> logs.handle(req, r), () -> toMock.handle(req)));
+                          .ifPresentOrElse(r -> logs.handle(req, r), () -> toMock.handle(req));
+                    }
+                  });
       await(front.listen());
       SandboxApiServer server =
-          new SandboxApiServer(mock, vertx, execWorkers, front, podLogs, execHandler);
+          new SandboxApiServer(
+              mock, vertx, execWorkers, front, podLogs, execHandler, access, admission);
       LOG.info(
           "Sandbox Kubernetes API started on {} in {} ms",
           server.masterUrl,
@@ -252,6 +272,63 @@ public final class SandboxApiServer implements AutoCloseable {
    */
   public void setExecHandler(ExecHandler handler) {
     execHandler.set(handler == null ? DEFAULT_EXEC_HANDLER : handler);
+  }
+
+  /**
+   * Registers a mutating admission webhook called on every TaskRun {@code CREATE} (child TaskRuns
+   * created by the simulator included), after those registered before it, as an API server calls a
+   * {@code MutatingWebhookConfiguration}'s webhook: an {@code admission.k8s.io/v1} AdmissionReview
+   * POSTed over HTTPS, its base64 {@code JSONPatch} applied; then Tekton's validation runs and the
+   * object is stored. See {@link AdmissionChain} for the answers.
+   *
+   * @param name the webhook's name (as in denial messages), e.g. {@code breakpoints.pitstop.dev}
+   * @param url an {@code https} URL; its host must match the serving certificate
+   * @param caBundlePem the PEM certificate(s) to trust for that server (the {@code caBundle})
+   * @param timeout the whole call's limit, in (0, 30 s] (a real cluster takes whole seconds 1..30)
+   * @param failurePolicy what a failed call does
+   * @return the registration; {@link MutatingWebhook#close()} removes it
+   * @throws IllegalArgumentException for a non-https URL, a bad timeout or an unreadable bundle
+   */
+  public MutatingWebhook registerMutatingWebhook(
+      String name, URI url, byte[] caBundlePem, Duration timeout, FailurePolicy failurePolicy) {
+    return admission.register(
+        Objects.requireNonNull(name, "name"), url, caBundlePem, timeout, failurePolicy);
+  }
+
+  /**
+   * As {@link #registerMutatingWebhook(String, URI, byte[], Duration, FailurePolicy)}, named {@code
+   * webhook-<n>.sandbox.pitstop.dev}.
+   */
+  public MutatingWebhook registerMutatingWebhook(
+      URI url, byte[] caBundlePem, Duration timeout, FailurePolicy failurePolicy) {
+    return admission.register(null, url, caBundlePem, timeout, failurePolicy);
+  }
+
+  /**
+   * Replaces the table that answers {@code POST /apis/authentication.k8s.io/v1/tokenreviews} and
+   * {@code POST /apis/authorization.k8s.io/v1/subjectaccessreviews}, and names the user of a
+   * request's bearer token in AdmissionReviews. The server starts with an empty table (every token
+   * unknown, everything denied).
+   *
+   * @param table the new table; null restores an empty one
+   */
+  public void setAuthorizer(AccessTable table) {
+    access.set(table == null ? new AccessTable() : table);
+  }
+
+  /** The table in force (mutable: {@link AccessTable#addUser}, {@link AccessTable#allow}). */
+  public AccessTable authorizer() {
+    return access.get();
+  }
+
+  /**
+   * Adds a user to the table in force: {@code token} authenticates as {@code username} with {@code
+   * groups} (plus {@code system:authenticated}).
+   *
+   * @return the table, for {@link AccessTable#allow} chaining
+   */
+  public AccessTable addUser(String token, String username, String... groups) {
+    return access.get().addUser(token, username, groups);
   }
 
   /** Stops the front server, the mock and their Vert.x instances. Idempotent. */

@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The sandbox's dispatcher: answers {@code pods/exec} (websocket), refuses Pod subresources the
+ * The sandbox's dispatcher: answers TokenReviews and SubjectAccessReviews from the {@link
+ * AccessTable} ({@link Reviews}), {@code pods/exec} (websocket), refuses Pod subresources the
  * sandbox does not simulate, notices Pod deletions (to end log streams), and hands everything else
  * to fabric8's CRUD dispatcher. Runs on an event loop: only store look-ups happen here, the exec
  * handler runs on a worker.
@@ -34,13 +35,16 @@ final class SandboxDispatcher extends Dispatcher implements CustomResourceAware 
   private final PodLogs podLogs;
   private final Supplier<ExecHandler> execHandler;
   private final WorkerExecutor workers;
+  private final Reviews reviews;
 
   SandboxDispatcher(
       KubernetesMixedDispatcher crud,
       PodLogs podLogs,
       Supplier<ExecHandler> execHandler,
-      WorkerExecutor workers) {
+      WorkerExecutor workers,
+      Supplier<AccessTable> access) {
     this.crud = crud;
+    this.reviews = new Reviews(access);
     this.pods = new PodLookup(crud);
     this.podLogs = podLogs;
     this.execHandler = execHandler;
@@ -51,8 +55,17 @@ final class SandboxDispatcher extends Dispatcher implements CustomResourceAware 
     return pods;
   }
 
+  /** fabric8's CRUD dispatcher (the store). */
+  KubernetesMixedDispatcher store() {
+    return crud;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    Optional<MockResponse> review = reviews.answer(request);
+    if (review.isPresent()) {
+      return review.get();
+    }
     Optional<PodRequest> sub = PodRequest.parse(request.getPath());
     if (sub.isPresent() && sub.get().subresource().equals("exec")) {
       return exec(request, sub.get());
@@ -111,7 +124,7 @@ final class SandboxDispatcher extends Dispatcher implements CustomResourceAware 
     }
   }
 
-  private static MockResponse status(Status status) {
+  static MockResponse status(Status status) {
     return new MockResponse()
         .setResponseCode(status.getCode())
         .setHeader("Content-Type", "application/json")

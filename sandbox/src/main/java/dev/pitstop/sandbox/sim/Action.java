@@ -19,6 +19,12 @@ sealed interface Action {
    */
   record UpdateStatus(HasMetadata object) implements Action {}
 
+  /**
+   * Cancel a TaskRun as Tekton's PipelineRun reconciler does: set {@code spec.status:
+   * TaskRunCancelled} and {@code spec.statusMessage}.
+   */
+  record CancelTaskRun(String namespace, String name, String message) implements Action {}
+
   /** Replace a Pod's status. */
   record UpdatePodStatus(String namespace, String name, PodStatus status) implements Action {}
 

@@ -1,5 +1,6 @@
 package dev.pitstop.sandbox.sim;
 
+import dev.pitstop.tekton.GoDuration;
 import dev.pitstop.tekton.TektonLabels;
 import dev.pitstop.tekton.TektonNames;
 import dev.pitstop.tekton.dag.PipelineDag;
@@ -23,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +46,12 @@ final class PipelineRunPlanner {
   static final String WHEN_FALSE = "When Expressions evaluated to false";
   static final String RESULTS_MISSING = "Results were missing";
   static final String PARENT_SKIPPED = "Parent Tasks were skipped";
+  static final String PIPELINE_TIMEOUT = "PipelineRun timeout has been reached";
+  static final String TASKS_TIMEOUT = "PipelineRun Tasks timeout has been reached";
+  static final String FINALLY_TIMEOUT = "PipelineRun Finally timeout has been reached";
+  static final String TIMED_OUT_CANCEL_MESSAGE =
+      "TaskRun cancelled as the PipelineRun it belongs to has timed out.";
+  static final Duration DEFAULT_PIPELINE_TIMEOUT = Duration.ofMinutes(60);
 
   private enum State {
     WAITING,
@@ -74,6 +82,18 @@ final class PipelineRunPlanner {
    * @return child TaskRuns to create, then the status update (nothing once the run is done)
    */
   List<Action> plan(PipelineRun pr, List<TaskRun> children, Catalog catalog, Instant now) {
+    return plan(pr, children, catalog, now, null);
+  }
+
+  /**
+   * One reconcile of {@code pr} at {@code now}.
+   *
+   * @param createFailure when not null, the API refused to create one of this run's TaskRuns as
+   *     invalid (400/422, e.g. Tekton's validating webhook): the run fails {@code CreateRunFailed}
+   *     with this message ({@code handleRunCreationError} in Tekton's pipelinerun reconciler)
+   */
+  List<Action> plan(
+      PipelineRun pr, List<TaskRun> children, Catalog catalog, Instant now, String createFailure) {
     PipelineRunStatus old = pr.getStatus();
     if (old != null && old.isDone()) {
       return List.of();
@@ -119,33 +139,52 @@ final class PipelineRunPlanner {
       setCond(st, old, "Unknown", "Started", null, now);
       return update(pr, st, out);
     }
+    if (createFailure != null) {
+      setCond(st, old, "False", "CreateRunFailed", createFailure, now);
+      st.completionTime = times.format(now);
+      return update(pr, st, out);
+    }
     PipelineSpec ps = st.pipelineSpec;
     PipelineDag dag = PipelineDag.of(ps);
     Map<String, TaskRun> byTask = new HashMap<>();
+    Map<String, List<TaskRun>> allByTask = new HashMap<>();
     for (TaskRun tr : children) {
       Map<String, String> labels = tr.getMetadata().getLabels();
       if (labels != null && labels.get(TektonLabels.PIPELINE_TASK) != null) {
-        byTask.put(labels.get(TektonLabels.PIPELINE_TASK), tr);
+        String task = labels.get(TektonLabels.PIPELINE_TASK);
+        byTask.putIfAbsent(task, tr);
+        allByTask.computeIfAbsent(task, k -> new ArrayList<>()).add(tr);
       }
+    }
+    Deadlines deadlines = deadlines(pr, st, now);
+    if (deadlines.pipeline()) {
+      return timedOut(pr, st, old, ps, children, allByTask, now, out);
     }
     Map<String, Object> params = params(ps, spec);
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     List<TaskRun> created = new ArrayList<>();
     Map<String, Outcome> started = new LinkedHashMap<>();
-    byTask.forEach(
-        (task, child) -> {
+    allByTask.forEach(
+        (task, kids) -> {
           PipelineTask t = dag.task(task);
           if (t != null && !dag.isFinally(task)) {
-            started.put(task, outcomeOf(child, t));
+            started.put(task, outcomeOf(kids, t));
           }
         });
     boolean stopping = stopping(started);
 
     for (String taskName : dag.topologicalOrder()) {
       PipelineTask t = dag.task(taskName);
-      TaskRun child = byTask.get(taskName);
-      if (child != null) {
-        outcomes.put(taskName, outcomeOf(child, t));
+      List<TaskRun> kids = allByTask.get(taskName);
+      if (kids != null) {
+        outcomes.put(taskName, outcomeOf(kids, t));
+        if (deadlines.tasks()) {
+          cancelRunning(kids, out);
+        }
+        continue;
+      }
+      if (deadlines.tasks()) {
+        outcomes.put(taskName, new Outcome(State.SKIPPED, TASKS_TIMEOUT, null));
         continue;
       }
       if (stopping) {
@@ -169,13 +208,19 @@ final class PipelineRunPlanner {
       if (st.finallyStartTime == null) {
         st.finallyStartTime = times.format(now);
       }
+      boolean finallyTimedOut = finallyTimedOut(pr, st, now);
       for (PipelineTask t : dag.finallyTasks()) {
-        TaskRun child = byTask.get(t.name);
-        outcomes.put(
-            t.name,
-            child != null
-                ? outcomeOf(child, t)
-                : startOrSkip(pr, ps, t, true, params, byTask, outcomes, created));
+        List<TaskRun> kids = allByTask.get(t.name);
+        if (kids != null) {
+          outcomes.put(t.name, outcomeOf(kids, t));
+          if (finallyTimedOut) {
+            cancelRunning(kids, out);
+          }
+        } else if (finallyTimedOut) {
+          outcomes.put(t.name, new Outcome(State.SKIPPED, FINALLY_TIMEOUT, null));
+        } else {
+          outcomes.put(t.name, startOrSkip(pr, ps, t, true, params, byTask, outcomes, created));
+        }
       }
     }
     created.forEach(c -> out.add(new Action.Create(c)));
@@ -196,13 +241,15 @@ final class PipelineRunPlanner {
         sk.whenExpressions = o.when;
         st.skippedTasks.add(sk);
       } else if (o.state != State.WAITING) {
-        ChildStatusReference ref = new ChildStatusReference();
-        ref.apiVersion = Tekton.API_VERSION;
-        ref.kind = "TaskRun";
-        ref.name = TektonNames.childTaskRunName(pr.getMetadata().getName(), t.name);
-        ref.pipelineTaskName = t.name;
-        ref.displayName = t.displayName;
-        st.childReferences.add(ref);
+        for (String child : childNames(pr, t, allByTask)) {
+          ChildStatusReference ref = new ChildStatusReference();
+          ref.apiVersion = Tekton.API_VERSION;
+          ref.kind = "TaskRun";
+          ref.name = child;
+          ref.pipelineTaskName = t.name;
+          ref.displayName = t.displayName;
+          st.childReferences.add(ref);
+        }
       }
     }
 
@@ -215,11 +262,23 @@ final class PipelineRunPlanner {
         tasksOver
             && outcomes.size() == total
             && outcomes.values().stream().allMatch(o -> o.state.terminal());
+    long ignored = count(outcomes, State.IGNORED_FAILURE);
     String counts =
-        "Tasks Completed: " + completed + " (Failed: " + failed + ", Cancelled " + cancelled + ")";
+        "Tasks Completed: "
+            + completed
+            + " (Failed: "
+            + failed
+            + (ignored > 0 ? " (Ignored: " + ignored + ")" : "")
+            + ", Cancelled "
+            + cancelled
+            + ")";
     if (over) {
       st.completionTime = times.format(now);
-      if (count(outcomes, State.FAILED) > 0) {
+      boolean skippedByTimeout =
+          outcomes.values().stream()
+              .anyMatch(
+                  o -> TASKS_TIMEOUT.equals(o.skipReason) || FINALLY_TIMEOUT.equals(o.skipReason));
+      if (count(outcomes, State.FAILED) > 0 || skippedByTimeout) {
         setCond(st, old, "False", "Failed", counts + ", Skipped: " + skipped, now);
       } else if (cancelled > 0) {
         setCond(st, old, "False", "Cancelled", counts + ", Skipped: " + skipped, now);
@@ -279,12 +338,153 @@ final class PipelineRunPlanner {
     if (!whenTrue) {
       return new Outcome(State.SKIPPED, WHEN_FALSE, resolvedWhen);
     }
-    created.add(childTaskRun(pr, ps, t, isFinally, resolvedParams));
+    List<Map<String, Object>> combos = Matrix.combinations(t, sub);
+    if (combos == null) {
+      created.add(
+          childTaskRun(
+              pr,
+              ps,
+              t,
+              isFinally,
+              resolvedParams,
+              TektonNames.childTaskRunName(pr.getMetadata().getName(), t.name)));
+    } else {
+      for (int i = 0; i < combos.size(); i++) {
+        List<Param> withMatrix = new ArrayList<>(resolvedParams);
+        combos.get(i).forEach((k, v) -> withMatrix.add(new Param(k, v)));
+        created.add(
+            childTaskRun(
+                pr,
+                ps,
+                t,
+                isFinally,
+                withMatrix,
+                TektonNames.matrixChildTaskRunName(pr.getMetadata().getName(), t.name, i)));
+      }
+    }
     return new Outcome(State.RUNNING, null, null);
   }
 
+  /** The names of a started task's TaskRuns: as listed, else as they will be created. */
+  private static List<String> childNames(
+      PipelineRun pr, PipelineTask t, Map<String, List<TaskRun>> allByTask) {
+    List<TaskRun> kids = allByTask.get(t.name);
+    if (kids != null && !kids.isEmpty()) {
+      return kids.stream()
+          .map(k -> k.getMetadata().getName())
+          .sorted(PipelineRunPlanner::byIndex)
+          .toList();
+    }
+    int n = Matrix.size(t);
+    if (n < 0) {
+      return List.of(TektonNames.childTaskRunName(pr.getMetadata().getName(), t.name));
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      names.add(TektonNames.matrixChildTaskRunName(pr.getMetadata().getName(), t.name, i));
+    }
+    return names;
+  }
+
+  private static int byIndex(String a, String b) {
+    return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
+  }
+
+  /** Which of the PipelineRun's {@code timeouts} have passed at {@code now}. */
+  private record Deadlines(boolean pipeline, boolean tasks, Duration pipelineTimeout) {}
+
+  private static Duration timeout(String go, Duration dflt) {
+    if (go == null || go.isBlank()) {
+      return dflt;
+    }
+    try {
+      return GoDuration.parse(go);
+    } catch (IllegalArgumentException e) {
+      return dflt;
+    }
+  }
+
+  private static Deadlines deadlines(PipelineRun pr, PipelineRunStatus st, Instant now) {
+    var to = pr.getSpec().timeouts;
+    Duration pipeline = timeout(to == null ? null : to.pipeline, DEFAULT_PIPELINE_TIMEOUT);
+    Duration tasks = timeout(to == null ? null : to.tasks, Duration.ZERO);
+    Instant start = Instant.parse(st.startTime);
+    boolean p = !pipeline.isZero() && !now.isBefore(start.plus(pipeline));
+    boolean t = !tasks.isZero() && !now.isBefore(start.plus(tasks));
+    return new Deadlines(p, t, pipeline);
+  }
+
+  private static boolean finallyTimedOut(PipelineRun pr, PipelineRunStatus st, Instant now) {
+    var to = pr.getSpec().timeouts;
+    Duration fin = timeout(to == null ? null : to.finallyTimeout, Duration.ZERO);
+    return !fin.isZero()
+        && st.finallyStartTime != null
+        && !now.isBefore(Instant.parse(st.finallyStartTime).plus(fin));
+  }
+
+  /** Cancels the children still running, as Tekton does when a timeout passes. */
+  private static void cancelRunning(List<TaskRun> kids, List<Action> out) {
+    for (TaskRun k : kids) {
+      boolean done = k.getStatus() != null && k.getStatus().isDone();
+      if (!done && !TaskRunSpec.STATUS_CANCELLED.equals(k.getSpec().status)) {
+        out.add(
+            new Action.CancelTaskRun(
+                k.getMetadata().getNamespace(),
+                k.getMetadata().getName(),
+                TIMED_OUT_CANCEL_MESSAGE));
+      }
+    }
+  }
+
+  /**
+   * The pipeline timeout passed: running children are cancelled, every task not started is skipped
+   * ({@code PipelineRun timeout has been reached}), finally does not run, and the run is {@code
+   * False/PipelineRunTimeout} at once.
+   */
+  private List<Action> timedOut(
+      PipelineRun pr,
+      PipelineRunStatus st,
+      PipelineRunStatus old,
+      PipelineSpec ps,
+      List<TaskRun> children,
+      Map<String, List<TaskRun>> allByTask,
+      Instant now,
+      List<Action> out) {
+    cancelRunning(children, out);
+    st.skippedTasks = new ArrayList<>();
+    List<PipelineTask> all = new ArrayList<>(ps.tasks);
+    all.addAll(ps.finallyTasks);
+    for (PipelineTask t : all) {
+      if (!allByTask.containsKey(t.name)) {
+        SkippedTask sk = new SkippedTask();
+        sk.name = t.name;
+        sk.reason = PIPELINE_TIMEOUT;
+        st.skippedTasks.add(sk);
+      }
+    }
+    Duration d = deadlines(pr, st, now).pipelineTimeout();
+    setCond(
+        st,
+        old,
+        "False",
+        "PipelineRunTimeout",
+        "PipelineRun \""
+            + pr.getMetadata().getName()
+            + "\" failed to finish within \""
+            + GoDuration.format(d)
+            + "\"",
+        now);
+    st.completionTime = times.format(now);
+    return update(pr, st, out);
+  }
+
   private TaskRun childTaskRun(
-      PipelineRun pr, PipelineSpec ps, PipelineTask t, boolean isFinally, List<Param> params) {
+      PipelineRun pr,
+      PipelineSpec ps,
+      PipelineTask t,
+      boolean isFinally,
+      List<Param> params,
+      String childName) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (pr.getMetadata().getLabels() != null) {
       labels.putAll(pr.getMetadata().getLabels());
@@ -312,7 +512,7 @@ final class PipelineRunPlanner {
     TaskRun tr = new TaskRun();
     tr.setMetadata(
         new ObjectMetaBuilder()
-            .withName(TektonNames.childTaskRunName(pr.getMetadata().getName(), t.name))
+            .withName(childName)
             .withNamespace(pr.getMetadata().getNamespace())
             .withLabels(labels)
             .withAnnotations(annotations)
@@ -398,16 +598,22 @@ final class PipelineRunPlanner {
     return "Succeeded";
   }
 
-  private static Outcome outcomeOf(TaskRun child, PipelineTask t) {
-    if (child.getStatus() == null || !child.getStatus().isDone()) {
-      return new Outcome(State.RUNNING, null, null);
+  /**
+   * A PipelineTask's outcome from its TaskRuns (several for a matrix): running until all are done;
+   * then failed when any is {@code False} (a cancelled TaskRun counts as failed, as in Tekton's
+   * {@code isFailure}: Status False), or ignored-failed with {@code onError: continue}.
+   */
+  private static Outcome outcomeOf(List<TaskRun> kids, PipelineTask t) {
+    boolean failed = false;
+    for (TaskRun child : kids) {
+      if (child.getStatus() == null || !child.getStatus().isDone()) {
+        return new Outcome(State.RUNNING, null, null);
+      }
+      Condition c = child.getStatus().succeeded();
+      failed |= !"True".equals(c.getStatus());
     }
-    Condition c = child.getStatus().succeeded();
-    if ("True".equals(c.getStatus())) {
+    if (!failed) {
       return new Outcome(State.SUCCEEDED, null, null);
-    }
-    if ("TaskRunCancelled".equals(c.getReason())) {
-      return new Outcome(State.CANCELLED, null, null);
     }
     return new Outcome(
         "continue".equals(t.onError) ? State.IGNORED_FAILURE : State.FAILED, null, null);

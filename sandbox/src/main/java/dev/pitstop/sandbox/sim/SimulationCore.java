@@ -21,6 +21,7 @@ final class SimulationCore {
   private final SimulatorOptions options;
   private final PipelineRunPlanner planner;
   private final Map<String, TaskRunMachine> machines = new ConcurrentHashMap<>();
+  private final Map<String, String> createFailures = new ConcurrentHashMap<>();
 
   SimulationCore(SimulatorOptions options) {
     this.options = options;
@@ -37,7 +38,7 @@ final class SimulationCore {
     for (PipelineRun pr : pipelineRuns) {
       String uid = pr.getMetadata().getUid();
       List<TaskRun> children = taskRuns.stream().filter(tr -> ownedBy(tr, uid)).toList();
-      out.addAll(planner.plan(pr, children, catalog, now));
+      out.addAll(planner.plan(pr, children, catalog, now, createFailures.get(uid)));
     }
     Set<String> seen = new HashSet<>();
     for (TaskRun tr : taskRuns) {
@@ -48,7 +49,7 @@ final class SimulationCore {
         if (tr.getStatus() != null && tr.getStatus().isDone()) {
           continue;
         }
-        m = new TaskRunMachine(tr, options);
+        m = new TaskRunMachine(tr, options, failureIgnored(tr, pipelineRuns));
         machines.put(key, m);
       }
       out.addAll(m.tick(tr, catalog, now));
@@ -65,6 +66,38 @@ final class SimulationCore {
       }
     }
     return out;
+  }
+
+  /**
+   * The API refused to create a child TaskRun of the PipelineRun {@code pipelineRunUid} as invalid
+   * (400/422): the run fails {@code CreateRunFailed} on the next tick.
+   */
+  void createRejected(String pipelineRunUid, String message) {
+    if (pipelineRunUid != null) {
+      createFailures.putIfAbsent(pipelineRunUid, message);
+    }
+  }
+
+  /**
+   * True when {@code tr} is the TaskRun of a PipelineTask with {@code onError: continue}: a failure
+   * then ends as {@code FailureIgnored} (Tekton {@code updateCompletedTaskRunStatus}).
+   */
+  private static boolean failureIgnored(TaskRun tr, List<PipelineRun> pipelineRuns) {
+    Map<String, String> labels = tr.getMetadata().getLabels();
+    String task = labels == null ? null : labels.get(dev.pitstop.tekton.TektonLabels.PIPELINE_TASK);
+    if (task == null) {
+      return false;
+    }
+    for (PipelineRun pr : pipelineRuns) {
+      if (ownedBy(tr, pr.getMetadata().getUid())
+          && pr.getStatus() != null
+          && pr.getStatus().pipelineSpec != null) {
+        var ps = pr.getStatus().pipelineSpec;
+        return java.util.stream.Stream.concat(ps.tasks.stream(), ps.finallyTasks.stream())
+            .anyMatch(t -> task.equals(t.name) && "continue".equals(t.onError));
+      }
+    }
+    return false;
   }
 
   /**

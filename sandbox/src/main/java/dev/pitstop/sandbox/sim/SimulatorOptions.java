@@ -23,6 +23,11 @@ import java.util.Objects;
  *     Tekton keeps them, the sandbox deletes them to keep its store small)
  * @param specificFailureReasons true to report step failures as {@code StepFailed} (Tekton
  *     v1.12.0+); false (default) as {@code Failed}
+ * @param enableApiFields the {@code enable-api-fields} feature flag of the Tekton the sandbox
+ *     installs (ConfigMap {@code tekton-pipelines/feature-flags}, created by {@link
+ *     TektonSimulator#start} when absent): {@code alpha} (the sandbox's default, so that {@code
+ *     spec.debug} works), {@code beta} (Tekton's own default: {@code spec.debug} is rejected) or
+ *     {@code stable}
  */
 public record SimulatorOptions(
     Duration stepDuration,
@@ -32,7 +37,8 @@ public record SimulatorOptions(
     String namespace,
     Duration tick,
     Duration podRetention,
-    boolean specificFailureReasons) {
+    boolean specificFailureReasons,
+    String enableApiFields) {
 
   public SimulatorOptions {
     Objects.requireNonNull(stepDuration, "stepDuration");
@@ -44,6 +50,8 @@ public record SimulatorOptions(
     fail = List.copyOf(fail == null ? List.of() : fail);
     results = Map.copyOf(results == null ? Map.of() : results);
     namespace = namespace == null || namespace.isBlank() ? "default" : namespace;
+    enableApiFields =
+        enableApiFields == null || enableApiFields.isBlank() ? "alpha" : enableApiFields;
   }
 
   /** The defaults: 300 ms steps, nothing fails, sub-second times, namespace {@code default}. */
@@ -56,7 +64,8 @@ public record SimulatorOptions(
         "default",
         Duration.ofMillis(25),
         Duration.ofSeconds(30),
-        false);
+        false,
+        "alpha");
   }
 
   public SimulatorOptions withStepDuration(Duration d) {
@@ -68,7 +77,8 @@ public record SimulatorOptions(
         namespace,
         tick,
         podRetention,
-        specificFailureReasons);
+        specificFailureReasons,
+        enableApiFields);
   }
 
   public SimulatorOptions withFail(List<FailSpec> f) {
@@ -80,7 +90,8 @@ public record SimulatorOptions(
         namespace,
         tick,
         podRetention,
-        specificFailureReasons);
+        specificFailureReasons,
+        enableApiFields);
   }
 
   public SimulatorOptions withResults(Map<String, String> r) {
@@ -92,12 +103,21 @@ public record SimulatorOptions(
         namespace,
         tick,
         podRetention,
-        specificFailureReasons);
+        specificFailureReasons,
+        enableApiFields);
   }
 
   public SimulatorOptions withTruncateTimesToSeconds(boolean t) {
     return new SimulatorOptions(
-        stepDuration, fail, results, t, namespace, tick, podRetention, specificFailureReasons);
+        stepDuration,
+        fail,
+        results,
+        t,
+        namespace,
+        tick,
+        podRetention,
+        specificFailureReasons,
+        enableApiFields);
   }
 
   public SimulatorOptions withNamespace(String ns) {
@@ -109,7 +129,8 @@ public record SimulatorOptions(
         ns,
         tick,
         podRetention,
-        specificFailureReasons);
+        specificFailureReasons,
+        enableApiFields);
   }
 
   public SimulatorOptions withPodRetention(Duration d) {
@@ -121,12 +142,38 @@ public record SimulatorOptions(
         namespace,
         tick,
         d,
-        specificFailureReasons);
+        specificFailureReasons,
+        enableApiFields);
   }
 
   public SimulatorOptions withSpecificFailureReasons(boolean s) {
     return new SimulatorOptions(
-        stepDuration, fail, results, truncateTimesToSeconds, namespace, tick, podRetention, s);
+        stepDuration,
+        fail,
+        results,
+        truncateTimesToSeconds,
+        namespace,
+        tick,
+        podRetention,
+        s,
+        enableApiFields);
+  }
+
+  /**
+   * Sets the {@code enable-api-fields} value of the {@code tekton-pipelines/feature-flags}
+   * ConfigMap that {@link TektonSimulator#start} installs when none exists.
+   */
+  public SimulatorOptions withEnableApiFields(String value) {
+    return new SimulatorOptions(
+        stepDuration,
+        fail,
+        results,
+        truncateTimesToSeconds,
+        namespace,
+        tick,
+        podRetention,
+        specificFailureReasons,
+        value);
   }
 
   /**

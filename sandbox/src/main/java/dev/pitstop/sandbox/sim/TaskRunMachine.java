@@ -68,6 +68,7 @@ final class TaskRunMachine {
   private final String pipelineTask;
   private final SimulatorOptions options;
   private final Times times;
+  private final boolean failureIgnored;
 
   private Stage stage = Stage.NEW;
   private TaskSpec spec;
@@ -85,6 +86,15 @@ final class TaskRunMachine {
   private int ticksInStage;
 
   TaskRunMachine(TaskRun tr, SimulatorOptions options) {
+    this(tr, options, false);
+  }
+
+  /**
+   * @param failureIgnored the TaskRun belongs to a PipelineTask with {@code onError: continue}: a
+   *     step failure ends it {@code False/FailureIgnored}
+   */
+  TaskRunMachine(TaskRun tr, SimulatorOptions options, boolean failureIgnored) {
+    this.failureIgnored = failureIgnored;
     this.namespace = tr.getMetadata().getNamespace();
     this.name = tr.getMetadata().getName();
     this.podName = TektonNames.podName(name, 0);
@@ -405,7 +415,9 @@ final class TaskRunMachine {
       StepRun f = failed.get();
       setCond(
           "False",
-          options.specificFailureReasons() ? "StepFailed" : "Failed",
+          failureIgnored
+              ? "FailureIgnored"
+              : options.specificFailureReasons() ? "StepFailed" : "Failed",
           "\"" + f.container + "\" exited with code " + f.exitCode,
           end);
     } else {

@@ -104,7 +104,34 @@ public final class TektonSimulator implements AutoCloseable {
               client.close();
             });
     server.setExecHandler(sim::exec);
+    sim.installFeatureFlags();
     return sim.startLoop();
+  }
+
+  /**
+   * Creates ConfigMap {@code tekton-pipelines/feature-flags} with {@code enable-api-fields} from
+   * the options, as installing Tekton does, unless one exists (then it is left as it is: the API
+   * server's Tekton validation reads whatever is stored).
+   */
+  void installFeatureFlags() {
+    try {
+      client
+          .configMaps()
+          .inNamespace("tekton-pipelines")
+          .resource(
+              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("feature-flags")
+                  .withNamespace("tekton-pipelines")
+                  .endMetadata()
+                  .addToData("enable-api-fields", options.enableApiFields())
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
   }
 
   /** Starts ticking every {@link SimulatorOptions#tick()}; returns this. */
@@ -209,10 +236,27 @@ public final class TektonSimulator implements AutoCloseable {
           pods.put(key(p), p);
         }
       } catch (KubernetesClientException e) {
+        if (e.getCode() == 400 || e.getCode() == 422) {
+          rejected(c.object(), e);
+          return;
+        }
         if (e.getCode() != 409) {
           throw e;
         }
       }
+    } else if (a instanceof Action.CancelTaskRun c) {
+      client
+          .resources(TaskRun.class)
+          .inNamespace(c.namespace())
+          .withName(c.name())
+          .edit(
+              tr -> {
+                if (tr.getStatus() == null || !tr.getStatus().isDone()) {
+                  tr.getSpec().status = dev.pitstop.tekton.model.TaskRunSpec.STATUS_CANCELLED;
+                  tr.getSpec().statusMessage = c.message();
+                }
+                return tr;
+              });
     } else if (a instanceof Action.UpdateStatus u) {
       HasMetadata obj = u.object();
       String key =
@@ -250,6 +294,38 @@ public final class TektonSimulator implements AutoCloseable {
     } else if (a instanceof Action.CloseLog c) {
       logs.close(c.namespace(), c.pod(), c.container());
     }
+  }
+
+  /**
+   * The API refused a child TaskRun as invalid (e.g. Tekton's validating webhook): its PipelineRun
+   * fails {@code CreateRunFailed} with Tekton's message.
+   */
+  private void rejected(HasMetadata child, KubernetesClientException e) {
+    var owners = child.getMetadata().getOwnerReferences();
+    if (!(child instanceof TaskRun) || owners == null || owners.isEmpty()) {
+      throw e;
+    }
+    var labels = child.getMetadata().getLabels();
+    String task = labels == null ? "" : labels.get(dev.pitstop.tekton.TektonLabels.PIPELINE_TASK);
+    String why =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
+    String message =
+        "error creating TaskRuns called ["
+            + child.getMetadata().getName()
+            + "] for PipelineTask "
+            + task
+            + " from PipelineRun "
+            + owners.get(0).getName()
+            + ": "
+            + why;
+    LOG.info(
+        "Creating TaskRun {}/{} was refused: {}",
+        child.getMetadata().getNamespace(),
+        child.getMetadata().getName(),
+        why);
+    core.createRejected(owners.get(0).getUid(), message);
   }
 
   private void forget(Action a) {

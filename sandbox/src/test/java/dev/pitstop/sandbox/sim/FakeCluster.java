@@ -103,6 +103,12 @@ final class FakeCluster implements Catalog {
         } else if (u.object() instanceof PipelineRun pr) {
           pipelineRuns.get(key).setStatus(copy(pr, PipelineRun.class).getStatus());
         }
+      } else if (a instanceof Action.CancelTaskRun c) {
+        TaskRun tr = taskRuns.get(c.namespace() + "/" + c.name());
+        if (tr != null) {
+          tr.getSpec().status = "TaskRunCancelled";
+          tr.getSpec().statusMessage = c.message();
+        }
       } else if (a instanceof Action.UpdatePodStatus u) {
         pods.get(u.namespace() + "/" + u.name()).setStatus(u.status());
       } else if (a instanceof Action.DeletePod d) {
