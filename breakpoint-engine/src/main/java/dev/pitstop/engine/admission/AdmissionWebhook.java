@@ -10,6 +10,7 @@ import dev.pitstop.tekton.model.PipelineSpec;
 import dev.pitstop.tekton.model.PipelineTask;
 import dev.pitstop.tekton.model.TaskRun;
 import dev.pitstop.tekton.model.TaskSpec;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code admission.k8s.io/v1} {@code AdmissionReview} with {@link AdmissionDecider}'s JSON Patch
  * ({@code patchType: JSONPatch}, base64) and its warnings ({@code response.warnings}, shown by
  * kubectl). Decides from the request and {@link RunCache} alone, on the event loop, in
- * microseconds; no API call while the API server waits.
+ * microseconds; the one API call is a read of the PipelineRun on a worker when the informer has not
+ * seen it yet (a PipelineRun created a moment before its first TaskRuns).
  *
  * <p>It never denies: every answer is {@code allowed: true}, also when the request cannot be read
  * or deciding fails (then without a patch, and reported). Registered with {@code failurePolicy:
@@ -90,21 +92,50 @@ public final class AdmissionWebhook {
     }
     String uid = request.getString("uid");
     JsonObject response = new JsonObject().put("uid", uid).put("allowed", true);
+    TaskRun tr = null;
     try {
       JsonObject kind = request.getJsonObject("kind", new JsonObject());
       JsonObject object = request.getJsonObject("object");
       if ("CREATE".equals(request.getString("operation"))
           && "TaskRun".equals(kind.getString("kind"))
           && object != null) {
-        TaskRun tr = JSON.convertValue(object.getMap(), TaskRun.class);
+        tr = JSON.convertValue(object.getMap(), TaskRun.class);
         if (tr.getMetadata().getNamespace() == null) {
           tr.getMetadata().setNamespace(request.getString("namespace"));
         }
-        decide(tr, response);
       }
     } catch (RuntimeException e) {
-      LOG.warn("admission {}: could not decide, admitting unchanged: {}", uid, e.toString());
+      LOG.warn("admission {}: cannot read the TaskRun, admitting unchanged: {}", uid, e.toString());
     }
+    if (tr == null) {
+      answer(ctx, response);
+      return;
+    }
+    TaskRun taskRun = tr;
+    Map<String, String> labels = tr.getMetadata().getLabels();
+    String prName = labels == null ? null : labels.get(TektonLabels.PIPELINE_RUN);
+    String ns = tr.getMetadata().getNamespace();
+    PipelineRun cached = prName == null ? null : cache.pipelineRun(ns, prName);
+    Future<PipelineRun> pr =
+        prName == null || cached != null
+            ? Future.succeededFuture(cached)
+            : ctx.vertx()
+                .executeBlocking(() -> cache.fetchPipelineRun(ns, prName), false)
+                .otherwise((PipelineRun) null);
+    pr.onComplete(
+        ar -> {
+          try {
+            decide(taskRun, ar.succeeded() ? ar.result() : null, response);
+          } catch (RuntimeException e) {
+            LOG.warn("admission {}: could not decide, admitting unchanged: {}", uid, e.toString());
+            response.remove("patch");
+            response.remove("patchType");
+          }
+          answer(ctx, response);
+        });
+  }
+
+  private static void answer(RoutingContext ctx, JsonObject response) {
     ctx.response()
         .putHeader("Content-Type", "application/json")
         .end(
@@ -115,11 +146,10 @@ public final class AdmissionWebhook {
                 .encode());
   }
 
-  private void decide(TaskRun tr, JsonObject response) {
+  private void decide(TaskRun tr, PipelineRun pr, JsonObject response) {
     String ns = tr.getMetadata().getNamespace();
     Map<String, String> labels = tr.getMetadata().getLabels();
     String prName = labels == null ? null : labels.get(TektonLabels.PIPELINE_RUN);
-    PipelineRun pr = prName == null ? null : cache.pipelineRun(ns, prName);
     PipelineSpec spec = pr == null ? null : pipelineSpec(pr);
     AdmissionDecision d =
         AdmissionDecider.decide(

@@ -25,6 +25,7 @@ public final class InformerRunCache implements RunCache, AutoCloseable {
   public static final String FEATURE_FLAGS = "feature-flags";
   private static final String BY_TASK = "pipelineTask";
 
+  private final KubernetesClient client;
   private final SharedIndexInformer<PipelineRun> pipelineRuns;
   private final SharedIndexInformer<Pipeline> pipelines;
   private final SharedIndexInformer<Task> tasks;
@@ -33,6 +34,7 @@ public final class InformerRunCache implements RunCache, AutoCloseable {
 
   /** Starts the informers (not waiting for their first list: see {@link #synced()}). */
   public InformerRunCache(KubernetesClient client, String tektonNamespace) {
+    this.client = client;
     pipelineRuns = client.resources(PipelineRun.class).inAnyNamespace().runnableInformer(0);
     pipelines = client.resources(Pipeline.class).inAnyNamespace().runnableInformer(0);
     tasks = client.resources(Task.class).inAnyNamespace().runnableInformer(0);
@@ -76,6 +78,15 @@ public final class InformerRunCache implements RunCache, AutoCloseable {
   @Override
   public PipelineRun pipelineRun(String namespace, String name) {
     return pipelineRuns.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
+  }
+
+  @Override
+  public PipelineRun fetchPipelineRun(String namespace, String name) {
+    try {
+      return client.resources(PipelineRun.class).inNamespace(namespace).withName(name).get();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   @Override

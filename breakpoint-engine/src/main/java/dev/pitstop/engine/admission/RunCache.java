@@ -13,6 +13,15 @@ public interface RunCache {
   /** The PipelineRun, or null when not (yet) in the cache. */
   PipelineRun pipelineRun(String namespace, String name);
 
+  /**
+   * The PipelineRun read from the API, for a cache miss (the informer may lag behind a PipelineRun
+   * created a moment ago): blocking, called on a worker, bounded by the client's timeouts. Null
+   * when it does not exist or cannot be read. By default none.
+   */
+  default PipelineRun fetchPipelineRun(String namespace, String name) {
+    return null;
+  }
+
   /** The Pipeline (for a {@code pipelineRef}), or null. */
   PipelineSpec pipeline(String namespace, String name);
 
