@@ -10,6 +10,7 @@ import dev.pitstop.engine.breakpoint.ExecOutcome;
 import dev.pitstop.engine.hold.Hold;
 import dev.pitstop.engine.hold.HoldBook;
 import dev.pitstop.engine.hold.PatchOutcome;
+import dev.pitstop.engine.state.RootState;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
@@ -18,9 +19,11 @@ import dev.pitstop.events.data.Identity;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An exec is not awaited by {@link #handle}: the breakpoint stays {@code RELEASING} meanwhile,
  * so one slow exec does not stall the other runs' events; its result is fed back when it arrives.
- * State is in memory only (a compacted Kafka topic is issue #3): a restart forgets every pause.
+ * With {@link #keepStateIn} the books' state per root run is written to a compacted topic after
+ * every change and {@link #restore}d from it at start-up.
  */
 public final class BreakpointEngine {
   private static final Logger LOG = LoggerFactory.getLogger(BreakpointEngine.class);
@@ -45,6 +49,8 @@ public final class BreakpointEngine {
   private final HoldBook holds;
   private final Function<Action.ReleaseHold, Future<PatchOutcome>> patch;
   private final Authorizer authorizer;
+  private BiFunction<String, RootState, Future<Void>> state =
+      (root, st) -> Future.succeededFuture();
 
   /**
    * @param book the core (owned by this engine from now on)
@@ -88,6 +94,40 @@ public final class BreakpointEngine {
   }
 
   /**
+   * Keeps state in Kafka: after every change the root run's {@link RootState} (or, when the root
+   * run ended, null for a tombstone) is handed to {@code sink}, and the event counts as handled
+   * only once it is written.
+   */
+  public void keepStateIn(BiFunction<String, RootState, Future<Void>> sink) {
+    this.state = sink;
+  }
+
+  /** Restores the books from the state topic (before consuming). */
+  public void restore(Collection<RootState> states) {
+    synchronized (book) {
+      for (RootState s : states) {
+        s.breakpoints().forEach(book::restore);
+        if (holds != null) {
+          s.holds().forEach(holds::restore);
+        }
+      }
+    }
+    LOG.info(
+        "restored {} root run(s): {} waiting step(s), {} held TaskRun(s)",
+        states.size(),
+        waiting().size(),
+        held().size());
+  }
+
+  private RootState snapshot(String root) {
+    return new RootState(root, book.ofRoot(root), holds == null ? List.of() : holds.ofRoot(root));
+  }
+
+  private Future<Void> save(String root, RootState s) {
+    return root == null ? Future.succeededFuture() : state.apply(root, s);
+  }
+
+  /**
    * Handles one consumed observation or command.
    *
    * @return completes when the decisions are published (execs started, not awaited); fails with the
@@ -122,6 +162,11 @@ public final class BreakpointEngine {
   private Future<Void> decide(PitstopEvent e) {
     List<Action> actions = new ArrayList<>();
     boolean holdCommand = e.data() instanceof Command c && HoldBook.isHoldCommand(c);
+    String root = EventFactory.partitionKeyOf(e.data());
+    boolean rootEnded =
+        e.type() == EventType.PIPELINERUN_FINISHED
+            || (e.type() == EventType.TASKRUN_FINISHED && e.data().run().pipelineRunUid() == null);
+    RootState snapshot;
     synchronized (book) {
       if (!holdCommand || holds == null) {
         actions.addAll(book.onEvent(e));
@@ -129,6 +174,11 @@ public final class BreakpointEngine {
       if (holds != null) {
         actions.addAll(holds.onEvent(e));
       }
+      snapshot = rootEnded ? null : actions.isEmpty() ? null : snapshot(root);
+    }
+    if (rootEnded || snapshot != null) {
+      RootState s = snapshot;
+      return perform(actions).compose(v -> save(root, s));
     }
     if (!actions.isEmpty()) {
       LOG.debug("{} {} {} -> {} action(s)", e.id(), e.type().type(), e.subject(), actions.size());
@@ -183,10 +233,15 @@ public final class BreakpointEngine {
       LOG.warn("release of {} (command {}) failed: exit {}", x.key(), x.commandId(), o.exitCode());
     }
     List<Action> next;
+    String root;
+    RootState snap;
     synchronized (book) {
       next = book.onExecResult(o);
+      root = book.find(x.key()).map(b -> b.run().rootUid()).orElse(null);
+      snap = root == null ? null : snapshot(root);
     }
     perform(next)
+        .compose(v -> next.isEmpty() ? Future.<Void>succeededFuture() : save(root, snap))
         .onFailure(
             t ->
                 LOG.error(
@@ -205,10 +260,15 @@ public final class BreakpointEngine {
           o.error());
     }
     List<Action> next;
+    String root;
+    RootState snap;
     synchronized (book) {
       next = holds.onPatchResult(o);
+      root = holds.find(o.namespace(), o.taskRun()).map(h -> h.run().rootUid()).orElse(null);
+      snap = root == null ? null : snapshot(root);
     }
     perform(next)
+        .compose(v -> next.isEmpty() ? Future.<Void>succeededFuture() : save(root, snap))
         .onFailure(
             t ->
                 LOG.error(

@@ -46,6 +46,11 @@ import java.util.Map;
  *       Tekton's ConfigMap {@code feature-flags} lives</td></tr>
  *   <tr><td>{@code ENGINE_KUBERNETES_EVENTS}</td><td>{@code true}</td><td>also report breakpoint
  *       warnings as Kubernetes Events on the run</td></tr>
+ *   <tr><td>{@code ENGINE_STATE_TOPIC}</td><td>{@code <prefix>breakpoint-engine.state}</td><td>the
+ *       compacted topic of live breakpoints, holds and handled commands, created at start-up if
+ *       missing</td></tr>
+ *   <tr><td>{@code ENGINE_STATE_PARTITIONS}</td><td>{@code 3}</td><td>its partitions when created;
+ *       make it the partition count of the observations and commands topics</td></tr>
  * </table>
  *
  * @param cluster the cluster name
@@ -59,6 +64,8 @@ import java.util.Map;
  * @param webhook the admission webhook's server, or null when not served
  * @param tektonNamespace Tekton's namespace ({@code feature-flags})
  * @param kubernetesEvents whether warnings also become Kubernetes Events
+ * @param stateTopic the compacted state topic
+ * @param statePartitions its partitions when created
  */
 public record EngineConfig(
     String cluster,
@@ -71,7 +78,9 @@ public record EngineConfig(
     boolean authorizeCommands,
     Webhook webhook,
     String tektonNamespace,
-    boolean kubernetesEvents) {
+    boolean kubernetesEvents,
+    String stateTopic,
+    int statePartitions) {
 
   /** How the HTTP API authenticates callers. */
   public enum Auth {
@@ -150,7 +159,20 @@ public record EngineConfig(
         s.bool("ENGINE_AUTHORIZE_COMMANDS", auth == Auth.KUBERNETES),
         webhook,
         s.string("ENGINE_TEKTON_NAMESPACE", "tekton-pipelines"),
-        s.bool("ENGINE_KUBERNETES_EVENTS", true));
+        s.bool("ENGINE_KUBERNETES_EVENTS", true),
+        stateTopic(s),
+        s.integer("ENGINE_STATE_PARTITIONS", 3, 1, 10_000));
+  }
+
+  private static String stateTopic(Settings s) {
+    String t =
+        s.string(
+            "ENGINE_STATE_TOPIC",
+            s.string("PITSTOP_TOPIC_PREFIX", "pitstop.") + SERVICE + ".state");
+    if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw new ConfigException("ENGINE_STATE_TOPIC=" + t + " is not a Kafka topic name");
+    }
+    return t;
   }
 
   private static ApiTokens tokens(Settings s) {

@@ -13,6 +13,7 @@ import dev.pitstop.engine.auth.SubjectAccessReviewAuthorizer;
 import dev.pitstop.engine.auth.TokenReviewAuthenticator;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
 import dev.pitstop.engine.hold.HoldBook;
+import dev.pitstop.engine.state.StateTopic;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * ({@link HoldPatcher}). Authentication is static tokens or TokenReview; releases are authorized by
  * SubjectAccessReview when {@code ENGINE_AUTHORIZE_COMMANDS}.
  *
- * <p>What it does not do yet: keep state across restarts (a compacted topic), the timeout policy.
+ * <p>State (breakpoints, holds, the commands that released them) is written per root run to a
+ * compacted topic ({@code ENGINE_STATE_TOPIC}, created if missing) and read back at start-up,
+ * before consuming. What it does not do yet: the timeout policy.
  */
 public final class EngineService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
@@ -116,8 +119,14 @@ public final class EngineService implements PitstopService {
             publisher,
             engine::handle);
     BreakpointApi api = new BreakpointApi(engine, authenticator, authorizer);
-    return vertx
-        .deployVerticle(consumer)
+    StateTopic stateTopic =
+        new StateTopic(vertx, config.kafka(), config.stateTopic(), config.statePartitions());
+    engine.keepStateIn((root, st) -> stateTopic.write(publisher, root, st));
+    return stateTopic
+        .ensure()
+        .compose(v -> stateTopic.load())
+        .onSuccess(states -> engine.restore(states.values()))
+        .compose(v -> vertx.deployVerticle(consumer))
         .<EngineService>compose(
             id ->
                 vertx

@@ -158,6 +158,39 @@ public final class HoldBook {
     return Optional.ofNullable(outcomes.get(commandId));
   }
 
+  /** Every hold (live or remembered) under root run {@code rootUid}: what a snapshot keeps. */
+  public List<Hold> ofRoot(String rootUid) {
+    List<Hold> out = new ArrayList<>();
+    holds.values().stream().filter(h -> rootUid.equals(h.run().rootUid())).forEach(out::add);
+    done.values().stream().filter(h -> rootUid.equals(h.run().rootUid())).forEach(out::add);
+    return out;
+  }
+
+  /**
+   * Restores a hold from a state snapshot. One being released comes back {@link Hold.State#HELD}
+   * (the patch's fate is unknown; its test op makes a repeat safe); a released one re-registers its
+   * command as decided.
+   */
+  public void restore(Hold h) {
+    if (h.waiting()) {
+      holds.put(
+          h.key(),
+          h.state() == Hold.State.RELEASING ? h.with(Hold.State.HELD, null, null, null) : h);
+      return;
+    }
+    done.put(h.key(), h);
+    if (h.state() == Hold.State.RELEASED && h.release() != null) {
+      outcomes.put(
+          h.release().requestId(),
+          new CommandOutcome(
+              h.release().requestId(),
+              CommandOutcome.Status.CONTINUED,
+              null,
+              h.key() + ": " + h.release().action().json() + " done",
+              h.decidedAt()));
+    }
+  }
+
   /** A sentence saying why a command for {@code h} would be a no-op; null when it would act. */
   public static String notHeld(Hold h) {
     return switch (h.state()) {
