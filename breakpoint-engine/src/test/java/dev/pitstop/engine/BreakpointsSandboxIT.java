@@ -58,6 +58,8 @@ class BreakpointsSandboxIT {
   TektonSimulator sim;
   KubernetesClient client;
   Vertx vertx;
+  Vertx engineVertx;
+  Map<String, String> env;
   EngineService engine;
   EventPublisher watcher;
   WebClient http;
@@ -90,7 +92,7 @@ class BreakpointsSandboxIT {
                 }))
         .await();
     SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    Map<String, String> env = new HashMap<>();
+    env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
     env.put("ENGINE_HTTP_HOST", "127.0.0.1");
@@ -100,7 +102,8 @@ class BreakpointsSandboxIT {
     env.put("ENGINE_WEBHOOK_PORT", "0");
     env.put("ENGINE_WEBHOOK_CERT_FILE", cert.certificatePath());
     env.put("ENGINE_WEBHOOK_KEY_FILE", cert.privateKeyPath());
-    engine = EngineService.start(vertx, EngineConfig.fromMap(env), client).await();
+    engineVertx = Vertx.vertx();
+    engine = EngineService.start(engineVertx, EngineConfig.fromMap(env), client).await();
     api.registerMutatingWebhook(
         "breakpoints.pitstop.dev",
         URI.create("https://localhost:" + engine.webhookPort() + "/admission/taskruns"),
@@ -113,6 +116,7 @@ class BreakpointsSandboxIT {
   void stop() {
     if (engine != null) {
       engine.stop().await();
+      engineVertx.close().await();
     }
     if (vertx != null) {
       vertx.close().await();
@@ -283,6 +287,118 @@ class BreakpointsSandboxIT {
                                 e.data(BreakpointWarning.class).reason())));
     assertThat(client.v1().events().inNamespace(NS).list().getItems())
         .anySatisfy(ev -> assertThat(ev.getReason()).isEqualTo("AlphaFieldsDisabled"));
+  }
+
+  @Test
+  void anEngineKilledWithAPauseAndAHoldLiveIsReplacedAndTheNewOneReleasesEachExactlyOnce() {
+    String pr = "restart-" + UUID.randomUUID().toString().substring(0, 6);
+    sim.apply(pipelineRun(pr, "{\"beforeTasks\":[\"deploy\"]}"));
+    String paused = "paused-" + UUID.randomUUID().toString().substring(0, 6);
+    sim.apply(
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: %s
+          annotations:
+            sandbox.pitstop.dev/fail: "-/build"
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+          taskSpec:
+            steps:
+            - {name: build, image: alpine, script: echo building}
+        """
+            .formatted(paused));
+    await().atMost(Duration.ofSeconds(30)).until(() -> taskRun(pr + "-deploy") != null);
+    TaskRun deploy = taskRun(pr + "-deploy");
+    assertThat(deploy.getSpec().status).isEqualTo("TaskRunPending");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                api.podLogs().lines(NS, paused + "-pod", "step-build").stream()
+                    .anyMatch(
+                        l -> l.text().contains("debug onFailure breakpoint has taken effect")));
+    EventFactory w = new EventFactory("sandbox", "watcher");
+    RunRef held =
+        new RunRef(
+            RunRef.TASK_RUN,
+            NS,
+            deploy.getMetadata().getName(),
+            deploy.getMetadata().getUid(),
+            pr,
+            deploy.getMetadata().getLabels().get("tekton.dev/pipelineRunUID"),
+            null,
+            "deploy",
+            null,
+            0,
+            Map.of(),
+            Map.of(AdmissionDecider.HELD_BY, "beforeTasks:deploy"));
+    Instant created = Instant.parse(deploy.getMetadata().getCreationTimestamp());
+    watcher
+        .publish(w.create(EventType.TASKRUN_PENDING, new RunPending(held, created, null), created))
+        .await();
+    RunRef pausedRun =
+        new RunRef(
+            RunRef.TASK_RUN,
+            NS,
+            paused,
+            taskRun(paused).getMetadata().getUid(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            Map.of(),
+            Map.of());
+    Instant at = Instant.now();
+    watcher
+        .publish(
+            w.create(
+                EventType.STEP_BREAKPOINT_REACHED,
+                new dev.pitstop.events.data.BreakpointReached(
+                    pausedRun,
+                    new dev.pitstop.events.data.StepRef("build", 0, "step-build", paused + "-pod"),
+                    dev.pitstop.events.data.Mechanism.ON_FAILURE,
+                    at,
+                    List.of("building"),
+                    null),
+                at))
+        .await();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> has(EventType.HOLD_HELD) && has(EventType.BREAKPOINT_PAUSED));
+
+    // Kill engine A (its Vert.x goes away), start engine B on the same topics and group.
+    engineVertx.close().await();
+    engineVertx = Vertx.vertx();
+    engine = EngineService.start(engineVertx, EngineConfig.fromMap(env), client).await();
+
+    var list =
+        http.get(engine.httpPort(), "127.0.0.1", "/v1/breakpoints")
+            .putHeader("Authorization", "Bearer alice-token")
+            .send()
+            .await()
+            .bodyAsJsonObject();
+    assertThat(list.getJsonArray("breakpoints").size()).as(list.encode()).isEqualTo(1);
+    assertThat(post("/v1/breakpoints/" + NS + "/" + paused + "/build/continue", "alice-token"))
+        .isEqualTo(202);
+    assertThat(post("/v1/holds/" + NS + "/" + pr + "-deploy/continue", "alice-token"))
+        .isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> has(EventType.HOLD_RELEASED) && has(EventType.BREAKPOINT_CONTINUED));
+    await().atMost(Duration.ofSeconds(30)).until(() -> succeeded(taskRun(pr + "-smoke")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> taskRun(paused).getStatus().isDone());
+    assertThat(post("/v1/holds/" + NS + "/" + pr + "-deploy/continue", "alice-token"))
+        .isEqualTo(409);
+    assertThat(decisions.stream().filter(e -> e.type() == EventType.HOLD_RELEASED)).hasSize(1);
+    assertThat(decisions.stream().filter(e -> e.type() == EventType.BREAKPOINT_CONTINUED))
+        .hasSize(1);
+    assertThat(decisions.stream().filter(e -> e.type() == EventType.COMMAND_REJECTED)).isEmpty();
   }
 
   boolean alphaSeen() {
