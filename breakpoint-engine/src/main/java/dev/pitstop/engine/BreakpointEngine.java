@@ -11,13 +11,17 @@ import dev.pitstop.engine.hold.Hold;
 import dev.pitstop.engine.hold.HoldBook;
 import dev.pitstop.engine.hold.PatchOutcome;
 import dev.pitstop.engine.state.RootState;
+import dev.pitstop.engine.timeout.TimeoutPlanner;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.Identity;
+import dev.pitstop.events.data.RunRef;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -100,6 +104,78 @@ public final class BreakpointEngine {
    */
   public void keepStateIn(BiFunction<String, RootState, Future<Void>> sink) {
     this.state = sink;
+  }
+
+  /**
+   * Applies the timeout policy at {@code now} (called by a timer): publishes the warnings due
+   * ({@code breakpoint.warning} {@code TimeoutAhead}) and carries out the automatic releases due,
+   * each announced by a {@code breakpoint.warning} {@code TimeoutAction} naming the policy, as a
+   * command from {@code system:pitstop:timeout-policy} via {@code auto} decided by the books like
+   * any other (not published to the commands topic, so not authorized by SubjectAccessReview).
+   *
+   * @return completes when the decisions are published
+   */
+  public Future<Void> tick(TimeoutPlanner planner, EventFactory decisions, Instant now) {
+    List<TimeoutPlanner.Due> due;
+    synchronized (book) {
+      due = planner.due(now, book.waiting(), holds == null ? List.of() : holds.waiting());
+    }
+    List<Future<Void>> done = new ArrayList<>();
+    for (TimeoutPlanner.Due d : due) {
+      if (d instanceof TimeoutPlanner.Due.Warn w) {
+        done.add(
+            warn(
+                decisions,
+                w.run(),
+                BreakpointWarning.TIMEOUT_AHEAD,
+                w.message(),
+                w.deadline(),
+                now));
+      } else if (d instanceof TimeoutPlanner.Due.Leave l) {
+        done.add(
+            warn(
+                decisions,
+                l.run(),
+                BreakpointWarning.TIMEOUT_ACTION,
+                l.message(),
+                l.deadline(),
+                now));
+      } else if (d instanceof TimeoutPlanner.Due.Release r) {
+        done.add(
+            warn(decisions, r.run(), BreakpointWarning.TIMEOUT_ACTION, r.message(), null, now));
+        Command c =
+            new Command(
+                r.run(),
+                r.step(),
+                r.action(),
+                Identity.of("system:pitstop:timeout-policy"),
+                "auto",
+                now,
+                UUID.randomUUID().toString());
+        EventType type =
+            r.action() == dev.pitstop.events.data.Action.CONTINUE
+                ? EventType.COMMAND_CONTINUE
+                : EventType.COMMAND_FAIL_CONTINUE;
+        done.add(decide(commands.create(type, c, now)));
+      }
+    }
+    return Future.all(done).mapEmpty();
+  }
+
+  private Future<Void> warn(
+      EventFactory decisions,
+      RunRef run,
+      String reason,
+      String message,
+      Instant deadline,
+      Instant now) {
+    PitstopEvent e =
+        decisions.create(
+            EventType.BREAKPOINT_WARNING,
+            new BreakpointWarning(run, reason, message, deadline, now),
+            now);
+    LOG.info("{} {} {}: {}", e.id(), reason, run.display(), message);
+    return publish.apply(e);
   }
 
   /** Restores the books from the state topic (before consuming). */

@@ -51,6 +51,11 @@ import java.util.Map;
  *       missing</td></tr>
  *   <tr><td>{@code ENGINE_STATE_PARTITIONS}</td><td>{@code 3}</td><td>its partitions when created;
  *       make it the partition count of the observations and commands topics</td></tr>
+ *   <tr><td>{@code ENGINE_TIMEOUT_WARN_BEFORE}</td><td>{@code 5m}</td><td>how long before a deadline
+ *       (TaskRun timeout, {@code debug.timeout}) to warn, unless the annotation says {@code
+ *       warnBefore}</td></tr>
+ *   <tr><td>{@code ENGINE_TIMEOUT_TICK}</td><td>{@code 5s}</td><td>how often deadlines are checked
+ *       (100ms ... 1m)</td></tr>
  * </table>
  *
  * @param cluster the cluster name
@@ -66,6 +71,8 @@ import java.util.Map;
  * @param kubernetesEvents whether warnings also become Kubernetes Events
  * @param stateTopic the compacted state topic
  * @param statePartitions its partitions when created
+ * @param timeoutWarnBefore the default warning lead
+ * @param timeoutTick how often the timeout policy runs
  */
 public record EngineConfig(
     String cluster,
@@ -80,7 +87,9 @@ public record EngineConfig(
     String tektonNamespace,
     boolean kubernetesEvents,
     String stateTopic,
-    int statePartitions) {
+    int statePartitions,
+    Duration timeoutWarnBefore,
+    Duration timeoutTick) {
 
   /** How the HTTP API authenticates callers. */
   public enum Auth {
@@ -161,7 +170,17 @@ public record EngineConfig(
         s.string("ENGINE_TEKTON_NAMESPACE", "tekton-pipelines"),
         s.bool("ENGINE_KUBERNETES_EVENTS", true),
         stateTopic(s),
-        s.integer("ENGINE_STATE_PARTITIONS", 3, 1, 10_000));
+        s.integer("ENGINE_STATE_PARTITIONS", 3, 1, 10_000),
+        s.duration("ENGINE_TIMEOUT_WARN_BEFORE", Duration.ofMinutes(5)),
+        tick(s));
+  }
+
+  private static Duration tick(Settings s) {
+    Duration d = s.duration("ENGINE_TIMEOUT_TICK", Duration.ofSeconds(5));
+    if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException("ENGINE_TIMEOUT_TICK=" + d + " is out of range [100ms, 1m]");
+    }
+    return d;
   }
 
   private static String stateTopic(Settings s) {

@@ -14,6 +14,7 @@ import dev.pitstop.engine.auth.TokenReviewAuthenticator;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
 import dev.pitstop.engine.hold.HoldBook;
 import dev.pitstop.engine.state.StateTopic;
+import dev.pitstop.engine.timeout.TimeoutPlanner;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State (breakpoints, holds, the commands that released them) is written per root run to a
  * compacted topic ({@code ENGINE_STATE_TOPIC}, created if missing) and read back at start-up,
- * before consuming. What it does not do yet: the timeout policy.
+ * before consuming. A timer ({@code ENGINE_TIMEOUT_TICK}) applies the timeout policy ({@link
+ * TimeoutPlanner}).
  */
 public final class EngineService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
@@ -55,7 +57,8 @@ public final class EngineService implements PitstopService {
   private HttpServer webhook;
 
   /** What start-up built that stop must release. */
-  private record Parts(HoldPatcher patcher, WorkerExecutor kube, InformerRunCache cache) {}
+  private record Parts(
+      HoldPatcher patcher, WorkerExecutor kube, InformerRunCache cache, long[] timer) {}
 
   private EngineService(
       Vertx vertx,
@@ -109,7 +112,8 @@ public final class EngineService implements PitstopService {
             authorizer);
     InformerRunCache cache =
         config.webhook() == null ? null : new InformerRunCache(client, config.tektonNamespace());
-    Parts parts = new Parts(patcher, kube, cache);
+    long[] timer = {-1};
+    Parts parts = new Parts(patcher, kube, cache, timer);
     EventConsumer consumer =
         new EventConsumer(
             config.kafka(),
@@ -127,6 +131,17 @@ public final class EngineService implements PitstopService {
         .compose(v -> stateTopic.load())
         .onSuccess(states -> engine.restore(states.values()))
         .compose(v -> vertx.deployVerticle(consumer))
+        .onSuccess(
+            id -> {
+              TimeoutPlanner planner = new TimeoutPlanner(config.timeoutWarnBefore());
+              timer[0] =
+                  vertx.setPeriodic(
+                      config.timeoutTick().toMillis(),
+                      t ->
+                          engine
+                              .tick(planner, decisions, clock.instant())
+                              .onFailure(x -> LOG.warn("timeout policy: {}", x.toString())));
+            })
         .<EngineService>compose(
             id ->
                 vertx
@@ -159,6 +174,9 @@ public final class EngineService implements PitstopService {
                     config.kafka().topics().commands()))
         .onFailure(
             t -> {
+              if (timer[0] >= 0) {
+                vertx.cancelTimer(timer[0]);
+              }
               podExec.close();
               patcher.close();
               kube.close();
@@ -223,6 +241,9 @@ public final class EngineService implements PitstopService {
   /** Stops the API, then the consumer (committing what was handled), then the publisher. */
   @Override
   public Future<Void> stop() {
+    if (parts.timer()[0] >= 0) {
+      vertx.cancelTimer(parts.timer()[0]);
+    }
     return (webhook == null ? Future.<Void>succeededFuture() : webhook.close())
         .eventually(http::close)
         .eventually(() -> vertx.undeploy(consumerDeployment))
