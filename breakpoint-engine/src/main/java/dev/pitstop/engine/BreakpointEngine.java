@@ -1,22 +1,33 @@
 package dev.pitstop.engine;
 
+import dev.pitstop.engine.auth.Authorizer;
 import dev.pitstop.engine.breakpoint.Action;
 import dev.pitstop.engine.breakpoint.Breakpoint;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
 import dev.pitstop.engine.breakpoint.BreakpointKey;
 import dev.pitstop.engine.breakpoint.CommandOutcome;
 import dev.pitstop.engine.breakpoint.ExecOutcome;
+import dev.pitstop.engine.hold.Hold;
+import dev.pitstop.engine.hold.HoldBook;
+import dev.pitstop.engine.hold.PatchOutcome;
+import dev.pitstop.engine.state.RootState;
+import dev.pitstop.engine.timeout.TimeoutPlanner;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.Identity;
+import dev.pitstop.events.data.RunRef;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An exec is not awaited by {@link #handle}: the breakpoint stays {@code RELEASING} meanwhile,
  * so one slow exec does not stall the other runs' events; its result is fed back when it arrives.
- * State is in memory only (a compacted Kafka topic is issue #3): a restart forgets every pause.
+ * With {@link #keepStateIn} the books' state per root run is written to a compacted topic after
+ * every change and {@link #restore}d from it at start-up.
  */
 public final class BreakpointEngine {
   private static final Logger LOG = LoggerFactory.getLogger(BreakpointEngine.class);
@@ -38,6 +50,11 @@ public final class BreakpointEngine {
   private final Clock clock;
   private final Function<PitstopEvent, Future<Void>> publish;
   private final Function<Action.Exec, Future<ExecOutcome>> exec;
+  private final HoldBook holds;
+  private final Function<Action.ReleaseHold, Future<PatchOutcome>> patch;
+  private final Authorizer authorizer;
+  private BiFunction<String, RootState, Future<Void>> state =
+      (root, st) -> Future.succeededFuture();
 
   /**
    * @param book the core (owned by this engine from now on)
@@ -52,11 +69,138 @@ public final class BreakpointEngine {
       Clock clock,
       Function<PitstopEvent, Future<Void>> publish,
       Function<Action.Exec, Future<ExecOutcome>> exec) {
+    this(book, null, commands, clock, publish, exec, null, Authorizer.ALLOW_ALL);
+  }
+
+  /**
+   * @param holds the core of held tasks (owned by this engine from now on), or null for none
+   * @param patch carries out a {@link Action.ReleaseHold}; its future must not fail
+   * @param authorizer asked for every command consumed, with the identity it carries and the run's
+   *     namespace; a refusal is {@code command.rejected} {@code Forbidden}
+   */
+  public BreakpointEngine(
+      BreakpointBook book,
+      HoldBook holds,
+      EventFactory commands,
+      Clock clock,
+      Function<PitstopEvent, Future<Void>> publish,
+      Function<Action.Exec, Future<ExecOutcome>> exec,
+      Function<Action.ReleaseHold, Future<PatchOutcome>> patch,
+      Authorizer authorizer) {
     this.book = book;
+    this.holds = holds;
     this.commands = commands;
     this.clock = clock;
     this.publish = publish;
     this.exec = exec;
+    this.patch = patch;
+    this.authorizer = authorizer;
+  }
+
+  /**
+   * Keeps state in Kafka: after every change the root run's {@link RootState} (or, when the root
+   * run ended, null for a tombstone) is handed to {@code sink}, and the event counts as handled
+   * only once it is written.
+   */
+  public void keepStateIn(BiFunction<String, RootState, Future<Void>> sink) {
+    this.state = sink;
+  }
+
+  /**
+   * Applies the timeout policy at {@code now} (called by a timer): publishes the warnings due
+   * ({@code breakpoint.warning} {@code TimeoutAhead}) and carries out the automatic releases due,
+   * each announced by a {@code breakpoint.warning} {@code TimeoutAction} naming the policy, as a
+   * command from {@code system:pitstop:timeout-policy} via {@code auto} decided by the books like
+   * any other (not published to the commands topic, so not authorized by SubjectAccessReview).
+   *
+   * @return completes when the decisions are published
+   */
+  public Future<Void> tick(TimeoutPlanner planner, EventFactory decisions, Instant now) {
+    List<TimeoutPlanner.Due> due;
+    synchronized (book) {
+      due = planner.due(now, book.waiting(), holds == null ? List.of() : holds.waiting());
+    }
+    List<Future<Void>> done = new ArrayList<>();
+    for (TimeoutPlanner.Due d : due) {
+      if (d instanceof TimeoutPlanner.Due.Warn w) {
+        done.add(
+            warn(
+                decisions,
+                w.run(),
+                BreakpointWarning.TIMEOUT_AHEAD,
+                w.message(),
+                w.deadline(),
+                now));
+      } else if (d instanceof TimeoutPlanner.Due.Leave l) {
+        done.add(
+            warn(
+                decisions,
+                l.run(),
+                BreakpointWarning.TIMEOUT_ACTION,
+                l.message(),
+                l.deadline(),
+                now));
+      } else if (d instanceof TimeoutPlanner.Due.Release r) {
+        done.add(
+            warn(decisions, r.run(), BreakpointWarning.TIMEOUT_ACTION, r.message(), null, now));
+        Command c =
+            new Command(
+                r.run(),
+                r.step(),
+                r.action(),
+                Identity.of("system:pitstop:timeout-policy"),
+                "auto",
+                now,
+                UUID.randomUUID().toString());
+        EventType type =
+            r.action() == dev.pitstop.events.data.Action.CONTINUE
+                ? EventType.COMMAND_CONTINUE
+                : EventType.COMMAND_FAIL_CONTINUE;
+        done.add(decide(commands.create(type, c, now)));
+      }
+    }
+    return Future.all(done).mapEmpty();
+  }
+
+  private Future<Void> warn(
+      EventFactory decisions,
+      RunRef run,
+      String reason,
+      String message,
+      Instant deadline,
+      Instant now) {
+    PitstopEvent e =
+        decisions.create(
+            EventType.BREAKPOINT_WARNING,
+            new BreakpointWarning(run, reason, message, deadline, now),
+            now);
+    LOG.info("{} {} {}: {}", e.id(), reason, run.display(), message);
+    return publish.apply(e);
+  }
+
+  /** Restores the books from the state topic (before consuming). */
+  public void restore(Collection<RootState> states) {
+    synchronized (book) {
+      for (RootState s : states) {
+        s.breakpoints().forEach(book::restore);
+        if (holds != null) {
+          s.holds().forEach(holds::restore);
+        }
+      }
+    }
+    LOG.info(
+        "restored {} root run(s): {} waiting step(s), {} held TaskRun(s)",
+        states.size(),
+        waiting().size(),
+        held().size());
+  }
+
+  private RootState snapshot(String root) {
+    return new RootState(root, book.ofRoot(root), holds == null ? List.of() : holds.ofRoot(root));
+  }
+
+  private Future<Void> save(String root, RootState s) {
+    return root == null ? Future.succeededFuture() : state.apply(root, s);
   }
 
   /**
@@ -66,9 +210,51 @@ public final class BreakpointEngine {
    *     publisher's error
    */
   public Future<Void> handle(PitstopEvent e) {
+    if (e.data() instanceof Command c) {
+      Future<String> verdict =
+          c.requestedBy() == null || c.requestedBy().username() == null
+              ? Future.succeededFuture("the command carries no identity")
+              : authorizer.mayRelease(c.requestedBy(), c.run().namespace());
+      return verdict
+          .recover(
+              t -> Future.succeededFuture("authorization could not be decided: " + t.getMessage()))
+          .compose(denied -> denied == null ? decide(e) : forbid(e, c, denied));
+    }
+    return decide(e);
+  }
+
+  private Future<Void> forbid(PitstopEvent e, Command c, String why) {
+    LOG.info("{} {} {}: forbidden: {}", e.id(), e.type().type(), e.subject(), why);
     List<Action> actions;
     synchronized (book) {
-      actions = book.onEvent(e);
+      actions = book.forbid(c, why);
+      if (holds != null && HoldBook.isHoldCommand(c)) {
+        holds.forget(c.requestId());
+      }
+    }
+    return perform(actions);
+  }
+
+  private Future<Void> decide(PitstopEvent e) {
+    List<Action> actions = new ArrayList<>();
+    boolean holdCommand = e.data() instanceof Command c && HoldBook.isHoldCommand(c);
+    String root = EventFactory.partitionKeyOf(e.data());
+    boolean rootEnded =
+        e.type() == EventType.PIPELINERUN_FINISHED
+            || (e.type() == EventType.TASKRUN_FINISHED && e.data().run().pipelineRunUid() == null);
+    RootState snapshot;
+    synchronized (book) {
+      if (!holdCommand || holds == null) {
+        actions.addAll(book.onEvent(e));
+      }
+      if (holds != null) {
+        actions.addAll(holds.onEvent(e));
+      }
+      snapshot = rootEnded ? null : actions.isEmpty() ? null : snapshot(root);
+    }
+    if (rootEnded || snapshot != null) {
+      RootState s = snapshot;
+      return perform(actions).compose(v -> save(root, s));
     }
     if (!actions.isEmpty()) {
       LOG.debug("{} {} {} -> {} action(s)", e.id(), e.type().type(), e.subject(), actions.size());
@@ -94,6 +280,25 @@ public final class BreakpointEngine {
             x.commandId());
         exec.apply(x)
             .onComplete(ar -> onExecDone(x, ar.succeeded() ? ar.result() : failed(x, ar.cause())));
+      } else if (a instanceof Action.ReleaseHold r) {
+        LOG.info(
+            "releasing held TaskRun {}/{}: {} (command {})",
+            r.namespace(),
+            r.taskRun(),
+            r.cancel() ? "spec.status TaskRunCancelled" : "clear spec.status",
+            r.commandId());
+        patch
+            .apply(r)
+            .onComplete(
+                ar ->
+                    onPatchDone(
+                        ar.succeeded()
+                            ? ar.result()
+                            : new PatchOutcome(
+                                r.namespace(),
+                                r.taskRun(),
+                                r.commandId(),
+                                String.valueOf(ar.cause()))));
       }
     }
     return Future.all(published).mapEmpty();
@@ -104,15 +309,47 @@ public final class BreakpointEngine {
       LOG.warn("release of {} (command {}) failed: exit {}", x.key(), x.commandId(), o.exitCode());
     }
     List<Action> next;
+    String root;
+    RootState snap;
     synchronized (book) {
       next = book.onExecResult(o);
+      root = book.find(x.key()).map(b -> b.run().rootUid()).orElse(null);
+      snap = root == null ? null : snapshot(root);
     }
     perform(next)
+        .compose(v -> next.isEmpty() ? Future.<Void>succeededFuture() : save(root, snap))
         .onFailure(
             t ->
                 LOG.error(
                     "could not publish the outcome of command {}: {}",
                     x.commandId(),
+                    t.toString()));
+  }
+
+  private void onPatchDone(PatchOutcome o) {
+    if (!o.succeeded()) {
+      LOG.warn(
+          "release of {}/{} (command {}) failed: {}",
+          o.namespace(),
+          o.taskRun(),
+          o.commandId(),
+          o.error());
+    }
+    List<Action> next;
+    String root;
+    RootState snap;
+    synchronized (book) {
+      next = holds.onPatchResult(o);
+      root = holds.find(o.namespace(), o.taskRun()).map(h -> h.run().rootUid()).orElse(null);
+      snap = root == null ? null : snapshot(root);
+    }
+    perform(next)
+        .compose(v -> next.isEmpty() ? Future.<Void>succeededFuture() : save(root, snap))
+        .onFailure(
+            t ->
+                LOG.error(
+                    "could not publish the outcome of command {}: {}",
+                    o.commandId(),
                     t.toString()));
   }
 
@@ -139,8 +376,41 @@ public final class BreakpointEngine {
   /** A command's outcome, while remembered. */
   public Optional<CommandOutcome> outcome(String commandId) {
     synchronized (book) {
-      return book.outcome(commandId);
+      Optional<CommandOutcome> o = book.outcome(commandId);
+      if (holds != null) {
+        Optional<CommandOutcome> h = holds.outcome(commandId);
+        if (h.isPresent() && (o.isEmpty() || o.get().status() == CommandOutcome.Status.PENDING)) {
+          return h;
+        }
+      }
+      return o;
     }
+  }
+
+  /** The TaskRuns held now, oldest first (empty without a hold book). */
+  public List<Hold> held() {
+    synchronized (book) {
+      return holds == null ? List.of() : holds.waiting();
+    }
+  }
+
+  /** The hold of a TaskRun, live or remembered. */
+  public Optional<Hold> hold(String namespace, String taskRun) {
+    synchronized (book) {
+      return holds == null ? Optional.empty() : holds.find(namespace, taskRun);
+    }
+  }
+
+  /**
+   * Publishes a command to release a held TaskRun (a command without a step).
+   *
+   * @return the command's id once the broker acknowledged it
+   */
+  public Future<String> requestHold(
+      Hold h, dev.pitstop.events.data.Action action, Identity by, String via) {
+    Command c =
+        new Command(h.run(), null, action, by, via, clock.instant(), UUID.randomUUID().toString());
+    return send(c, h.key(), action, by, via);
   }
 
   /**
@@ -161,18 +431,28 @@ public final class BreakpointEngine {
             via,
             clock.instant(),
             UUID.randomUUID().toString());
+    return send(c, bp.key().toString(), action, by, via);
+  }
+
+  private Future<String> send(
+      Command c, String what, dev.pitstop.events.data.Action action, Identity by, String via) {
     EventType type =
         action == dev.pitstop.events.data.Action.CONTINUE
             ? EventType.COMMAND_CONTINUE
             : EventType.COMMAND_FAIL_CONTINUE;
     PitstopEvent e = commands.create(type, c, c.requestedAt());
+    boolean hold = HoldBook.isHoldCommand(c) && holds != null;
     synchronized (book) {
-      book.accepted(c.requestId());
+      if (hold) {
+        holds.accepted(c.requestId());
+      } else {
+        book.accepted(c.requestId());
+      }
     }
     LOG.info(
         "{} of {} requested by {} via {}: command {}",
         action.json(),
-        bp.key(),
+        what,
         by.username(),
         via,
         c.requestId());
@@ -182,7 +462,11 @@ public final class BreakpointEngine {
         .onFailure(
             t -> {
               synchronized (book) {
-                book.forget(c.requestId());
+                if (hold) {
+                  holds.forget(c.requestId());
+                } else {
+                  book.forget(c.requestId());
+                }
               }
             });
   }

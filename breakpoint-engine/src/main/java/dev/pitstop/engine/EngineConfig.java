@@ -29,6 +29,33 @@ import java.util.Map;
  *       (e.g. a mounted Secret); not together with {@code ENGINE_API_TOKENS}</td></tr>
  *   <tr><td>{@code ENGINE_EXEC_TIMEOUT}</td><td>{@code 30s}</td><td>how long a release's exec may
  *       take (500ms ... 10m)</td></tr>
+ *   <tr><td>{@code ENGINE_AUTH}</td><td>{@code tokens}</td><td>{@code tokens}: bearer tokens from
+ *       the two keys above; {@code kubernetes}: Kubernetes TokenReview of the caller's token (the
+ *       token keys are then optional and unused)</td></tr>
+ *   <tr><td>{@code ENGINE_AUTHORIZE_COMMANDS}</td><td>{@code true} with {@code kubernetes}, else
+ *       {@code false}</td><td>SubjectAccessReview ({@code create pods/exec} in the run's
+ *       namespace) at the API (403) and for every command consumed ({@code Forbidden})</td></tr>
+ *   <tr><td>{@code ENGINE_WEBHOOK_CERT_FILE}, {@code ENGINE_WEBHOOK_KEY_FILE}</td><td>unset: no
+ *       webhook</td><td>PEM certificate chain and private key of the admission webhook's TLS
+ *       server; both or neither</td></tr>
+ *   <tr><td>{@code ENGINE_WEBHOOK_HOST}</td><td>{@code 0.0.0.0}</td><td>webhook bind
+ *       address</td></tr>
+ *   <tr><td>{@code ENGINE_WEBHOOK_PORT}</td><td>{@code 8443}</td><td>webhook port; 0 = any free
+ *       port</td></tr>
+ *   <tr><td>{@code ENGINE_TEKTON_NAMESPACE}</td><td>{@code tekton-pipelines}</td><td>where
+ *       Tekton's ConfigMap {@code feature-flags} lives</td></tr>
+ *   <tr><td>{@code ENGINE_KUBERNETES_EVENTS}</td><td>{@code true}</td><td>also report breakpoint
+ *       warnings as Kubernetes Events on the run</td></tr>
+ *   <tr><td>{@code ENGINE_STATE_TOPIC}</td><td>{@code <prefix>breakpoint-engine.state}</td><td>the
+ *       compacted topic of live breakpoints, holds and handled commands, created at start-up if
+ *       missing</td></tr>
+ *   <tr><td>{@code ENGINE_STATE_PARTITIONS}</td><td>{@code 3}</td><td>its partitions when created;
+ *       make it the partition count of the observations and commands topics</td></tr>
+ *   <tr><td>{@code ENGINE_TIMEOUT_WARN_BEFORE}</td><td>{@code 5m}</td><td>how long before a deadline
+ *       (TaskRun timeout, {@code debug.timeout}) to warn, unless the annotation says {@code
+ *       warnBefore}</td></tr>
+ *   <tr><td>{@code ENGINE_TIMEOUT_TICK}</td><td>{@code 5s}</td><td>how often deadlines are checked
+ *       (100ms ... 1m)</td></tr>
  * </table>
  *
  * @param cluster the cluster name
@@ -37,6 +64,15 @@ import java.util.Map;
  * @param httpPort the API's port (0 = any)
  * @param tokens the API's bearer tokens (printed without their values)
  * @param execTimeout the limit of one exec
+ * @param auth how callers of the API are authenticated
+ * @param authorizeCommands whether releases are authorized by SubjectAccessReview
+ * @param webhook the admission webhook's server, or null when not served
+ * @param tektonNamespace Tekton's namespace ({@code feature-flags})
+ * @param kubernetesEvents whether warnings also become Kubernetes Events
+ * @param stateTopic the compacted state topic
+ * @param statePartitions its partitions when created
+ * @param timeoutWarnBefore the default warning lead
+ * @param timeoutTick how often the timeout policy runs
  */
 public record EngineConfig(
     String cluster,
@@ -44,7 +80,32 @@ public record EngineConfig(
     String httpHost,
     int httpPort,
     ApiTokens tokens,
-    Duration execTimeout) {
+    Duration execTimeout,
+    Auth auth,
+    boolean authorizeCommands,
+    Webhook webhook,
+    String tektonNamespace,
+    boolean kubernetesEvents,
+    String stateTopic,
+    int statePartitions,
+    Duration timeoutWarnBefore,
+    Duration timeoutTick) {
+
+  /** How the HTTP API authenticates callers. */
+  public enum Auth {
+    /** Static bearer tokens ({@code ENGINE_API_TOKENS[_FILE]}). */
+    TOKENS,
+    /** Kubernetes TokenReview. */
+    KUBERNETES
+  }
+
+  /**
+   * The admission webhook's TLS server.
+   *
+   * @param certFile PEM certificate (chain)
+   * @param keyFile PEM private key
+   */
+  public record Webhook(String host, int port, String certFile, String keyFile) {}
 
   public static final String SERVICE = "breakpoint-engine";
 
@@ -59,13 +120,78 @@ public record EngineConfig(
       throw new ConfigException(
           "ENGINE_EXEC_TIMEOUT=" + execTimeout + " is out of range [500ms, 10m]");
     }
+    Auth auth =
+        switch (s.string("ENGINE_AUTH", "tokens")) {
+          case "tokens" -> Auth.TOKENS;
+          case "kubernetes" -> Auth.KUBERNETES;
+          default ->
+              throw new ConfigException(
+                  "ENGINE_AUTH="
+                      + s.string("ENGINE_AUTH", "")
+                      + " is neither tokens nor kubernetes");
+        };
+    ApiTokens tokens =
+        auth == Auth.TOKENS
+            ? tokens(s)
+            : s.string("ENGINE_API_TOKENS", null) == null
+                    && s.string("ENGINE_API_TOKENS_FILE", null) == null
+                ? ApiTokens.parse("", "ENGINE_API_TOKENS")
+                : tokens(s);
+    String cert = s.string("ENGINE_WEBHOOK_CERT_FILE", null);
+    String key = s.string("ENGINE_WEBHOOK_KEY_FILE", null);
+    if ((cert == null) != (key == null)) {
+      throw new ConfigException(
+          "set both ENGINE_WEBHOOK_CERT_FILE and ENGINE_WEBHOOK_KEY_FILE, or neither");
+    }
+    for (String[] f :
+        new String[][] {{"ENGINE_WEBHOOK_CERT_FILE", cert}, {"ENGINE_WEBHOOK_KEY_FILE", key}}) {
+      if (f[1] != null && !Files.isReadable(Path.of(f[1]))) {
+        throw new ConfigException(f[0] + "=" + f[1] + " cannot be read");
+      }
+    }
+    Webhook webhook =
+        cert == null
+            ? null
+            : new Webhook(
+                s.string("ENGINE_WEBHOOK_HOST", "0.0.0.0"),
+                s.integer("ENGINE_WEBHOOK_PORT", 8443, 0, 65_535),
+                cert,
+                key);
     return new EngineConfig(
         s.string("PITSTOP_CLUSTER", "sandbox"),
         KafkaSettings.from(s),
         s.string("ENGINE_HTTP_HOST", "0.0.0.0"),
         s.integer("ENGINE_HTTP_PORT", 8081, 0, 65_535),
-        tokens(s),
-        execTimeout);
+        tokens,
+        execTimeout,
+        auth,
+        s.bool("ENGINE_AUTHORIZE_COMMANDS", auth == Auth.KUBERNETES),
+        webhook,
+        s.string("ENGINE_TEKTON_NAMESPACE", "tekton-pipelines"),
+        s.bool("ENGINE_KUBERNETES_EVENTS", true),
+        stateTopic(s),
+        s.integer("ENGINE_STATE_PARTITIONS", 3, 1, 10_000),
+        s.duration("ENGINE_TIMEOUT_WARN_BEFORE", Duration.ofMinutes(5)),
+        tick(s));
+  }
+
+  private static Duration tick(Settings s) {
+    Duration d = s.duration("ENGINE_TIMEOUT_TICK", Duration.ofSeconds(5));
+    if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException("ENGINE_TIMEOUT_TICK=" + d + " is out of range [100ms, 1m]");
+    }
+    return d;
+  }
+
+  private static String stateTopic(Settings s) {
+    String t =
+        s.string(
+            "ENGINE_STATE_TOPIC",
+            s.string("PITSTOP_TOPIC_PREFIX", "pitstop.") + SERVICE + ".state");
+    if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw new ConfigException("ENGINE_STATE_TOPIC=" + t + " is not a Kafka topic name");
+    }
+    return t;
   }
 
   private static ApiTokens tokens(Settings s) {

@@ -1,8 +1,20 @@
 package dev.pitstop.engine;
 
+import dev.pitstop.engine.actuation.HoldPatcher;
 import dev.pitstop.engine.actuation.PodExec;
+import dev.pitstop.engine.admission.AdmissionReporter;
+import dev.pitstop.engine.admission.AdmissionWebhook;
+import dev.pitstop.engine.admission.InformerRunCache;
 import dev.pitstop.engine.api.BreakpointApi;
+import dev.pitstop.engine.auth.Authenticator;
+import dev.pitstop.engine.auth.Authorizer;
+import dev.pitstop.engine.auth.StaticTokenAuthenticator;
+import dev.pitstop.engine.auth.SubjectAccessReviewAuthorizer;
+import dev.pitstop.engine.auth.TokenReviewAuthenticator;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
+import dev.pitstop.engine.hold.HoldBook;
+import dev.pitstop.engine.state.StateTopic;
+import dev.pitstop.engine.timeout.TimeoutPlanner;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
@@ -10,8 +22,10 @@ import dev.pitstop.runtime.kafka.EventPublisher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +35,15 @@ import org.slf4j.LoggerFactory;
  * breakpoint-engine}), decides with {@link BreakpointBook}, publishes decisions, releases steps by
  * exec through fabric8, and serves {@link BreakpointApi}.
  *
- * <p>What it does not do yet: keep state across restarts (issue #3, a compacted topic), authorize
- * commands per namespace (issue #3, SubjectAccessReview), PipelineRun-level breakpoints.
+ * <p>With {@code ENGINE_WEBHOOK_CERT_FILE}/{@code _KEY_FILE} it also serves the admission webhook
+ * ({@link AdmissionWebhook}, HTTPS) over informer caches, and releases held TaskRuns by JSON Patch
+ * ({@link HoldPatcher}). Authentication is static tokens or TokenReview; releases are authorized by
+ * SubjectAccessReview when {@code ENGINE_AUTHORIZE_COMMANDS}.
+ *
+ * <p>State (breakpoints, holds, the commands that released them) is written per root run to a
+ * compacted topic ({@code ENGINE_STATE_TOPIC}, created if missing) and read back at start-up,
+ * before consuming. A timer ({@code ENGINE_TIMEOUT_TICK}) applies the timeout policy ({@link
+ * TimeoutPlanner}).
  */
 public final class EngineService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
@@ -32,18 +53,26 @@ public final class EngineService implements PitstopService {
   private final PodExec podExec;
   private final String consumerDeployment;
   private final HttpServer http;
+  private final Parts parts;
+  private HttpServer webhook;
+
+  /** What start-up built that stop must release. */
+  private record Parts(
+      HoldPatcher patcher, WorkerExecutor kube, InformerRunCache cache, long[] timer) {}
 
   private EngineService(
       Vertx vertx,
       EventPublisher publisher,
       PodExec podExec,
       String consumerDeployment,
-      HttpServer http) {
+      HttpServer http,
+      Parts parts) {
     this.vertx = vertx;
     this.publisher = publisher;
     this.podExec = podExec;
     this.consumerDeployment = consumerDeployment;
     this.http = http;
+    this.parts = parts;
   }
 
   /**
@@ -60,13 +89,31 @@ public final class EngineService implements PitstopService {
     EventPublisher publisher =
         new EventPublisher(vertx, config.kafka(), EngineConfig.SERVICE + "-" + config.cluster());
     PodExec podExec = new PodExec(vertx, client, config.execTimeout());
+    HoldPatcher patcher = new HoldPatcher(vertx, client);
+    WorkerExecutor kube = vertx.createSharedWorkerExecutor("pitstop-engine-kube", 4);
+    EventFactory decisions = new EventFactory(config.cluster(), EngineConfig.SERVICE);
+    Authorizer authorizer =
+        config.authorizeCommands()
+            ? new SubjectAccessReviewAuthorizer(client, kube)
+            : Authorizer.ALLOW_ALL;
+    Authenticator authenticator =
+        config.auth() == EngineConfig.Auth.KUBERNETES
+            ? new TokenReviewAuthenticator(client, kube)
+            : new StaticTokenAuthenticator(config.tokens());
     BreakpointEngine engine =
         new BreakpointEngine(
-            new BreakpointBook(new EventFactory(config.cluster(), EngineConfig.SERVICE), clock),
+            new BreakpointBook(decisions, clock),
+            new HoldBook(decisions, clock),
             new EventFactory(config.cluster(), EngineConfig.SERVICE + "-api"),
             clock,
             publisher::publish,
-            podExec);
+            podExec,
+            patcher,
+            authorizer);
+    InformerRunCache cache =
+        config.webhook() == null ? null : new InformerRunCache(client, config.tektonNamespace());
+    long[] timer = {-1};
+    Parts parts = new Parts(patcher, kube, cache, timer);
     EventConsumer consumer =
         new EventConsumer(
             config.kafka(),
@@ -75,9 +122,26 @@ public final class EngineService implements PitstopService {
             EngineConfig.SERVICE,
             publisher,
             engine::handle);
-    BreakpointApi api = new BreakpointApi(engine, config.tokens());
-    return vertx
-        .deployVerticle(consumer)
+    BreakpointApi api = new BreakpointApi(engine, authenticator, authorizer);
+    StateTopic stateTopic =
+        new StateTopic(vertx, config.kafka(), config.stateTopic(), config.statePartitions());
+    engine.keepStateIn((root, st) -> stateTopic.write(publisher, root, st));
+    return stateTopic
+        .ensure()
+        .compose(v -> stateTopic.load())
+        .onSuccess(states -> engine.restore(states.values()))
+        .compose(v -> vertx.deployVerticle(consumer))
+        .onSuccess(
+            id -> {
+              TimeoutPlanner planner = new TimeoutPlanner(config.timeoutWarnBefore());
+              timer[0] =
+                  vertx.setPeriodic(
+                      config.timeoutTick().toMillis(),
+                      t ->
+                          engine
+                              .tick(planner, decisions, clock.instant())
+                              .onFailure(x -> LOG.warn("timeout policy: {}", x.toString())));
+            })
         .<EngineService>compose(
             id ->
                 vertx
@@ -87,12 +151,18 @@ public final class EngineService implements PitstopService {
                             .setPort(config.httpPort()))
                     .requestHandler(api.router(vertx))
                     .listen()
-                    .map(http -> new EngineService(vertx, publisher, podExec, id, http))
+                    .map(http -> new EngineService(vertx, publisher, podExec, id, http, parts))
                     .recover(
                         t ->
                             vertx
                                 .undeploy(id)
                                 .transform(ignored -> Future.<EngineService>failedFuture(t))))
+        .compose(
+            s ->
+                s.startWebhook(config, cache, decisions, clock, client, kube)
+                    .map(s)
+                    .recover(
+                        t -> s.stop().transform(ignored -> Future.<EngineService>failedFuture(t))))
         .onSuccess(
             s ->
                 LOG.info(
@@ -104,9 +174,63 @@ public final class EngineService implements PitstopService {
                     config.kafka().topics().commands()))
         .onFailure(
             t -> {
+              if (timer[0] >= 0) {
+                vertx.cancelTimer(timer[0]);
+              }
               podExec.close();
+              patcher.close();
+              kube.close();
+              if (cache != null) {
+                cache.close();
+              }
               publisher.closeAsync();
             });
+  }
+
+  private Future<Void> startWebhook(
+      EngineConfig config,
+      InformerRunCache cache,
+      EventFactory decisions,
+      Clock clock,
+      KubernetesClient client,
+      WorkerExecutor kube) {
+    EngineConfig.Webhook w = config.webhook();
+    if (w == null) {
+      return Future.succeededFuture();
+    }
+    AdmissionReporter reporter =
+        new AdmissionReporter(
+            decisions, clock, publisher::publish, config.kubernetesEvents() ? client : null, kube);
+    return Future.fromCompletionStage(cache.start())
+        .compose(
+            v ->
+                vertx
+                    .createHttpServer(
+                        new HttpServerOptions()
+                            .setHost(w.host())
+                            .setPort(w.port())
+                            .setSsl(true)
+                            .setKeyCertOptions(
+                                new PemKeyCertOptions()
+                                    .setCertPath(w.certFile())
+                                    .setKeyPath(w.keyFile())))
+                    .requestHandler(new AdmissionWebhook(cache, reporter).router(vertx))
+                    .listen())
+        .onSuccess(
+            server -> {
+              webhook = server;
+              LOG.info(
+                  "admission webhook on https://{}:{}{}",
+                  w.host(),
+                  server.actualPort(),
+                  AdmissionWebhook.PATH);
+            })
+        .mapEmpty();
+  }
+
+  /** The port the admission webhook listens on, or -1 when it is not served. */
+  public int webhookPort() {
+    return webhook == null ? -1 : webhook.actualPort();
   }
 
   /** The port the HTTP API listens on (the actual one when configured 0). */
@@ -117,12 +241,21 @@ public final class EngineService implements PitstopService {
   /** Stops the API, then the consumer (committing what was handled), then the publisher. */
   @Override
   public Future<Void> stop() {
-    return http.close()
+    if (parts.timer()[0] >= 0) {
+      vertx.cancelTimer(parts.timer()[0]);
+    }
+    return (webhook == null ? Future.<Void>succeededFuture() : webhook.close())
+        .eventually(http::close)
         .eventually(() -> vertx.undeploy(consumerDeployment))
         .eventually(publisher::closeAsync)
         .eventually(
             () -> {
               podExec.close();
+              parts.patcher().close();
+              parts.kube().close();
+              if (parts.cache() != null) {
+                parts.cache().close();
+              }
               return Future.succeededFuture();
             })
         .mapEmpty();

@@ -25,6 +25,67 @@ class EngineConfigTest {
     assertThat(c.kafka().topics().commands()).isEqualTo("pitstop.commands");
     assertThat(c.tokens().userOf("t1")).contains("alice");
     assertThat(c.toString()).doesNotContain("t1");
+    assertThat(c.auth()).isEqualTo(EngineConfig.Auth.TOKENS);
+    assertThat(c.authorizeCommands()).isFalse();
+    assertThat(c.webhook()).isNull();
+    assertThat(c.tektonNamespace()).isEqualTo("tekton-pipelines");
+    assertThat(c.kubernetesEvents()).isTrue();
+    assertThat(c.stateTopic()).isEqualTo("pitstop.breakpoint-engine.state");
+    assertThat(c.statePartitions()).isEqualTo(3);
+  }
+
+  @Test
+  void kubernetesAuthNeedsNoTokensAndAuthorizesByDefault(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("tls.crt"), "x");
+    Path key = Files.writeString(dir.resolve("tls.key"), "y");
+    EngineConfig c =
+        EngineConfig.fromMap(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                "ENGINE_AUTH", "kubernetes",
+                "ENGINE_WEBHOOK_CERT_FILE", cert.toString(),
+                "ENGINE_WEBHOOK_KEY_FILE", key.toString(),
+                "ENGINE_WEBHOOK_PORT", "9443",
+                "PITSTOP_TOPIC_PREFIX", "x."));
+    assertThat(c.auth()).isEqualTo(EngineConfig.Auth.KUBERNETES);
+    assertThat(c.authorizeCommands()).isTrue();
+    assertThat(c.webhook())
+        .isEqualTo(new EngineConfig.Webhook("0.0.0.0", 9443, cert.toString(), key.toString()));
+    assertThat(c.stateTopic()).isEqualTo("x.breakpoint-engine.state");
+  }
+
+  @Test
+  void rejectsHalfAWebhookOrAnUnknownAuth() {
+    assertThatThrownBy(
+            () ->
+                EngineConfig.fromMap(
+                    Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "k:9092",
+                        "ENGINE_AUTH",
+                        "kubernetes",
+                        "ENGINE_WEBHOOK_CERT_FILE",
+                        "/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ENGINE_WEBHOOK_KEY_FILE");
+    assertThatThrownBy(
+            () ->
+                EngineConfig.fromMap(
+                    Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "ENGINE_AUTH", "ldap")))
+        .hasMessageContaining("ENGINE_AUTH=ldap");
+    assertThatThrownBy(
+            () ->
+                EngineConfig.fromMap(
+                    Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "k:9092",
+                        "ENGINE_AUTH",
+                        "kubernetes",
+                        "ENGINE_WEBHOOK_CERT_FILE",
+                        "/nope",
+                        "ENGINE_WEBHOOK_KEY_FILE",
+                        "/nope")))
+        .hasMessageContaining("cannot be read");
   }
 
   @Test

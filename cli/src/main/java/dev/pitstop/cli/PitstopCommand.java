@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "pitstop 0.1.0-SNAPSHOT",
     description = "Breakpoints, notifications and execution traces for Tekton runs.",
-    subcommands = {UpCommand.class, DemoCommand.class})
+    subcommands = {
+      UpCommand.class,
+      DemoCommand.class,
+      BreakpointsCommand.class,
+      ReleaseCommand.Continue.class,
+      ReleaseCommand.FailContinue.class
+    })
 public final class PitstopCommand implements Runnable {
   @Override
   public void run() {

@@ -100,6 +100,16 @@ public final class EventCatalogue {
           "A command was not carried out (e.g. a second continue: `NotPaused`).";
       case COMMAND_CONTINUE -> "A request to continue a paused step, with the caller's identity.";
       case COMMAND_FAIL_CONTINUE -> "A request to fail the paused step and continue the TaskRun.";
+      case TASKRUN_PENDING ->
+          "A TaskRun exists with `spec.status: TaskRunPending`: no Pod, no start time, no timeout clock (watcher).";
+      case HOLD_HELD ->
+          "The engine's decision: a TaskRun Pitstop created pending is held until released; which breakpoint holds it.";
+      case HOLD_RELEASED ->
+          "A held TaskRun was released: `continue` cleared `spec.status`; `fail-continue` cancelled it (`TaskRunCancelled`, a failed task). Who, through what.";
+      case HOLD_ENDED ->
+          "A hold ended without a release through Pitstop: the run finished, timed out, was cancelled or deleted, or someone else started it.";
+      case BREAKPOINT_WARNING ->
+          "Something about a run's breakpoints a person must know: an invalid annotation, a breakpoint not injected (alpha fields off), a deadline coming, an automatic action taken by policy.";
     };
   }
 

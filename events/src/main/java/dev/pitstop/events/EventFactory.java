@@ -4,6 +4,7 @@ import dev.pitstop.events.data.BreakpointContinued;
 import dev.pitstop.events.data.BreakpointEnded;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
 import dev.pitstop.events.data.EventData;
@@ -23,6 +24,8 @@ import java.time.Instant;
  *   <li>id: {@link EventIds} over the run's UID, the transition ({@code <object>.<verb>}, plus the
  *       mechanism for breakpoint transitions), the step name and the run's retry; for a command its
  *       {@code requestId}; for a rejection the command's id and {@code rejected};
+ *   <li>for {@code breakpoint.warning}: the run's uid (or namespace/name when not known yet), the
+ *       reason and the message, so a repeated warning keeps its id;
  *   <li>subject: the step's subject when the data names a step, else the run's;
  *   <li>partition key: {@link RunRef#rootUid()}.
  * </ul>
@@ -73,6 +76,12 @@ public final class EventFactory {
     }
     if (data instanceof CommandRejected r) {
       return EventIds.of(r.command().requestId(), transition, null, 0);
+    }
+    if (data instanceof BreakpointWarning w) {
+      // One id per run, reason and message: the same warning repeated (e.g. one per admitted
+      // TaskRun) is the same event.
+      String who = run.uid() != null ? run.uid() : run.namespace() + "/" + run.name();
+      return EventIds.of(who, transition + ":" + w.reason() + ":" + w.message(), null, run.retry());
     }
     Mechanism mechanism = mechanismOf(data);
     if (mechanism != null) {

@@ -4,10 +4,15 @@ import dev.pitstop.events.data.BreakpointContinued;
 import dev.pitstop.events.data.BreakpointEnded;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
 import dev.pitstop.events.data.EventData;
+import dev.pitstop.events.data.HoldEnded;
+import dev.pitstop.events.data.HoldHeld;
+import dev.pitstop.events.data.HoldReleased;
 import dev.pitstop.events.data.RunFinished;
+import dev.pitstop.events.data.RunPending;
 import dev.pitstop.events.data.RunStarted;
 import dev.pitstop.events.data.StepFinished;
 import dev.pitstop.events.data.StepStarted;
@@ -53,7 +58,18 @@ public enum EventType {
   /** API or Slack: a request to continue a paused step ({@code debug-continue}). */
   COMMAND_CONTINUE("dev.pitstop.command.continue.v1", Command.class, TopicKind.COMMANDS),
   /** API or Slack: a request to fail and continue a paused step ({@code debug-fail-continue}). */
-  COMMAND_FAIL_CONTINUE("dev.pitstop.command.failcontinue.v1", Command.class, TopicKind.COMMANDS);
+  COMMAND_FAIL_CONTINUE("dev.pitstop.command.failcontinue.v1", Command.class, TopicKind.COMMANDS),
+  /** Watcher: a TaskRun exists with {@code spec.status: TaskRunPending} (no Pod, no start). */
+  TASKRUN_PENDING("dev.pitstop.taskrun.pending.v1", RunPending.class, TopicKind.OBSERVATIONS),
+  /** Engine: a TaskRun is held (created pending by Pitstop) until released. */
+  HOLD_HELD("dev.pitstop.hold.held.v1", HoldHeld.class, TopicKind.DECISIONS),
+  /** Engine: a held TaskRun was released (started, or cancelled by fail-continue). */
+  HOLD_RELEASED("dev.pitstop.hold.released.v1", HoldReleased.class, TopicKind.DECISIONS),
+  /** Engine: a hold ended without a release (the run finished, was deleted, or started). */
+  HOLD_ENDED("dev.pitstop.hold.ended.v1", HoldEnded.class, TopicKind.DECISIONS),
+  /** Engine: a breakpoint problem or a coming deadline a person must know about. */
+  BREAKPOINT_WARNING(
+      "dev.pitstop.breakpoint.warning.v1", BreakpointWarning.class, TopicKind.DECISIONS);
 
   private static final Map<String, EventType> BY_TYPE =
       Arrays.stream(values()).collect(Collectors.toMap(EventType::type, Function.identity()));

@@ -5,12 +5,17 @@ import dev.pitstop.events.data.BreakpointContinued;
 import dev.pitstop.events.data.BreakpointEnded;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
 import dev.pitstop.events.data.EventData;
+import dev.pitstop.events.data.HoldEnded;
+import dev.pitstop.events.data.HoldHeld;
+import dev.pitstop.events.data.HoldReleased;
 import dev.pitstop.events.data.Identity;
 import dev.pitstop.events.data.Mechanism;
 import dev.pitstop.events.data.RunFinished;
+import dev.pitstop.events.data.RunPending;
 import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.data.RunStarted;
 import dev.pitstop.events.data.SkippedTask;
@@ -146,6 +151,39 @@ public final class SampleEvents {
             CommandRejected.NOT_PAUSED,
             "ci/build-x7k2p-compile step test is not paused (continued by alice@example.com)",
             t(81)));
+    RunRef held =
+        new RunRef(
+            RunRef.TASK_RUN,
+            "ci",
+            "build-x7k2p-deploy",
+            "c4d5e6f7-a8b9-4c0d-9e1f-2a3b4c5d6e7f",
+            "build-x7k2p",
+            PIPELINE_RUN_UID,
+            "build",
+            "deploy",
+            null,
+            0,
+            Map.of("app", "shop"),
+            Map.of("pitstop.dev/held-by", "afterTasks:compile"));
+    m.put(
+        EventType.TASKRUN_PENDING,
+        new RunPending(held, t(91), "TaskRun \"build-x7k2p-deploy\" is pending"));
+    m.put(
+        EventType.HOLD_HELD,
+        new HoldHeld(held, "afterTasks", "afterTasks: [compile]", t(91), t(91)));
+    m.put(
+        EventType.HOLD_RELEASED,
+        new HoldReleased(held, Action.CONTINUE, alice, "cli", t(91), t(120)));
+    m.put(EventType.HOLD_ENDED, new HoldEnded(held, "PipelineRunTimeout", t(91), t(3600)));
+    m.put(
+        EventType.BREAKPOINT_WARNING,
+        new BreakpointWarning(
+            PIPELINE_RUN,
+            BreakpointWarning.TIMEOUT_AHEAD,
+            "ci/build-x7k2p-deploy is held and the PipelineRun times out in 5m; at the deadline"
+                + " policy leave does nothing",
+            t(3600),
+            t(3300)));
     return m;
   }
 
@@ -182,6 +220,16 @@ public final class SampleEvents {
       return c.requestedAt();
     } else if (d instanceof CommandRejected r) {
       return r.decidedAt();
+    } else if (d instanceof RunPending p) {
+      return p.createdAt();
+    } else if (d instanceof HoldHeld h) {
+      return h.decidedAt();
+    } else if (d instanceof HoldReleased h) {
+      return h.decidedAt();
+    } else if (d instanceof HoldEnded h) {
+      return h.decidedAt();
+    } else if (d instanceof BreakpointWarning w) {
+      return w.decidedAt();
     }
     throw new IllegalArgumentException("no sample time for " + d);
   }

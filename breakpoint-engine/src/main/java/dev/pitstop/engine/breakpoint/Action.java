@@ -36,4 +36,22 @@ public sealed interface Action {
       command = List.copyOf(command);
     }
   }
+
+  /**
+   * Release a held TaskRun by a JSON Patch on it (through fabric8, on a worker), then hand the
+   * result back with {@link dev.pitstop.engine.hold.HoldBook#onPatchResult}. The patch first tests
+   * that {@code spec.status} is still {@code TaskRunPending}, so a repeat or a race cannot start or
+   * cancel a TaskRun twice.
+   *
+   * @param namespace the TaskRun's namespace
+   * @param taskRun the TaskRun's name
+   * @param commandId the command carried out
+   * @param cancel false: remove {@code spec.status} (the TaskRun starts); true: set {@code
+   *     spec.status: TaskRunCancelled} and {@code spec.statusMessage} (Tekton treats the task as
+   *     failed)
+   * @param statusMessage for a cancel, the message naming who; else null
+   */
+  record ReleaseHold(
+      String namespace, String taskRun, String commandId, boolean cancel, String statusMessage)
+      implements Action {}
 }

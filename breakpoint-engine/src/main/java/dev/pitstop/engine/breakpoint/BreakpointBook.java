@@ -199,6 +199,20 @@ public final class BreakpointBook {
     return out;
   }
 
+  /**
+   * Rejects a command the engine may not carry out ({@code Forbidden}: the caller may not {@code
+   * create pods/exec} in the run's namespace); a command already decided is ignored.
+   *
+   * @return the rejection to publish, or nothing
+   */
+  public List<Action> forbid(Command c, String message) {
+    CommandOutcome known = outcomes.get(c.requestId());
+    if (known != null && known.status() != CommandOutcome.Status.PENDING) {
+      return List.of();
+    }
+    return List.of(reject(c, CommandRejected.FORBIDDEN, message, clock.instant()));
+  }
+
   /** Records that the API accepted a command, so its outcome reads as pending until decided. */
   public void accepted(String commandId) {
     outcomes.putIfAbsent(commandId, CommandOutcome.pending(commandId));
@@ -276,6 +290,42 @@ public final class BreakpointBook {
     return Optional.ofNullable(outcomes.get(commandId));
   }
 
+  /**
+   * Every breakpoint of the runs under root run {@code rootUid} (the PipelineRun's uid, or a
+   * standalone TaskRun's) that this book still knows, in any state: what a state snapshot keeps.
+   */
+  public List<Breakpoint> ofRoot(String rootUid) {
+    return runs.values().stream()
+        .flatMap(r -> r.steps.values().stream())
+        .filter(b -> rootUid.equals(b.run().rootUid()))
+        .toList();
+  }
+
+  /**
+   * Restores a breakpoint from a state snapshot (after a restart). One being released comes back
+   * {@link State#PAUSED} (the exec's fate is unknown: a replayed command or a person acts again); a
+   * continued one re-registers its command as decided, so a replay is not carried out twice.
+   */
+  public void restore(Breakpoint bp) {
+    String k = runKey(bp.key().namespace(), bp.key().taskRun());
+    RunState rs = runs.computeIfAbsent(k, x -> new RunState(bp.run().uid()));
+    if (!Objects.equals(rs.uid, bp.run().uid())) {
+      return;
+    }
+    Breakpoint b = bp.state() == State.RELEASING ? bp.with(State.PAUSED, null, null, null) : bp;
+    rs.steps.put(b.key().step(), b);
+    if (b.state() == State.CONTINUED && b.release() != null) {
+      outcomes.put(
+          b.release().requestId(),
+          new CommandOutcome(
+              b.release().requestId(),
+              CommandOutcome.Status.CONTINUED,
+              null,
+              b.key() + ": " + b.release().action().json() + " done",
+              b.decidedAt()));
+    }
+  }
+
   /** How many runs have state now (for tests and metrics). */
   public int runsWithState() {
     return runs.size();
@@ -327,6 +377,13 @@ public final class BreakpointBook {
     }
     BreakpointKey key = new BreakpointKey(run.namespace(), run.name(), r.step().name());
     Breakpoint old = rs.steps.get(key.step());
+    if (old != null
+        && old.waiting()
+        && old.run().retry() == run.retry()
+        && old.mechanism() == r.mechanism()
+        && Objects.equals(old.pausedAt(), r.reachedAt())) {
+      return out; // the same pause observed again (e.g. replayed after a restore)
+    }
     if (old != null && old.waiting()) {
       String reason = old.run().retry() != run.retry() ? TO_BE_RETRIED : RELEASED_OUTSIDE;
       out.addAll(endOne(old, reason, now));

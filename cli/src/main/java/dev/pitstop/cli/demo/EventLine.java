@@ -121,6 +121,8 @@ public final class EventLine {
             + "): "
             + clean(r.message());
       }
+      case TASKRUN_PENDING, HOLD_HELD, HOLD_RELEASED, HOLD_ENDED, BREAKPOINT_WARNING ->
+          "      " + e.type().type() + " " + e.subject();
     };
   }
 

@@ -15,7 +15,12 @@ public sealed interface EventData
         BreakpointContinued,
         BreakpointEnded,
         Command,
-        CommandRejected {
+        CommandRejected,
+        RunPending,
+        HoldHeld,
+        HoldReleased,
+        HoldEnded,
+        BreakpointWarning {
 
   /** The run the event is about (for a command: the TaskRun it targets). */
   RunRef run();

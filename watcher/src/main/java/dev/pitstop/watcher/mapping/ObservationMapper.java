@@ -5,6 +5,7 @@ import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.RunFinished;
+import dev.pitstop.events.data.RunPending;
 import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.data.RunStarted;
 import dev.pitstop.events.data.SkippedTask;
@@ -18,6 +19,7 @@ import dev.pitstop.tekton.model.PipelineRunStatus;
 import dev.pitstop.tekton.model.RunStatus;
 import dev.pitstop.tekton.model.StepState;
 import dev.pitstop.tekton.model.TaskRun;
+import dev.pitstop.tekton.model.TaskRunSpec;
 import dev.pitstop.tekton.model.TaskRunStatus;
 import dev.pitstop.tekton.model.TaskSpec;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -87,6 +89,7 @@ public final class ObservationMapper {
   public List<PitstopEvent> taskRunObservations(TaskRun tr) {
     List<PitstopEvent> out = new ArrayList<>();
     TaskRunStatus status = tr.getStatus();
+    pending(tr, status, out);
     if (status == null) {
       return out;
     }
@@ -98,6 +101,33 @@ public final class ObservationMapper {
     }
     attempt(tr, status, retries.size(), !retries.isEmpty(), out);
     return out;
+  }
+
+  /**
+   * A TaskRun held by {@code spec.status: TaskRunPending} and not started (tekton-facts.md §1):
+   * {@code dev.pitstop.taskrun.pending.v1} at its {@code creationTimestamp}, with the condition's
+   * message when Tekton has set one.
+   */
+  private void pending(TaskRun tr, TaskRunStatus status, List<PitstopEvent> out) {
+    if (tr.getSpec() == null
+        || !TaskRunSpec.STATUS_PENDING.equals(tr.getSpec().status)
+        || (status != null && (status.startTime != null || status.isDone()))) {
+      return;
+    }
+    Instant created = KubeTimes.parse(tr.getMetadata().getCreationTimestamp());
+    if (created == null) {
+      return;
+    }
+    Condition c = status == null ? null : status.succeeded();
+    String message = c == null || c.getMessage() == null ? null : c.getMessage();
+    if (message != null && message.length() > 1_000) {
+      message = message.substring(0, 1_000);
+    }
+    out.add(
+        events.create(
+            EventType.TASKRUN_PENDING,
+            new RunPending(refs.taskRun(tr, 0), created, message),
+            created));
   }
 
   /** Every observation a PipelineRun's status implies, in order. */

@@ -1,0 +1,269 @@
+package dev.pitstop.engine.admission;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitstop.engine.admission.AdmissionDecision.Warning;
+import dev.pitstop.events.data.BreakpointWarning;
+import dev.pitstop.tekton.TektonLabels;
+import dev.pitstop.tekton.model.PipelineRun;
+import dev.pitstop.tekton.model.PipelineSpec;
+import dev.pitstop.tekton.model.PipelineTask;
+import dev.pitstop.tekton.model.TaskRun;
+import dev.pitstop.tekton.model.TaskSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mutating admission webhook on TaskRun CREATE: {@code POST /admission/taskruns} answers an
+ * {@code admission.k8s.io/v1} {@code AdmissionReview} with {@link AdmissionDecider}'s JSON Patch
+ * ({@code patchType: JSONPatch}, base64) and its warnings ({@code response.warnings}, shown by
+ * kubectl). Decides from the request and {@link RunCache} alone, on the event loop, in
+ * microseconds; the one API call is a read of the PipelineRun on a worker when the informer has not
+ * seen it yet (a PipelineRun created a moment before its first TaskRuns).
+ *
+ * <p>It never denies: every answer is {@code allowed: true}, also when the request cannot be read
+ * or deciding fails (then without a patch, and reported). Registered with {@code failurePolicy:
+ * Ignore} and a short {@code timeoutSeconds}, a down engine never blocks a cluster: TaskRuns are
+ * then created without Pitstop's breakpoints (docs/breakpoints.md).
+ *
+ * <p>Every decision with a hold or a warning is handed to {@code onAdmitted} (which publishes
+ * {@code breakpoint.warning} events and Kubernetes Events); it must not block.
+ */
+public final class AdmissionWebhook {
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionWebhook.class);
+  public static final String PATH = "/admission/taskruns";
+  static final long MAX_BODY = 4L * 1024 * 1024;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final RunCache cache;
+  private final Consumer<Admitted> onAdmitted;
+
+  /**
+   * A decision made, for reporting.
+   *
+   * @param taskRun the TaskRun as requested (no uid yet)
+   * @param pipelineRun its PipelineRun from the cache, or null
+   * @param decision what was decided
+   */
+  public record Admitted(TaskRun taskRun, PipelineRun pipelineRun, AdmissionDecision decision) {}
+
+  public AdmissionWebhook(RunCache cache, Consumer<Admitted> onAdmitted) {
+    this.cache = cache;
+    this.onAdmitted = onAdmitted;
+  }
+
+  /** {@code POST /admission/taskruns} and {@code GET /healthz} on a new router. */
+  public Router router(Vertx vertx) {
+    Router r = Router.router(vertx);
+    r.get("/healthz").handler(ctx -> ctx.response().end("{\"status\":\"ok\"}"));
+    r.post(PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY)).handler(this::review);
+    return r;
+  }
+
+  private void review(RoutingContext ctx) {
+    JsonObject review;
+    try {
+      review = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      review = null;
+    }
+    JsonObject request = review == null ? null : review.getJsonObject("request");
+    if (request == null || request.getString("uid") == null) {
+      ctx.response()
+          .setStatusCode(400)
+          .end("{\"error\":\"expected an admission.k8s.io/v1 AdmissionReview\"}");
+      return;
+    }
+    String uid = request.getString("uid");
+    JsonObject response = new JsonObject().put("uid", uid).put("allowed", true);
+    TaskRun tr = null;
+    try {
+      JsonObject kind = request.getJsonObject("kind", new JsonObject());
+      JsonObject object = request.getJsonObject("object");
+      if ("CREATE".equals(request.getString("operation"))
+          && "TaskRun".equals(kind.getString("kind"))
+          && object != null) {
+        tr = JSON.convertValue(object.getMap(), TaskRun.class);
+        if (tr.getMetadata().getNamespace() == null) {
+          tr.getMetadata().setNamespace(request.getString("namespace"));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("admission {}: cannot read the TaskRun, admitting unchanged: {}", uid, e.toString());
+    }
+    if (tr == null) {
+      answer(ctx, response);
+      return;
+    }
+    TaskRun taskRun = tr;
+    Map<String, String> labels = tr.getMetadata().getLabels();
+    String prName = labels == null ? null : labels.get(TektonLabels.PIPELINE_RUN);
+    String ns = tr.getMetadata().getNamespace();
+    PipelineRun cached = prName == null ? null : cache.pipelineRun(ns, prName);
+    Future<PipelineRun> pr =
+        prName == null || cached != null
+            ? Future.succeededFuture(cached)
+            : ctx.vertx()
+                .executeBlocking(() -> cache.fetchPipelineRun(ns, prName), false)
+                .otherwise((PipelineRun) null);
+    pr.onComplete(
+        ar -> {
+          try {
+            decide(taskRun, ar.succeeded() ? ar.result() : null, response);
+          } catch (RuntimeException e) {
+            LOG.warn("admission {}: could not decide, admitting unchanged: {}", uid, e.toString());
+            response.remove("patch");
+            response.remove("patchType");
+          }
+          answer(ctx, response);
+        });
+  }
+
+  private static void answer(RoutingContext ctx, JsonObject response) {
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(
+            new JsonObject()
+                .put("apiVersion", "admission.k8s.io/v1")
+                .put("kind", "AdmissionReview")
+                .put("response", response)
+                .encode());
+  }
+
+  private void decide(TaskRun tr, PipelineRun pr, JsonObject response) {
+    String ns = tr.getMetadata().getNamespace();
+    Map<String, String> labels = tr.getMetadata().getLabels();
+    String prName = labels == null ? null : labels.get(TektonLabels.PIPELINE_RUN);
+    PipelineSpec spec = pr == null ? null : pipelineSpec(pr);
+    AdmissionDecision d =
+        AdmissionDecider.decide(
+            new AdmissionInput(
+                tr,
+                pr,
+                spec,
+                task -> stepsOf(tr, spec, task),
+                p -> prName == null ? null : cache.taskRunAnnotations(ns, prName, p),
+                cache.alphaFields()));
+    if (prName != null && pr == null) {
+      List<Warning> w = new ArrayList<>(d.warnings());
+      w.add(
+          new Warning(
+              false,
+              BreakpointWarning.NO_PIPELINE_RUN,
+              "PipelineRun "
+                  + ns
+                  + "/"
+                  + prName
+                  + " is not in the engine's cache: its breakpoints were not applied to "
+                  + tr.getMetadata().getName()));
+      d = new AdmissionDecision(d.patch(), d.heldBy(), w);
+    }
+    if (!d.patch().isEmpty()) {
+      String patch =
+          new JsonArray(
+                  d.patch().stream()
+                      .map(
+                          p ->
+                              new JsonObject()
+                                  .put("op", p.op())
+                                  .put("path", p.path())
+                                  .put("value", p.value()))
+                      .toList())
+              .encode();
+      response
+          .put("patchType", "JSONPatch")
+          .put("patch", Base64.getEncoder().encodeToString(patch.getBytes(StandardCharsets.UTF_8)));
+    }
+    if (!d.warnings().isEmpty()) {
+      // Kubernetes limits each warning to 256 characters.
+      response.put(
+          "warnings",
+          new JsonArray(
+              d.warnings().stream()
+                  .map(w -> "pitstop: " + w.message())
+                  .map(m -> m.length() > 256 ? m.substring(0, 253) + "..." : m)
+                  .toList()));
+    }
+    LOG.debug(
+        "admission of TaskRun {}/{}: {} patch op(s), held by {}, {} warning(s)",
+        ns,
+        tr.getMetadata().getName(),
+        d.patch().size(),
+        d.heldBy(),
+        d.warnings().size());
+    if (d.heldBy() != null || !d.warnings().isEmpty()) {
+      onAdmitted.accept(new Admitted(tr, pr, d));
+    }
+  }
+
+  private PipelineSpec pipelineSpec(PipelineRun pr) {
+    if (pr.getStatus() != null && pr.getStatus().pipelineSpec != null) {
+      return pr.getStatus().pipelineSpec;
+    }
+    if (pr.getSpec() == null) {
+      return null;
+    }
+    if (pr.getSpec().pipelineSpec != null) {
+      return pr.getSpec().pipelineSpec;
+    }
+    return pr.getSpec().pipelineRef == null || pr.getSpec().pipelineRef.name == null
+        ? null
+        : cache.pipeline(pr.getMetadata().getNamespace(), pr.getSpec().pipelineRef.name);
+  }
+
+  private List<String> stepsOf(TaskRun tr, PipelineSpec spec, String task) {
+    String ns = tr.getMetadata().getNamespace();
+    if (task == null) {
+      return tr.getSpec() != null
+              && tr.getSpec().taskRef != null
+              && tr.getSpec().taskRef.name != null
+          ? names(cache.task(ns, tr.getSpec().taskRef.name))
+          : null;
+    }
+    if (spec == null) {
+      return null;
+    }
+    PipelineTask pt =
+        Stream.concat(spec.tasks.stream(), spec.finallyTasks.stream())
+            .filter(t -> task.equals(t.name))
+            .findFirst()
+            .orElse(null);
+    if (pt == null) {
+      return null;
+    }
+    if (pt.taskSpec != null) {
+      return names(pt.taskSpec);
+    }
+    return pt.taskRef == null || pt.taskRef.name == null
+        ? null
+        : names(cache.task(ns, pt.taskRef.name));
+  }
+
+  private static List<String> names(TaskSpec spec) {
+    if (spec == null || spec.steps == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < spec.steps.size(); i++) {
+      String n = spec.steps.get(i).name;
+      out.add(n == null || n.isBlank() ? "unnamed-" + i : n);
+    }
+    return out;
+  }
+}
