@@ -6,6 +6,7 @@ import dev.pitstop.cli.demo.EventTap;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.data.Action;
 import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.HoldHeld;
 import dev.pitstop.runtime.config.Settings;
 import dev.pitstop.sandbox.otlp.ReceivedSpan;
 import dev.pitstop.sandbox.otlp.Waterfall;
@@ -150,6 +151,8 @@ public final class DemoCommand implements Callable<Integer> {
           e -> {
             if (e.type() == EventType.BREAKPOINT_PAUSED) {
               releaser.schedule(e.data(BreakpointPaused.class));
+            } else if (e.type() == EventType.HOLD_HELD) {
+              releaser.schedule(e.data(HoldHeld.class));
             }
           });
       stack

@@ -7,6 +7,8 @@ import dev.pitstop.notifier.NotifierConfig;
 import dev.pitstop.notifier.NotifierService;
 import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.runtime.kafka.TopicSetup;
+import dev.pitstop.sandbox.k8s.FailurePolicy;
+import dev.pitstop.sandbox.k8s.MutatingWebhook;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
 import dev.pitstop.sandbox.kafka.EmbeddedKafka;
 import dev.pitstop.sandbox.otlp.OtlpReceiver;
@@ -19,6 +21,12 @@ import dev.pitstop.watcher.WatcherConfig;
 import dev.pitstop.watcher.WatcherService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,6 +111,15 @@ public final class LocalStack implements AutoCloseable {
     env.put("NOTIFIER_WEBHOOK_URLS", webhook.url());
     env.put("TRACER_OTLP_ENDPOINT", otlp.endpoint());
     env.put("TRACER_FINISH_GRACE", "2s");
+    env.put("ENGINE_STATE_PARTITIONS", "3");
+    // The engine's admission webhook (PipelineRun-level breakpoints), over HTTPS as an API server
+    // calls it.
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    closeables.add(cert::delete);
+    env.put("ENGINE_WEBHOOK_HOST", "localhost");
+    env.put("ENGINE_WEBHOOK_PORT", "0");
+    env.put("ENGINE_WEBHOOK_CERT_FILE", cert.certificatePath());
+    env.put("ENGINE_WEBHOOK_KEY_FILE", cert.privateKeyPath());
 
     KubernetesClient watcherClient = client();
     WatcherService watcher =
@@ -110,6 +127,18 @@ public final class LocalStack implements AutoCloseable {
     closeables.add(() -> watcher.stop().await());
     engine = EngineService.start(vertx, EngineConfig.fromMap(env), client()).await();
     closeables.add(() -> engine.stop().await());
+    try {
+      MutatingWebhook webhook =
+          api.registerMutatingWebhook(
+              "breakpoints.pitstop.dev",
+              URI.create("https://localhost:" + engine.webhookPort() + "/admission/taskruns"),
+              Files.readAllBytes(Path.of(cert.certificatePath())),
+              Duration.ofSeconds(5),
+              FailurePolicy.IGNORE);
+      closeables.add(webhook);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the webhook's certificate", e);
+    }
     NotifierService notifier = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
     closeables.add(() -> notifier.stop().await());
     TracerService tracer = TracerService.start(vertx, TracerConfig.fromMap(env)).await();

@@ -148,6 +148,22 @@ public final class AdmissionDecider {
       }
     }
 
+    /**
+     * True when the TaskRun's annotation is the copy Tekton made of its PipelineRun's (Tekton
+     * propagates a PipelineRun's annotations to its TaskRuns, {@code
+     * pkg/reconciler/pipelinerun/pipelinerun.go} {@code getTaskrunAnnotations}): it was read as the
+     * PipelineRun's and is not a TaskRun-level declaration.
+     */
+    private boolean propagatedFromPipelineRun() {
+      if (in.pipelineRun() == null) {
+        return false;
+      }
+      Map<String, String> own = tr.getMetadata().getAnnotations();
+      Map<String, String> pr = in.pipelineRun().getMetadata().getAnnotations();
+      String mine = own == null ? null : own.get(BreakpointAnnotation.KEY);
+      return mine != null && pr != null && mine.equals(pr.get(BreakpointAnnotation.KEY));
+    }
+
     /** afterSteps on the last step of a parent's own TaskRun annotation. */
     private void fromParents() {
       if (task == null || in.parentAnnotations() == null || in.pipelineRun() == null) {
@@ -175,6 +191,9 @@ public final class AdmissionDecider {
     }
 
     private void fromTaskRun() {
+      if (propagatedFromPipelineRun()) {
+        return;
+      }
       Result r = BreakpointAnnotation.of(tr.getMetadata().getAnnotations(), On.TASK_RUN);
       if (r instanceof Result.Invalid bad) {
         warn(false, BreakpointWarning.INVALID_ANNOTATION, bad.message());

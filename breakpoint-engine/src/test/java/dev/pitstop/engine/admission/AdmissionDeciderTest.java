@@ -115,6 +115,20 @@ class AdmissionDeciderTest {
   }
 
   @Test
+  void theCopyOfThePipelineRunsAnnotationTektonPutsOnChildrenIsNotReadAsATaskRunDeclaration() {
+    String annotation = "{\"beforeTasks\":[\"deploy\"]}";
+    PipelineRun pr = pipelineRun(annotation);
+    TaskRun deploy = child(pr, "deploy");
+    deploy.getMetadata().setAnnotations(Map.of("pitstop.dev/breakpoints", annotation));
+    AdmissionDecision d = decide(pr, deploy, true);
+    assertThat(d.heldBy()).isEqualTo("beforeTasks:deploy");
+    assertThat(d.warnings()).isEmpty();
+    TaskRun lint = child(pr, "lint");
+    lint.getMetadata().setAnnotations(Map.of("pitstop.dev/breakpoints", annotation));
+    assertThat(decide(pr, lint, true).warnings()).isEmpty();
+  }
+
+  @Test
   void onTasksIsASynonymAndFinallyTasksCanBeHeld() {
     PipelineRun pr = pipelineRun("{\"onTasks\":[\"report\"]}");
     assertThat(decide(pr, child(pr, "report"), false).heldBy()).isEqualTo("beforeTasks:report");

@@ -2,6 +2,7 @@ package dev.pitstop.cli.demo;
 
 import dev.pitstop.events.data.Action;
 import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.HoldHeld;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Releases paused steps through the engine's HTTP API after a delay, as a person pressing Continue
- * would: {@code POST /v1/breakpoints/{namespace}/{taskRun}/{step}/{continue|fail-continue}} with
- * the demo's bearer token. Counts refusals so the demo can fail on them.
+ * Releases paused steps and held tasks through the engine's HTTP API after a delay, as a person
+ * pressing Continue would: {@code POST /v1/breakpoints/{namespace}/{taskRun}/{step}/{action}} or
+ * {@code POST /v1/holds/{namespace}/{taskRun}/{action}} with the demo's bearer token. Counts
+ * refusals so the demo can fail on them.
  */
 public final class AutoContinue implements AutoCloseable {
   private final String engineUrl;
@@ -53,8 +55,18 @@ public final class AutoContinue implements AutoCloseable {
     timer.schedule(() -> release(p), after.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void release(BreakpointPaused p) {
+  /** Schedules the release of a held task (no-op when auto-continue is off). */
+  public void schedule(HoldHeld h) {
+    if (after == null) {
+      return;
+    }
     String path =
+        "/v1/holds/" + enc(h.run().namespace()) + "/" + enc(h.run().name()) + "/" + action.json();
+    timer.schedule(() -> post(path), after.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void release(BreakpointPaused p) {
+    post(
         "/v1/breakpoints/"
             + enc(p.run().namespace())
             + "/"
@@ -62,7 +74,10 @@ public final class AutoContinue implements AutoCloseable {
             + "/"
             + enc(p.step().name())
             + "/"
-            + action.json();
+            + action.json());
+  }
+
+  private void post(String path) {
     HttpRequest req =
         HttpRequest.newBuilder(URI.create(engineUrl + path))
             .header("Authorization", "Bearer " + token)

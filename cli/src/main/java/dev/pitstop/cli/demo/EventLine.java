@@ -5,8 +5,12 @@ import dev.pitstop.events.data.BreakpointContinued;
 import dev.pitstop.events.data.BreakpointEnded;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.HoldEnded;
+import dev.pitstop.events.data.HoldHeld;
+import dev.pitstop.events.data.HoldReleased;
 import dev.pitstop.events.data.RunFinished;
 import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.data.RunStarted;
@@ -106,7 +110,7 @@ public final class EventLine {
         yield "      → "
             + c.action().json()
             + " requested for "
-            + step(c.run(), c.step())
+            + (c.step() == null ? "held task " + task(c.run()) : step(c.run(), c.step()))
             + " by "
             + c.requestedBy().username()
             + " via "
@@ -121,8 +125,39 @@ public final class EventLine {
             + "): "
             + clean(r.message());
       }
-      case TASKRUN_PENDING, HOLD_HELD, HOLD_RELEASED, HOLD_ENDED, BREAKPOINT_WARNING ->
-          "      " + e.type().type() + " " + e.subject();
+      case TASKRUN_PENDING ->
+          "  ◌ TaskRun " + task(e.data().run()) + " created pending (no Pod yet)";
+      case HOLD_HELD -> {
+        HoldHeld h = (HoldHeld) e.data();
+        yield "  ⏸ HELD "
+            + task(h.run())
+            + " by its "
+            + h.breakpoint()
+            + " breakpoint ("
+            + clean(h.cause())
+            + "); independent tasks run on";
+      }
+      case HOLD_RELEASED -> {
+        HoldReleased h = (HoldReleased) e.data();
+        yield "  ⏵ RELEASED "
+            + task(h.run())
+            + ": "
+            + h.action().json()
+            + " by "
+            + h.by().username()
+            + " via "
+            + h.via()
+            + " after "
+            + seconds(Duration.between(h.heldSince(), h.decidedAt()));
+      }
+      case HOLD_ENDED -> {
+        HoldEnded h = (HoldEnded) e.data();
+        yield "  ⏹ hold of " + task(h.run()) + " ended: " + h.reason();
+      }
+      case BREAKPOINT_WARNING -> {
+        BreakpointWarning w = (BreakpointWarning) e.data();
+        yield "  ⚠ " + e.data().run().display() + ": " + w.reason() + ": " + clean(w.message());
+      }
     };
   }
 

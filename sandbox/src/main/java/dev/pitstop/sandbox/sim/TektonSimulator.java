@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -166,10 +167,11 @@ public final class TektonSimulator implements AutoCloseable {
   }
 
   /**
-   * Creates every document of a multi-document YAML through the API: Task, Pipeline, TaskRun and
-   * PipelineRun (tekton.dev/v1), and kinds fabric8 knows (ConfigMap, Secret, PVC, RBAC, ...).
-   * Objects without a namespace go to {@link SimulatorOptions#namespace()}. Cluster-scoped objects
-   * with only a {@code generateName} and kinds fabric8 does not know are skipped with a note.
+   * Applies every document of a multi-document YAML through the API: TaskRuns and PipelineRuns
+   * (tekton.dev/v1) are created; Tasks, Pipelines and kinds fabric8 knows (ConfigMap, Secret, PVC,
+   * RBAC, ...) are created or updated. Objects without a namespace go to {@link
+   * SimulatorOptions#namespace()}. Cluster-scoped objects with only a {@code generateName} and
+   * kinds fabric8 does not know are skipped with a note.
    *
    * @throws IllegalArgumentException when the YAML cannot be read (see {@link TektonYaml#load})
    * @throws KubernetesClientException when the API refuses an object
@@ -194,7 +196,14 @@ public final class TektonSimulator implements AutoCloseable {
       if (namespaced && obj.getMetadata().getNamespace() == null) {
         obj.getMetadata().setNamespace(options.namespace());
       }
-      HasMetadata stored = client.resource(obj).create();
+      // Runs are created (a second apply of the same run is an error, as with kubectl create);
+      // configuration such as the feature-flags ConfigMap is created or updated, as kubectl apply
+      // does.
+      boolean run = obj instanceof TaskRun || obj instanceof PipelineRun;
+      HasMetadata stored =
+          run || obj.getMetadata().getName() == null
+              ? client.resource(obj).create()
+              : client.resource(obj).createOr(NonDeletingOperation::update);
       created.add(stored);
       LOG.info(
           "applied {} {}/{}",
