@@ -100,6 +100,12 @@ public final class EventCatalogue {
           "A command was not carried out (e.g. a second continue: `NotPaused`).";
       case COMMAND_CONTINUE -> "A request to continue a paused step, with the caller's identity.";
       case COMMAND_FAIL_CONTINUE -> "A request to fail the paused step and continue the TaskRun.";
+      case POD_SCHEDULED ->
+          "A TaskRun's Pod was scheduled: `creationTimestamp` and the `PodScheduled` condition's `lastTransitionTime`.";
+      case POD_INITIALIZED ->
+          "A TaskRun's Pod is initialized: the `Initialized` condition's time and every init container's `terminated.startedAt`/`finishedAt` (Tekton's `prepare`, `place-scripts`).";
+      case POD_READY ->
+          "A TaskRun's Pod has its containers ready (`ContainersReady`) and, with sidecars, Tekton's `tekton.dev/ready=READY`; waiting reasons seen (image pulls).";
     };
   }
 

@@ -10,6 +10,10 @@ import dev.pitstop.events.data.CommandRejected;
 import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.Identity;
 import dev.pitstop.events.data.Mechanism;
+import dev.pitstop.events.data.PodContainer;
+import dev.pitstop.events.data.PodInitialized;
+import dev.pitstop.events.data.PodReady;
+import dev.pitstop.events.data.PodScheduled;
 import dev.pitstop.events.data.RunFinished;
 import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.data.RunStarted;
@@ -146,6 +150,21 @@ public final class SampleEvents {
             CommandRejected.NOT_PAUSED,
             "ci/build-x7k2p-compile step test is not paused (continued by alice@example.com)",
             t(81)));
+    String pod = "build-x7k2p-compile-pod";
+    m.put(EventType.POD_SCHEDULED, new PodScheduled(TASK_RUN, pod, t(2), t(3), "node-1"));
+    m.put(
+        EventType.POD_INITIALIZED,
+        new PodInitialized(
+            TASK_RUN,
+            pod,
+            t(6),
+            List.of(
+                new PodContainer("prepare", t(4), t(5), 0, "Completed"),
+                new PodContainer("place-scripts", t(5), t(6), 0, "Completed"))));
+    m.put(
+        EventType.POD_READY,
+        new PodReady(
+            TASK_RUN, pod, t(6), t(9), List.of("sidecar-db"), List.of("ContainerCreating")));
     return m;
   }
 
@@ -182,6 +201,12 @@ public final class SampleEvents {
       return c.requestedAt();
     } else if (d instanceof CommandRejected r) {
       return r.decidedAt();
+    } else if (d instanceof PodScheduled p) {
+      return p.scheduledAt();
+    } else if (d instanceof PodInitialized p) {
+      return p.initializedAt();
+    } else if (d instanceof PodReady p) {
+      return p.readyAt();
     }
     throw new IllegalArgumentException("no sample time for " + d);
   }

@@ -15,7 +15,10 @@ public sealed interface EventData
         BreakpointContinued,
         BreakpointEnded,
         Command,
-        CommandRejected {
+        CommandRejected,
+        PodScheduled,
+        PodInitialized,
+        PodReady {
 
   /** The run the event is about (for a command: the TaskRun it targets). */
   RunRef run();
