@@ -297,6 +297,27 @@ public final class TektonSimulator implements AutoCloseable {
       written.put("Pod/" + key, status);
       pod.setStatus(u.status());
       pods.put(key, client.resource(pod).updateStatus());
+    } else if (a instanceof Action.AnnotatePod an) {
+      String key = an.namespace() + "/" + an.name();
+      if (!pods.containsKey(key)) {
+        return;
+      }
+      Pod edited =
+          client
+              .pods()
+              .inNamespace(an.namespace())
+              .withName(an.name())
+              .edit(
+                  p -> {
+                    if (p.getMetadata().getAnnotations() == null) {
+                      p.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
+                    }
+                    p.getMetadata().getAnnotations().put(an.key(), an.value());
+                    return p;
+                  });
+      if (edited != null) {
+        pods.put(key, edited);
+      }
     } else if (a instanceof Action.DeletePod d) {
       String key = d.namespace() + "/" + d.name();
       pods.remove(key);
