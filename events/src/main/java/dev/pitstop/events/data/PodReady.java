@@ -13,9 +13,10 @@ import java.util.List;
  * @param initializedAt the {@code Initialized} condition's {@code lastTransitionTime}, or null
  * @param readyAt the {@code ContainersReady} condition's {@code lastTransitionTime}
  * @param sidecars the sidecar containers ({@code sidecar-<name>}), in Pod order (never null)
- * @param waitingReasons container waiting reasons seen on this Pod status ({@code
- *     ContainerCreating}, {@code PodInitializing}, {@code ErrImagePull}, ...), distinct, in order
- *     (never null; what a previous status showed is not known here)
+ * @param waitingReasons container waiting reasons ({@code ContainerCreating} while images pull,
+ *     {@code ErrImagePull}, {@code PodInitializing}, ...) on the Pod status the watcher saw just
+ *     before and on the ready one, distinct, in order (never null; Kubernetes keeps no times for
+ *     image pulls in the Pod)
  */
 public record PodReady(
     RunRef run,
