@@ -110,6 +110,55 @@ class WatcherIT {
   }
 
   @Test
+  void theSharedSidecarReadyFixtureYieldsPodObservationsWithTheirKubernetesTimes()
+      throws Exception {
+    String name =
+        sim.apply(fixture("taskruns/sidecar-ready.yaml"))
+            .created(TaskRun.class)
+            .get(0)
+            .getMetadata()
+            .getName();
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .untilAsserted(
+            () -> {
+              poll();
+              assertThat(
+                      received.stream()
+                          .filter(r -> r.event().data().run().name().equals(name))
+                          .map(r -> r.event().type()))
+                  .contains(
+                      EventType.POD_SCHEDULED,
+                      EventType.POD_INITIALIZED,
+                      EventType.POD_READY,
+                      EventType.TASKRUN_FINISHED);
+            });
+    List<PitstopEvent> pod =
+        received.stream()
+            .map(Received::event)
+            .filter(e -> e.data().run().name().equals(name))
+            .filter(e -> e.subject().equals("default/pods/" + name + "-pod"))
+            .toList();
+    assertThat(pod)
+        .extracting(PitstopEvent::type)
+        .containsExactly(EventType.POD_SCHEDULED, EventType.POD_INITIALIZED, EventType.POD_READY);
+    var scheduled = pod.get(0).data(dev.pitstop.events.data.PodScheduled.class);
+    var initialized = pod.get(1).data(dev.pitstop.events.data.PodInitialized.class);
+    var ready = pod.get(2).data(dev.pitstop.events.data.PodReady.class);
+    assertThat(scheduled.createdAt()).isBeforeOrEqualTo(scheduled.scheduledAt());
+    assertThat(initialized.initContainers())
+        .extracting(c -> c.name())
+        .containsExactly("prepare", "place-scripts");
+    assertThat(initialized.initContainers().get(0).startedAt()).isEqualTo(scheduled.scheduledAt());
+    assertThat(initialized.initContainers().get(1).finishedAt())
+        .isEqualTo(initialized.initializedAt());
+    assertThat(ready.readyAt()).isAfter(initialized.initializedAt());
+    assertThat(ready.sidecars()).containsExactly("sidecar-slow-sidecar");
+    assertThat(ready.waitingReasons()).contains("ContainerCreating");
+    assertThat(pod).allSatisfy(e -> assertThat(e.partitionKey()).isEqualTo(ready.run().uid()));
+  }
+
+  @Test
   void theSharedTaskResultFixtureYieldsRunAndStepObservationsInOrderOnOnePartition()
       throws Exception {
     String name =

@@ -299,25 +299,17 @@ public final class TektonSimulator implements AutoCloseable {
       pods.put(key, client.resource(pod).updateStatus());
     } else if (a instanceof Action.AnnotatePod an) {
       String key = an.namespace() + "/" + an.name();
-      if (!pods.containsKey(key)) {
+      Pod pod = pods.get(key);
+      if (pod == null) {
         return;
       }
-      Pod edited =
-          client
-              .pods()
-              .inNamespace(an.namespace())
-              .withName(an.name())
-              .edit(
-                  p -> {
-                    if (p.getMetadata().getAnnotations() == null) {
-                      p.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
-                    }
-                    p.getMetadata().getAnnotations().put(an.key(), an.value());
-                    return p;
-                  });
-      if (edited != null) {
-        pods.put(key, edited);
+      if (pod.getMetadata().getAnnotations() == null) {
+        pod.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
       }
+      pod.getMetadata().getAnnotations().put(an.key(), an.value());
+      pods.put(key, client.resource(pod).update());
+      // Write the status again with the next status action, whatever the update kept of it.
+      written.remove("Pod/" + key);
     } else if (a instanceof Action.DeletePod d) {
       String key = d.namespace() + "/" + d.name();
       pods.remove(key);

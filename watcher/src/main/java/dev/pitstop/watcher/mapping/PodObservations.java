@@ -36,7 +36,8 @@ import java.util.Set;
  *   <li>{@code dev.pitstop.pod.ready.v1}: condition {@code ContainersReady} True and, when the Pod
  *       has sidecars ({@code sidecar-*} containers), the annotation {@code tekton.dev/ready=READY}
  *       Tekton sets once they are ready (the first step waits for it); time = {@code
- *       ContainersReady}'s {@code lastTransitionTime}; with the containers' waiting reasons ({@code
+ *       ContainersReady}'s {@code lastTransitionTime}, or for a Pod first seen past that (it ran or
+ *       ended) the latest container start ({@link #allStartedAt}); with the waiting reasons ({@code
  *       ContainerCreating} while images pull, {@code ErrImagePull}, ...) on the status before and
  *       on this one.
  * </ul>
@@ -112,7 +113,7 @@ public final class PodObservations {
               new PodInitialized(ref, name, initialized, initContainers(pod)),
               initialized));
     }
-    Instant ready = trueSince(pod, "ContainersReady");
+    Instant ready = first(trueSince(pod, "ContainersReady"), allStartedAt(pod));
     List<String> sidecars = sidecars(pod);
     boolean sidecarsReady =
         sidecars.isEmpty() || "READY".equals(annotation(pod, TektonLabels.READY_ANNOTATION));
@@ -139,6 +140,44 @@ public final class PodObservations {
       }
     }
     return null;
+  }
+
+  private static Instant first(Instant a, Instant b) {
+    return a != null ? a : b;
+  }
+
+  /**
+   * For a Pod seen only after its containers were ready (a fast step ends before the kubelet
+   * reports {@code ContainersReady} True, or the watcher missed that status): when the Pod is
+   * {@code Running}, {@code Succeeded} or {@code Failed} and every container started, the latest
+   * container start ({@code running.startedAt} or {@code terminated.startedAt}); else null.
+   */
+  static Instant allStartedAt(Pod pod) {
+    String phase = pod.getStatus().getPhase();
+    List<ContainerStatus> statuses = pod.getStatus().getContainerStatuses();
+    if (!List.of("Running", "Succeeded", "Failed").contains(String.valueOf(phase))
+        || statuses == null
+        || statuses.isEmpty()) {
+      return null;
+    }
+    Instant latest = null;
+    for (ContainerStatus cs : statuses) {
+      if (cs == null || cs.getState() == null) {
+        return null;
+      }
+      String started =
+          cs.getState().getRunning() != null
+              ? cs.getState().getRunning().getStartedAt()
+              : cs.getState().getTerminated() != null
+                  ? cs.getState().getTerminated().getStartedAt()
+                  : null;
+      Instant t = KubeTimes.parse(started);
+      if (t == null) {
+        return null;
+      }
+      latest = latest == null || t.isAfter(latest) ? t : latest;
+    }
+    return latest;
   }
 
   private static List<PodContainer> initContainers(Pod pod) {

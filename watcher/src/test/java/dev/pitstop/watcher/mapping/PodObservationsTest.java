@@ -205,6 +205,20 @@ class PodObservationsTest {
   }
 
   @Test
+  void aPodSeenOnlyAfterItsContainersRanIsReadyAtTheLatestContainerStart() {
+    Pod p = Serialization.clone(lifecycle(false).get(2));
+    p.getStatus().setPhase("Succeeded");
+    p.getStatus()
+        .setContainerStatuses(
+            List.of(init("step-a", "2026-11-21T09:00:07Z", "2026-11-21T09:00:08Z")));
+    List<PitstopEvent> events = mapper.pod(lifecycle(false).get(2), p, null);
+    assertThat(events).extracting(PitstopEvent::type).containsExactly(EventType.POD_READY);
+    PodReady r = events.get(0).data(PodReady.class);
+    assertThat(r.readyAt()).isEqualTo(Instant.parse("2026-11-21T09:00:07Z"));
+    assertThat(r.waitingReasons()).containsExactly("ContainerCreating");
+  }
+
+  @Test
   void notATaskRunsPodOrBadTimesYieldNothing() {
     Pod p = lifecycle(false).get(3);
     Pod foreign = Serialization.clone(p);
