@@ -122,8 +122,11 @@ public final class EventLine {
             + clean(r.message());
       }
       case POD_SCHEDULED, POD_INITIALIZED, POD_READY ->
-          "    · pod " + e.type().type().replace("dev.pitstop.pod.", "").replace(".v1", "")
-              + " (" + task(e.data().run()) + ")";
+          "    · pod "
+              + e.type().type().replace("dev.pitstop.pod.", "").replace(".v1", "")
+              + " ("
+              + task(e.data().run())
+              + ")";
     };
   }
 
