@@ -8,6 +8,8 @@ import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.data.Action;
 import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.PodInitialized;
+import dev.pitstop.events.data.PodReady;
 import dev.pitstop.events.data.RunFinished;
 import dev.pitstop.events.data.StepFinished;
 import dev.pitstop.events.data.StepStarted;
@@ -274,6 +276,87 @@ class EndToEndIT {
                   assertThat(s.stack.webhook().received())
                       .anySatisfy(
                           ce -> assertThat(ce.getExtension("partitionkey")).isEqualTo(rootUid)));
+    }
+  }
+
+  /**
+   * Tekton's sidecar-ready fixture: the Pod's phases (scheduled, prepare/place-scripts, containers
+   * and the sidecar ready with {@code tekton.dev/ready}) are observed and traced as pod phase spans
+   * inside the task run span.
+   */
+  @Test
+  void sidecarReadyFixtureHasPodPhaseSpansInsideItsTaskRunSpan() throws Exception {
+    SimulatorOptions sim = SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(150));
+    try (Stack s = Stack.start(sim)) {
+      ApplyResult applied =
+          s.stack.simulator().apply(Files.readString(fixture("taskruns/sidecar-ready.yaml")));
+      String rootUid = root(applied).getMetadata().getUid();
+      assertThat(s.awaitRootFinished(rootUid).reason()).isEqualTo("Succeeded");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(s.eventsOf(rootUid))
+                      .extracting(PitstopEvent::type)
+                      .contains(
+                          EventType.POD_SCHEDULED, EventType.POD_INITIALIZED, EventType.POD_READY));
+      List<PitstopEvent> events = s.eventsOf(rootUid);
+      PodReady ready =
+          events.stream()
+              .filter(e -> e.type() == EventType.POD_READY)
+              .findFirst()
+              .orElseThrow()
+              .data(PodReady.class);
+      assertThat(ready.sidecars()).containsExactly("sidecar-slow-sidecar");
+      assertThat(ready.run().uid()).isEqualTo(rootUid);
+      assertThat(
+              events.stream()
+                  .filter(e -> e.type() == EventType.POD_INITIALIZED)
+                  .findFirst()
+                  .orElseThrow()
+                  .data(PodInitialized.class)
+                  .initContainers())
+          .extracting(c -> c.name())
+          .containsExactly("prepare", "place-scripts");
+      assertEventsInOrderPerSubject(events);
+      assertOneWellFormedTrace(s, rootUid, events);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                ReceivedSpan taskRun =
+                    s.stack.otlp().spans().stream()
+                        .filter(ReceivedSpan::isRoot)
+                        .filter(r -> rootUid.equals(r.attributes().get("cicd.pipeline.run.id")))
+                        .findFirst()
+                        .orElseThrow();
+                List<ReceivedSpan> pod =
+                    s.stack.otlp().spans().stream()
+                        .filter(r -> taskRun.spanId().equals(r.parentSpanId()))
+                        .filter(r -> r.attributes().containsKey("pitstop.pod.phase"))
+                        .toList();
+                assertThat(pod)
+                    .extracting(ReceivedSpan::name)
+                    .containsExactlyInAnyOrder(
+                        "pod scheduling", "init prepare", "init place-scripts", "pod starting");
+                for (ReceivedSpan span : pod) {
+                  assertThat(span.startEpochNanos())
+                      .isBetween(taskRun.startEpochNanos(), span.endEpochNanos());
+                  assertThat(span.endEpochNanos()).isLessThanOrEqualTo(taskRun.endEpochNanos());
+                }
+                ReceivedSpan prepare =
+                    pod.stream().filter(r -> r.name().equals("init prepare")).findFirst().get();
+                ReceivedSpan place =
+                    pod.stream()
+                        .filter(r -> r.name().equals("init place-scripts"))
+                        .findFirst()
+                        .get();
+                assertThat(prepare.endEpochNanos()).isLessThanOrEqualTo(place.startEpochNanos());
+                ReceivedSpan starting =
+                    pod.stream().filter(r -> r.name().equals("pod starting")).findFirst().get();
+                assertThat(starting.attributes().get("pitstop.pod.sidecars").toString())
+                    .contains("sidecar-slow-sidecar");
+              });
     }
   }
 

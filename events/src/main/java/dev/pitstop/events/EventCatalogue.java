@@ -110,6 +110,12 @@ public final class EventCatalogue {
           "A hold ended without a release through Pitstop: the run finished, timed out, was cancelled or deleted, or someone else started it.";
       case BREAKPOINT_WARNING ->
           "Something about a run's breakpoints a person must know: an invalid annotation, a breakpoint not injected (alpha fields off), a deadline coming, an automatic action taken by policy.";
+      case POD_SCHEDULED ->
+          "A TaskRun's Pod was scheduled: `creationTimestamp` and the `PodScheduled` condition's `lastTransitionTime`.";
+      case POD_INITIALIZED ->
+          "A TaskRun's Pod is initialized: the `Initialized` condition's time and every init container's `terminated.startedAt`/`finishedAt` (Tekton's `prepare`, `place-scripts`).";
+      case POD_READY ->
+          "A TaskRun's Pod has its containers ready (`ContainersReady`) and, with sidecars, Tekton's `tekton.dev/ready=READY`; waiting reasons seen (image pulls).";
     };
   }
 

@@ -26,7 +26,8 @@ import java.time.Instant;
  *       {@code requestId}; for a rejection the command's id and {@code rejected};
  *   <li>for {@code breakpoint.warning}: the run's uid (or namespace/name when not known yet), the
  *       reason and the message, so a repeated warning keeps its id;
- *   <li>subject: the step's subject when the data names a step, else the run's;
+ *   <li>subject: the step's subject when the data names a step, the Pod's ({@code
+ *       /namespaces/<ns>/pods/<name>}) for Pod observations, else the run's;
  *   <li>partition key: {@link RunRef#rootUid()}.
  * </ul>
  */
@@ -101,6 +102,10 @@ public final class EventFactory {
     if (data instanceof Command c && c.step() != null) {
       return Subjects.step(run.namespace(), run.name(), c.step());
     }
+    String pod = podOf(data);
+    if (pod != null) {
+      return Subjects.of(run.namespace(), Subjects.PODS, pod);
+    }
     if (data instanceof CommandRejected r && r.command().step() != null) {
       return Subjects.step(run.namespace(), run.name(), r.command().step());
     }
@@ -123,6 +128,18 @@ public final class EventFactory {
       return b.step();
     } else if (data instanceof BreakpointEnded b) {
       return b.step();
+    }
+    return null;
+  }
+
+  /** The Pod a Pod observation names, or null. */
+  public static String podOf(EventData data) {
+    if (data instanceof dev.pitstop.events.data.PodScheduled p) {
+      return p.pod();
+    } else if (data instanceof dev.pitstop.events.data.PodInitialized p) {
+      return p.pod();
+    } else if (data instanceof dev.pitstop.events.data.PodReady p) {
+      return p.pod();
     }
     return null;
   }

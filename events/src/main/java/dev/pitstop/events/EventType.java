@@ -11,6 +11,9 @@ import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.HoldEnded;
 import dev.pitstop.events.data.HoldHeld;
 import dev.pitstop.events.data.HoldReleased;
+import dev.pitstop.events.data.PodInitialized;
+import dev.pitstop.events.data.PodReady;
+import dev.pitstop.events.data.PodScheduled;
 import dev.pitstop.events.data.RunFinished;
 import dev.pitstop.events.data.RunPending;
 import dev.pitstop.events.data.RunStarted;
@@ -55,6 +58,14 @@ public enum EventType {
   BREAKPOINT_ENDED("dev.pitstop.breakpoint.ended.v1", BreakpointEnded.class, TopicKind.DECISIONS),
   /** Engine: a command was not carried out (not paused any more, unknown, failed). */
   COMMAND_REJECTED("dev.pitstop.command.rejected.v1", CommandRejected.class, TopicKind.DECISIONS),
+  /** Watcher: a TaskRun's Pod got its {@code PodScheduled} condition True. */
+  POD_SCHEDULED("dev.pitstop.pod.scheduled.v1", PodScheduled.class, TopicKind.OBSERVATIONS),
+  /** Watcher: a TaskRun's Pod got its {@code Initialized} condition True (init containers done). */
+  POD_INITIALIZED("dev.pitstop.pod.initialized.v1", PodInitialized.class, TopicKind.OBSERVATIONS),
+  /**
+   * Watcher: a TaskRun's Pod has its containers ready (and its sidecars, {@code tekton.dev/ready}).
+   */
+  POD_READY("dev.pitstop.pod.ready.v1", PodReady.class, TopicKind.OBSERVATIONS),
   /** API or Slack: a request to continue a paused step ({@code debug-continue}). */
   COMMAND_CONTINUE("dev.pitstop.command.continue.v1", Command.class, TopicKind.COMMANDS),
   /** API or Slack: a request to fail and continue a paused step ({@code debug-fail-continue}). */

@@ -14,6 +14,10 @@ import dev.pitstop.events.data.HoldHeld;
 import dev.pitstop.events.data.HoldReleased;
 import dev.pitstop.events.data.Identity;
 import dev.pitstop.events.data.Mechanism;
+import dev.pitstop.events.data.PodContainer;
+import dev.pitstop.events.data.PodInitialized;
+import dev.pitstop.events.data.PodReady;
+import dev.pitstop.events.data.PodScheduled;
 import dev.pitstop.events.data.RunFinished;
 import dev.pitstop.events.data.RunPending;
 import dev.pitstop.events.data.RunRef;
@@ -184,6 +188,21 @@ public final class SampleEvents {
                 + " policy leave does nothing",
             t(3600),
             t(3300)));
+    String pod = "build-x7k2p-compile-pod";
+    m.put(EventType.POD_SCHEDULED, new PodScheduled(TASK_RUN, pod, t(2), t(3), "node-1"));
+    m.put(
+        EventType.POD_INITIALIZED,
+        new PodInitialized(
+            TASK_RUN,
+            pod,
+            t(6),
+            List.of(
+                new PodContainer("prepare", t(4), t(5), 0, "Completed"),
+                new PodContainer("place-scripts", t(5), t(6), 0, "Completed"))));
+    m.put(
+        EventType.POD_READY,
+        new PodReady(
+            TASK_RUN, pod, t(6), t(9), List.of("sidecar-db"), List.of("ContainerCreating")));
     return m;
   }
 
@@ -230,6 +249,12 @@ public final class SampleEvents {
       return h.decidedAt();
     } else if (d instanceof BreakpointWarning w) {
       return w.decidedAt();
+    } else if (d instanceof PodScheduled p) {
+      return p.scheduledAt();
+    } else if (d instanceof PodInitialized p) {
+      return p.initializedAt();
+    } else if (d instanceof PodReady p) {
+      return p.readyAt();
     }
     throw new IllegalArgumentException("no sample time for " + d);
   }

@@ -7,6 +7,7 @@ package dev.pitstop.events;
 public final class Subjects {
   public static final String TASKRUNS = "taskruns";
   public static final String PIPELINERUNS = "pipelineruns";
+  public static final String PODS = "pods";
 
   private Subjects() {}
 

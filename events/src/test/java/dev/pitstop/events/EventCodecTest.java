@@ -28,7 +28,7 @@ class EventCodecTest {
     assertThat(e.source().toString()).matches("/pitstop/prod-eu/[a-z-]+");
     assertThat(e.subject())
         .startsWith("ci/")
-        .matches("ci/(taskruns|pipelineruns)/[a-z0-9-]+(/steps/[a-z0-9-]+)?");
+        .matches("ci/(taskruns|pipelineruns|pods)/[a-z0-9-]+(/steps/[a-z0-9-]+)?");
     assertThat(e.partitionKey()).isEqualTo(SampleEvents.PIPELINE_RUN_UID);
   }
 

@@ -12,6 +12,7 @@ import dev.pitstop.watcher.logs.FollowTarget;
 import dev.pitstop.watcher.mapping.Allowlist;
 import dev.pitstop.watcher.mapping.BreakpointMarker;
 import dev.pitstop.watcher.mapping.ObservationMapper;
+import dev.pitstop.watcher.mapping.PodObservations;
 import dev.pitstop.watcher.mapping.RunRefs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -52,6 +53,8 @@ public final class WatcherService implements PitstopService {
   private final WatcherConfig config;
   private final KubernetesClient client;
   private final ObservationMapper mapper;
+  private final RunRefs refs;
+  private final PodObservations podObservations;
   private final ObservationPublisher publisher;
   private final WorkerExecutor logWorkers;
   private final BreakpointLogs logs;
@@ -67,12 +70,11 @@ public final class WatcherService implements PitstopService {
   private WatcherService(Vertx vertx, WatcherConfig config, KubernetesClient client) {
     this.config = config;
     this.client = client;
-    this.mapper =
-        new ObservationMapper(
-            new EventFactory(config.cluster(), SERVICE),
-            new RunRefs(
-                new Allowlist(config.labelAllowlist()),
-                new Allowlist(config.annotationAllowlist())));
+    this.refs =
+        new RunRefs(
+            new Allowlist(config.labelAllowlist()), new Allowlist(config.annotationAllowlist()));
+    this.mapper = new ObservationMapper(new EventFactory(config.cluster(), SERVICE), refs);
+    this.podObservations = new PodObservations(new EventFactory(config.cluster(), SERVICE), refs);
     this.publisher =
         new ObservationPublisher(
             vertx,
@@ -137,8 +139,7 @@ public final class WatcherService implements PitstopService {
       informers.add(
           pods.withLabel(TektonLabels.MANAGED_BY, config.podManagedBy())
               .runnableInformer(config.resync().toMillis())
-              .addEventHandler(
-                  handler(this::podChanged, (old, pod) -> podChanged(pod), pod -> {})));
+              .addEventHandler(handler(pod -> podChanged(null, pod), this::podChanged, pod -> {})));
     }
     return List.copyOf(informers);
   }
@@ -218,12 +219,23 @@ public final class WatcherService implements PitstopService {
     publisher.publish(events);
   }
 
-  private void podChanged(Pod pod) {
+  private void podChanged(Pod old, Pod pod) {
     String taskRun = taskRunOf(pod);
     if (taskRun == null) {
       return;
     }
     TaskRun tr = find(taskRunInformers, pod.getMetadata().getNamespace(), taskRun);
+    // The TaskRun's own reference when known, so pod events carry what its events carry.
+    List<PitstopEvent> events =
+        podObservations.pod(
+            isResync(old, pod) ? null : old,
+            pod,
+            tr == null
+                ? null
+                : refs.taskRun(
+                    tr, ObservationMapper.attemptOfPod(tr, pod.getMetadata().getName())));
+    logEvents(pod, events);
+    publisher.publish(events);
     if (tr != null) {
       logs.reconcile(tr, pod);
     }

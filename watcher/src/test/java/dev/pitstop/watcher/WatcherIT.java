@@ -110,6 +110,55 @@ class WatcherIT {
   }
 
   @Test
+  void theSharedSidecarReadyFixtureYieldsPodObservationsWithTheirKubernetesTimes()
+      throws Exception {
+    String name =
+        sim.apply(fixture("taskruns/sidecar-ready.yaml"))
+            .created(TaskRun.class)
+            .get(0)
+            .getMetadata()
+            .getName();
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .untilAsserted(
+            () -> {
+              poll();
+              assertThat(
+                      received.stream()
+                          .filter(r -> r.event().data().run().name().equals(name))
+                          .map(r -> r.event().type()))
+                  .contains(
+                      EventType.POD_SCHEDULED,
+                      EventType.POD_INITIALIZED,
+                      EventType.POD_READY,
+                      EventType.TASKRUN_FINISHED);
+            });
+    List<PitstopEvent> pod =
+        received.stream()
+            .map(Received::event)
+            .filter(e -> e.data().run().name().equals(name))
+            .filter(e -> e.subject().equals("default/pods/" + name + "-pod"))
+            .toList();
+    assertThat(pod)
+        .extracting(PitstopEvent::type)
+        .containsExactly(EventType.POD_SCHEDULED, EventType.POD_INITIALIZED, EventType.POD_READY);
+    var scheduled = pod.get(0).data(dev.pitstop.events.data.PodScheduled.class);
+    var initialized = pod.get(1).data(dev.pitstop.events.data.PodInitialized.class);
+    var ready = pod.get(2).data(dev.pitstop.events.data.PodReady.class);
+    assertThat(scheduled.createdAt()).isBeforeOrEqualTo(scheduled.scheduledAt());
+    assertThat(initialized.initContainers())
+        .extracting(c -> c.name())
+        .containsExactly("prepare", "place-scripts");
+    assertThat(initialized.initContainers().get(0).startedAt()).isEqualTo(scheduled.scheduledAt());
+    assertThat(initialized.initContainers().get(1).finishedAt())
+        .isEqualTo(initialized.initializedAt());
+    assertThat(ready.readyAt()).isAfter(initialized.initializedAt());
+    assertThat(ready.sidecars()).containsExactly("sidecar-slow-sidecar");
+    assertThat(ready.waitingReasons()).contains("ContainerCreating");
+    assertThat(pod).allSatisfy(e -> assertThat(e.partitionKey()).isEqualTo(ready.run().uid()));
+  }
+
+  @Test
   void theSharedTaskResultFixtureYieldsRunAndStepObservationsInOrderOnOnePartition()
       throws Exception {
     String name =
@@ -133,8 +182,18 @@ class WatcherIT {
     String uid = tr.getMetadata().getUid();
     List<Received> mine =
         received.stream().filter(r -> r.event().data().run().name().equals(name)).toList();
+    // The Pod's observations have the Pod as subject and come from another informer: no order with
+    // the TaskRun's is implied; they share its partition.
+    assertThat(
+            mine.stream()
+                .filter(r -> r.event().subject().startsWith("default/pods/"))
+                .map(r -> r.event().type()))
+        .containsExactly(EventType.POD_SCHEDULED, EventType.POD_INITIALIZED, EventType.POD_READY);
     List<String> order =
-        mine.stream().map(r -> r.event().type().name() + " " + r.event().subject()).toList();
+        mine.stream()
+            .filter(r -> !r.event().subject().startsWith("default/pods/"))
+            .map(r -> r.event().type().name() + " " + r.event().subject())
+            .toList();
     String run = "default/taskruns/" + name;
     assertThat(order)
         .containsExactly(
@@ -151,16 +210,18 @@ class WatcherIT {
         .extracting(r -> r.event().source().toString())
         .containsOnly("/pitstop/sandbox/watcher");
 
+    List<Received> own =
+        mine.stream().filter(r -> !r.event().subject().startsWith("default/pods/")).toList();
     // times are the cluster's: the step's terminated.finishedAt, the run's completion time
-    StepFinished first = mine.get(2).event().data(StepFinished.class);
+    StepFinished first = own.get(2).event().data(StepFinished.class);
     assertThat(first.exitCode()).isZero();
     assertThat(first.terminationReason()).isEqualTo("Completed");
     assertThat(first.finishedAt())
         .isEqualTo(Instant.parse(tr.getStatus().steps.get(0).terminated.getFinishedAt()));
-    assertThat(mine.get(2).event().time()).isEqualTo(first.finishedAt());
-    assertThat(mine.get(3).event().time()).isEqualTo(first.finishedAt());
-    assertThat(mine.get(0).event().time()).isEqualTo(Instant.parse(tr.getStatus().startTime));
-    assertThat(mine.get(5).event().time()).isEqualTo(Instant.parse(tr.getStatus().completionTime));
+    assertThat(own.get(2).event().time()).isEqualTo(first.finishedAt());
+    assertThat(own.get(3).event().time()).isEqualTo(first.finishedAt());
+    assertThat(own.get(0).event().time()).isEqualTo(Instant.parse(tr.getStatus().startTime));
+    assertThat(own.get(5).event().time()).isEqualTo(Instant.parse(tr.getStatus().completionTime));
     assertThat(mine).extracting(r -> r.event().id()).doesNotHaveDuplicates();
   }
 

@@ -158,6 +158,12 @@ public final class EventLine {
         BreakpointWarning w = (BreakpointWarning) e.data();
         yield "  ⚠ " + e.data().run().display() + ": " + w.reason() + ": " + clean(w.message());
       }
+      case POD_SCHEDULED, POD_INITIALIZED, POD_READY ->
+          "    · pod "
+              + e.type().type().replace("dev.pitstop.pod.", "").replace(".v1", "")
+              + " ("
+              + task(e.data().run())
+              + ")";
     };
   }
 

@@ -20,7 +20,10 @@ public sealed interface EventData
         HoldHeld,
         HoldReleased,
         HoldEnded,
-        BreakpointWarning {
+        BreakpointWarning,
+        PodScheduled,
+        PodInitialized,
+        PodReady {
 
   /** The run the event is about (for a command: the TaskRun it targets). */
   RunRef run();

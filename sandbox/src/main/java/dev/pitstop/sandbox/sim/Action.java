@@ -28,6 +28,11 @@ sealed interface Action {
   /** Replace a Pod's status. */
   record UpdatePodStatus(String namespace, String name, PodStatus status) implements Action {}
 
+  /**
+   * Set one annotation on a Pod (Tekton's {@code tekton.dev/ready=READY} once sidecars are ready).
+   */
+  record AnnotatePod(String namespace, String name, String key, String value) implements Action {}
+
   /** Delete a Pod (its logs go with it). */
   record DeletePod(String namespace, String name) implements Action {}
 

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import java.time.Duration;
@@ -170,7 +171,7 @@ final class TaskRunMachine {
       out.add(new Action.UpdateStatus(tr));
     }
     if (podExists && !podDeleted) {
-      out.add(new Action.UpdatePodStatus(namespace, podName, podStatus()));
+      out.add(new Action.UpdatePodStatus(namespace, podName, podStatus(now)));
     }
     return out;
   }
@@ -286,6 +287,12 @@ final class TaskRunMachine {
       }
       podRunningAt = runningAt;
       stage = Stage.POD_RUNNING;
+      if (!spec.sidecars.isEmpty()) {
+        // Tekton's controller marks the sidecars ready; the first step's entrypoint waits for it.
+        out.add(
+            new Action.AnnotatePod(
+                namespace, podName, dev.pitstop.tekton.TektonLabels.READY_ANNOTATION, "READY"));
+      }
       setCond("Unknown", "Running", RUNNING_MESSAGE, now);
     }
     runSteps(now, out);
@@ -658,27 +665,65 @@ final class TaskRunMachine {
     return TaskRunPods.running(times.format(podRunningAt));
   }
 
-  private PodStatus podStatus() {
+  /** When the scheduler bound the Pod: a twelfth of the step duration after its creation. */
+  private Instant scheduledAt() {
+    return podCreatedAt.plus(options.stepDuration().dividedBy(12));
+  }
+
+  /** When the last init container finished: a quarter of the step duration after creation. */
+  private Instant initializedAt() {
+    return podCreatedAt.plus(options.stepDuration().dividedBy(4));
+  }
+
+  /** Init container {@code i} of {@code n} runs from here for an equal share of init time. */
+  private Instant initStart(int i, int n) {
+    if (i >= n) {
+      return initializedAt();
+    }
+    Duration share = Duration.between(scheduledAt(), initializedAt()).dividedBy(n);
+    return scheduledAt().plus(share.multipliedBy(i));
+  }
+
+  /**
+   * The Pod's status at {@code now}, as the kubelet reports it: no condition before it is
+   * scheduled; then {@code PodScheduled} True and the init containers ({@code prepare}, {@code
+   * place-scripts}) one after the other; {@code Initialized} True when the last terminated; the
+   * step and sidecar containers waiting {@code ContainerCreating} (image pulls) until the Pod runs;
+   * {@code ContainersReady}/{@code Ready} True once every container runs (Kubernetes {@code
+   * pkg/kubelet/status/generate.go}).
+   */
+  private PodStatus podStatus(Instant now) {
     String created = times.format(podCreatedAt);
+    boolean running = podRunningAt != null;
+    // A run ended before its Pod ran (cancelled, timed out) freezes the Pod where it was.
+    Instant at = stage == Stage.DONE && !running ? min(now, completionTime) : now;
+    Instant scheduled = scheduledAt();
+    Instant initialized = initializedAt();
+    boolean isScheduled = running || !at.isBefore(scheduled);
+    boolean isInitialized = running || !at.isBefore(initialized);
     List<ContainerStatus> init = new ArrayList<>();
     List<ContainerStatus> containers = new ArrayList<>();
-    boolean running = podRunningAt != null;
     String runningAt = times.format(podRunningAt);
-    for (String c : TaskRunPods.initContainers(spec, debug)) {
-      init.add(
-          TaskRunPods.status(
-              c,
-              TaskRunPods.ENTRYPOINT_IMAGE,
-              running
-                  ? TaskRunPods.terminated(0, "Completed", created, runningAt)
-                  : TaskRunPods.waiting("PodInitializing"),
-              false));
+    List<String> initNames = TaskRunPods.initContainers(spec, debug);
+    for (int i = 0; i < initNames.size(); i++) {
+      Instant from = initStart(i, initNames.size());
+      Instant to = initStart(i + 1, initNames.size());
+      ContainerState cs;
+      if (!isScheduled || at.isBefore(from)) {
+        cs = TaskRunPods.waiting(i == 0 ? "ContainerCreating" : "PodInitializing");
+      } else if (at.isBefore(to) && !running) {
+        cs = TaskRunPods.running(times.format(from));
+      } else {
+        cs = TaskRunPods.terminated(0, "Completed", times.format(from), times.format(to));
+      }
+      init.add(TaskRunPods.status(initNames.get(i), TaskRunPods.ENTRYPOINT_IMAGE, cs, false));
     }
+    String waitingReason = isInitialized ? "ContainerCreating" : "PodInitializing";
     boolean allReady = running;
     for (StepRun r : steps) {
       ContainerState cs;
       if (!running) {
-        cs = TaskRunPods.waiting("PodInitializing");
+        cs = TaskRunPods.waiting(waitingReason);
       } else if (r.done()) {
         cs =
             TaskRunPods.terminated(
@@ -693,7 +738,7 @@ final class TaskRunMachine {
       containers.add(TaskRunPods.status(r.container, r.image, cs, cs.getRunning() != null));
     }
     for (Sidecar sc : spec.sidecars) {
-      ContainerState cs = sidecarState();
+      ContainerState cs = running ? sidecarState() : TaskRunPods.waiting(waitingReason);
       allReady &= cs.getRunning() != null;
       containers.add(
           TaskRunPods.status(
@@ -707,18 +752,38 @@ final class TaskRunMachine {
     } else {
       phase = "Running";
     }
-    String readyAt = running ? runningAt : created;
+    List<PodCondition> conditions = new ArrayList<>();
+    if (isScheduled) {
+      String sched = times.format(scheduled);
+      String init0 = isInitialized ? times.format(initialized) : sched;
+      // Ready turns False again when the first step container terminates; its time then.
+      String readyTime = allReady ? runningAt : running ? firstTerminated() : init0;
+      conditions.add(TaskRunPods.condition("PodScheduled", true, sched));
+      conditions.add(TaskRunPods.condition("Initialized", isInitialized, init0));
+      conditions.add(TaskRunPods.condition("ContainersReady", allReady, readyTime));
+      conditions.add(TaskRunPods.condition("Ready", allReady, readyTime));
+    }
     return new PodStatusBuilder()
         .withPhase(phase)
-        .withStartTime(created)
-        .withConditions(
-            TaskRunPods.condition("PodScheduled", true, created),
-            TaskRunPods.condition("Initialized", running, readyAt),
-            TaskRunPods.condition("ContainersReady", allReady, readyAt),
-            TaskRunPods.condition("Ready", allReady, readyAt))
+        .withStartTime(isScheduled ? times.format(scheduled) : null)
+        .withConditions(conditions)
         .withInitContainerStatuses(init)
         .withContainerStatuses(containers)
         .build();
+  }
+
+  private String firstTerminated() {
+    return times.format(
+        steps.stream()
+            .filter(StepRun::done)
+            .map(r -> r.finishedAt)
+            .filter(java.util.Objects::nonNull)
+            .min(Instant::compareTo)
+            .orElse(podRunningAt));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return b == null || a.isBefore(b) ? a : b;
   }
 
   /** The realistic-looking lines a step writes (echo lines of its script, else a summary). */

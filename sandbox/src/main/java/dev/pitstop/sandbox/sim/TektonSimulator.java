@@ -306,6 +306,19 @@ public final class TektonSimulator implements AutoCloseable {
       written.put("Pod/" + key, status);
       pod.setStatus(u.status());
       pods.put(key, client.resource(pod).updateStatus());
+    } else if (a instanceof Action.AnnotatePod an) {
+      String key = an.namespace() + "/" + an.name();
+      Pod pod = pods.get(key);
+      if (pod == null) {
+        return;
+      }
+      if (pod.getMetadata().getAnnotations() == null) {
+        pod.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
+      }
+      pod.getMetadata().getAnnotations().put(an.key(), an.value());
+      pods.put(key, client.resource(pod).update());
+      // Write the status again with the next status action, whatever the update kept of it.
+      written.remove("Pod/" + key);
     } else if (a instanceof Action.DeletePod d) {
       String key = d.namespace() + "/" + d.name();
       pods.remove(key);

@@ -111,6 +111,11 @@ final class FakeCluster implements Catalog {
         }
       } else if (a instanceof Action.UpdatePodStatus u) {
         pods.get(u.namespace() + "/" + u.name()).setStatus(u.status());
+      } else if (a instanceof Action.AnnotatePod an) {
+        Pod p = pods.get(an.namespace() + "/" + an.name());
+        if (p != null) {
+          p.getMetadata().getAnnotations().put(an.key(), an.value());
+        }
       } else if (a instanceof Action.DeletePod d) {
         pods.remove(d.namespace() + "/" + d.name());
         deletedPods.add(d.name());

@@ -98,6 +98,66 @@ class TaskRunMachineTest {
     assertThat(c.closedLogs).contains(POD + "/step-a", POD + "/step-b", POD + "/step-c");
   }
 
+  private static io.fabric8.kubernetes.api.model.PodCondition podCond(Pod pod, String type) {
+    return pod.getStatus().getConditions().stream()
+        .filter(x -> x.getType().equals(type))
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void podIsScheduledThenInitializedThenPullsImagesThenRunsWithReadySidecars() {
+    FakeCluster c = new FakeCluster();
+    c.apply(
+        "apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: tr\nspec:\n  taskSpec:\n"
+            + "    sidecars:\n    - name: db\n      image: postgres\n"
+            + "    steps:\n    - name: a\n      image: alpine\n      script: echo a\n");
+    c.runUntil(() -> !c.pods.isEmpty());
+    Pod pod = c.pods.get("default/" + POD);
+    Instant created = c.now;
+    assertThat(pod.getStatus().getConditions()).isEmpty();
+    assertThat(pod.getMetadata().getAnnotations()).doesNotContainKey("tekton.dev/ready");
+
+    c.runUntil(() -> podCond(c.pods.get("default/" + POD), "PodScheduled") != null);
+    pod = c.pods.get("default/" + POD);
+    assertThat(podCond(pod, "PodScheduled").getStatus()).isEqualTo("True");
+    assertThat(podCond(pod, "Initialized").getStatus()).isEqualTo("False");
+    Instant scheduled = t(podCond(pod, "PodScheduled").getLastTransitionTime());
+    assertThat(scheduled).isAfterOrEqualTo(created);
+
+    c.runUntil(
+        () -> "True".equals(podCond(c.pods.get("default/" + POD), "Initialized").getStatus()));
+    pod = c.pods.get("default/" + POD);
+    var prepare = pod.getStatus().getInitContainerStatuses().get(0).getState().getTerminated();
+    var place = pod.getStatus().getInitContainerStatuses().get(1).getState().getTerminated();
+    assertThat(pod.getStatus().getInitContainerStatuses())
+        .extracting("name")
+        .containsExactly("prepare", "place-scripts");
+    assertThat(t(prepare.getStartedAt())).isEqualTo(scheduled);
+    assertThat(t(place.getStartedAt())).isEqualTo(t(prepare.getFinishedAt()));
+    assertThat(t(place.getFinishedAt()))
+        .isEqualTo(t(podCond(pod, "Initialized").getLastTransitionTime()));
+    assertThat(pod.getStatus().getContainerStatuses())
+        .allSatisfy(
+            cs ->
+                assertThat(cs.getState().getWaiting().getReason()).isEqualTo("ContainerCreating"));
+    assertThat(podCond(pod, "ContainersReady").getStatus()).isEqualTo("False");
+
+    c.runUntil(
+        () -> "True".equals(podCond(c.pods.get("default/" + POD), "ContainersReady").getStatus()));
+    pod = c.pods.get("default/" + POD);
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry("tekton.dev/ready", "READY");
+    assertThat(t(podCond(pod, "ContainersReady").getLastTransitionTime()))
+        .isAfter(t(podCond(pod, "Initialized").getLastTransitionTime()));
+    assertThat(pod.getStatus().getContainerStatuses())
+        .filteredOn(cs -> cs.getName().equals("sidecar-db"))
+        .singleElement()
+        .satisfies(cs -> assertThat(cs.getReady()).isTrue());
+    assertThat(c.taskRun("tr").getStatus().sidecars)
+        .singleElement()
+        .satisfies(sc -> assertThat(sc.running).isNotNull());
+  }
+
   @Test
   void failingStepErrorsAndSkipsLaterStepsAndFailsTheRun() {
     FakeCluster c = new FakeCluster(opts("-/b=3"));

@@ -78,6 +78,37 @@ class TektonSimulatorIT {
   }
 
   @Test
+  void sidecarReadyPodIsMarkedReadyAndReportsItsPhasesThroughTheApi() {
+    ApplyResult r = sim.apply(TestFixtures.read("taskruns/sidecar-ready.yaml"));
+    String name = r.created(TaskRun.class).get(0).getMetadata().getName();
+    String pod = name + "-pod";
+    java.util.List<io.fabric8.kubernetes.api.model.Pod> seen = new java.util.ArrayList<>();
+    await()
+        .atMost(20, TimeUnit.SECONDS)
+        .until(
+            () -> {
+              var p = client.pods().inNamespace("default").withName(pod).get();
+              if (p == null || p.getStatus() == null) {
+                return false;
+              }
+              seen.add(p);
+              return "READY".equals(p.getMetadata().getAnnotations().get("tekton.dev/ready"))
+                  && p.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c -> c.getType().equals("Initialized") && c.getStatus().equals("True"));
+            });
+    var p = seen.get(seen.size() - 1);
+    org.assertj.core.api.Assertions.assertThat(p.getStatus().getInitContainerStatuses())
+        .extracting(cs -> cs.getName())
+        .containsExactly("prepare", "place-scripts");
+    org.assertj.core.api.Assertions.assertThat(p.getStatus().getInitContainerStatuses())
+        .allSatisfy(
+            cs ->
+                org.assertj.core.api.Assertions.assertThat(cs.getState().getTerminated())
+                    .isNotNull());
+  }
+
+  @Test
   void stepsRunInOrderSucceeds() {
     String name = runTaskRunFixture("taskruns/steps-run-in-order.yaml");
     assertThat(taskRunCondition(name).getReason()).isEqualTo("Succeeded");

@@ -68,6 +68,9 @@ final class RootRunFacts {
     RunFinished finished;
     final TreeMap<Integer, StepFacts> steps = new TreeMap<>();
     final Map<String, PauseFacts> pauses = new LinkedHashMap<>();
+    dev.pitstop.events.data.PodScheduled podScheduled;
+    dev.pitstop.events.data.PodInitialized podInitialized;
+    dev.pitstop.events.data.PodReady podReady;
 
     TaskAttempt(RunRef ref) {
       this.ref = ref;
@@ -178,6 +181,16 @@ final class RootRunFacts {
       t.ref = ref;
     }
     return t;
+  }
+
+  /**
+   * The attempt a Pod event names, created on first sight (with the Pod's reference); an attempt
+   * already known keeps its reference, which came from the TaskRun's own events. Null when the run
+   * already has {@link #MAX_TASK_RUNS} attempts.
+   */
+  TaskAttempt taskRunOfPod(RunRef ref) {
+    TaskAttempt t = taskRuns.get(new AttemptKey(ref.uid(), ref.retry()));
+    return t != null ? t : taskRun(ref);
   }
 
   /**

@@ -15,8 +15,9 @@ import java.util.HexFormat;
  *   <li>span id: the first 8 bytes of SHA-256 of a key naming the object: the run's UID; for a
  *       retried TaskRun attempt {@code <uid>/retry/<n>}; for a step {@code <taskrun
  *       uid>/step/<index>} (plus {@code /retry/<n>}); for a breakpoint pause {@code <taskrun
- *       uid>/breakpoint/<mechanism>/<step index>} (plus {@code /retry/<n>}); for a skipped
- *       PipelineTask {@code <pipelinerun uid>/skipped/<name>}.
+ *       uid>/breakpoint/<mechanism>/<step index>} (plus {@code /retry/<n>}); for a pod phase {@code
+ *       <taskrun uid>/pod/<phase>} (plus {@code /retry/<n>}); for a skipped PipelineTask {@code
+ *       <pipelinerun uid>/skipped/<name>}.
  * </ul>
  *
  * An all-zero id is invalid in W3C trace context and OTLP; should a digest start with only zero
@@ -47,6 +48,14 @@ public final class SpanIds {
   /** The span id of a breakpoint pause of a step, by mechanism ({@code onFailure}, ...). */
   public static String pauseSpanId(String taskRunUid, int retry, String mechanism, int stepIndex) {
     return spanId(attemptKey(taskRunUid, retry) + "/breakpoint/" + mechanism + "/" + stepIndex);
+  }
+
+  /**
+   * The span id of a pod phase of a TaskRun attempt: {@code <taskrun uid>/pod/<phase>} (plus {@code
+   * /retry/<n>}), phase {@code scheduling}, {@code init/<index>} or {@code starting}.
+   */
+  public static String podPhaseSpanId(String taskRunUid, int retry, String phase) {
+    return spanId(attemptKey(taskRunUid, retry) + "/pod/" + phase);
   }
 
   /** The span id of a PipelineTask the PipelineRun skipped: {@code <root uid>/skipped/<name>}. */

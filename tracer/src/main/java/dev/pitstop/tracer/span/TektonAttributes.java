@@ -97,5 +97,27 @@ public final class TektonAttributes {
    */
   public static final String TASK_TYPE_LABEL = "pitstop.dev/task-type";
 
+  /** Pod phase spans: which phase ({@code scheduling}, {@code init}, {@code starting}). */
+  public static final AttributeKey<String> POD_PHASE = AttributeKey.stringKey("pitstop.pod.phase");
+
+  /** Pod scheduling span: the node the Pod was bound to ({@code spec.nodeName}). */
+  public static final AttributeKey<String> NODE_NAME = AttributeKey.stringKey("k8s.node.name");
+
+  /** Init container span: its {@code terminated.exitCode}. */
+  public static final AttributeKey<Long> CONTAINER_EXIT_CODE =
+      AttributeKey.longKey("tekton.container.exit_code");
+
+  /** Init container span: its {@code terminated.reason}. */
+  public static final AttributeKey<String> CONTAINER_REASON =
+      AttributeKey.stringKey("tekton.container.reason");
+
+  /** Pod starting span: container waiting reasons seen ({@code ContainerCreating}, ...). */
+  public static final AttributeKey<List<String>> POD_WAITING_REASONS =
+      AttributeKey.stringArrayKey("pitstop.pod.waiting_reasons");
+
+  /** Pod starting span: the sidecars Tekton waited for ({@code tekton.dev/ready}). */
+  public static final AttributeKey<List<String>> POD_SIDECARS =
+      AttributeKey.stringArrayKey("pitstop.pod.sidecars");
+
   private TektonAttributes() {}
 }

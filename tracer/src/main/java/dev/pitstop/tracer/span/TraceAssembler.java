@@ -258,7 +258,10 @@ public final class TraceAssembler {
               STEP_FINISHED,
               BREAKPOINT_PAUSED,
               BREAKPOINT_CONTINUED,
-              BREAKPOINT_ENDED ->
+              BREAKPOINT_ENDED,
+              POD_SCHEDULED,
+              POD_INITIALIZED,
+              POD_READY ->
           true;
       default -> false;
     };
@@ -325,6 +328,27 @@ public final class TraceAssembler {
         PauseFacts pause = pause(facts, x.run(), x.step(), x.mechanism());
         if (pause != null) {
           pause.ended = x;
+        }
+      }
+      case POD_SCHEDULED -> {
+        var p = e.data(dev.pitstop.events.data.PodScheduled.class);
+        TaskAttempt t = facts.taskRunOfPod(p.run());
+        if (t != null) {
+          t.podScheduled = p;
+        }
+      }
+      case POD_INITIALIZED -> {
+        var p = e.data(dev.pitstop.events.data.PodInitialized.class);
+        TaskAttempt t = facts.taskRunOfPod(p.run());
+        if (t != null) {
+          t.podInitialized = p;
+        }
+      }
+      case POD_READY -> {
+        var p = e.data(dev.pitstop.events.data.PodReady.class);
+        TaskAttempt t = facts.taskRunOfPod(p.run());
+        if (t != null) {
+          t.podReady = p;
         }
       }
       default -> {}

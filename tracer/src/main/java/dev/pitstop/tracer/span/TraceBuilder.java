@@ -342,6 +342,10 @@ public final class TraceBuilder {
         end = max(end, max(s.finished.finishedAt(), max(stepRawStart(s, start), start)));
       }
     }
+    for (PodPhase ph : podPhases(t)) {
+      Interval b = facts.built.get(SpanIds.podPhaseSpanId(key.uid(), key.retry(), ph.key()));
+      end = max(end, b != null ? b.end() : max(ph.end(), max(max(ph.start(), start), start)));
+    }
     for (PauseFacts p : t.pauses.values()) {
       Interval b =
           facts.built.get(
@@ -494,6 +498,11 @@ public final class TraceBuilder {
       Interval parent,
       boolean all,
       List<SpanData> out) {
+    for (PodPhase ph : podPhases(t)) {
+      if (!facts.built.contains(SpanIds.podPhaseSpanId(key.uid(), key.retry(), ph.key()))) {
+        podPhaseSpan(ph, key, traceId, ctx, parentStart, parent, out);
+      }
+    }
     for (StepFacts s : t.steps.values()) {
       boolean done = s.finished != null && s.finished.finishedAt() != null;
       if ((done || all)
@@ -508,6 +517,104 @@ public final class TraceBuilder {
         pauseSpan(p, key, traceId, ctx, parentStart, parent, out);
       }
     }
+  }
+
+  /**
+   * A phase of a TaskRun's Pod, with both Kubernetes times known.
+   *
+   * @param key the span id key: {@code scheduling}, {@code init/<i>}, {@code starting}
+   */
+  record PodPhase(String key, String name, Instant start, Instant end, Attributes attributes) {}
+
+  /**
+   * The Pod phases of an attempt whose both ends are known: {@code pod scheduling} (creation →
+   * {@code PodScheduled}), {@code init <container>} per init container ({@code
+   * terminated.startedAt} → {@code finishedAt}), {@code pod starting} ({@code Initialized} → {@code
+   * ContainersReady} and Tekton's {@code tekton.dev/ready}: image pulls, container creation,
+   * sidecars' readiness).
+   */
+  static List<PodPhase> podPhases(TaskAttempt t) {
+    List<PodPhase> out = new java.util.ArrayList<>();
+    var sched = t.podScheduled;
+    if (sched != null && sched.createdAt() != null && sched.scheduledAt() != null) {
+      AttributesBuilder a = podAttributes(sched.pod(), "scheduling");
+      if (sched.node() != null) {
+        a.put(TektonAttributes.NODE_NAME, sched.node());
+      }
+      out.add(
+          new PodPhase(
+              "scheduling", "pod scheduling", sched.createdAt(), sched.scheduledAt(), a.build()));
+    }
+    var init = t.podInitialized;
+    if (init != null) {
+      List<dev.pitstop.events.data.PodContainer> cs = init.initContainers();
+      for (int i = 0; i < cs.size() && i < RootRunFacts.MAX_STEPS; i++) {
+        var c = cs.get(i);
+        if (c.name() == null || c.startedAt() == null || c.finishedAt() == null) {
+          continue;
+        }
+        AttributesBuilder a = podAttributes(init.pod(), "init");
+        a.put(K8S_CONTAINER_NAME, c.name());
+        a.put(TektonAttributes.CONTAINER_EXIT_CODE, (long) c.exitCode());
+        if (c.reason() != null) {
+          a.put(TektonAttributes.CONTAINER_REASON, truncate(c.reason()));
+        }
+        out.add(
+            new PodPhase(
+                "init/" + i,
+                "init " + truncate(c.name()),
+                c.startedAt(),
+                c.finishedAt(),
+                a.build()));
+      }
+    }
+    var ready = t.podReady;
+    Instant from =
+        first(
+            ready == null ? null : ready.initializedAt(),
+            init == null ? null : init.initializedAt());
+    if (ready != null && from != null && ready.readyAt() != null) {
+      AttributesBuilder a = podAttributes(ready.pod(), "starting");
+      if (!ready.waitingReasons().isEmpty()) {
+        a.put(TektonAttributes.POD_WAITING_REASONS, ready.waitingReasons());
+      }
+      if (!ready.sidecars().isEmpty()) {
+        a.put(TektonAttributes.POD_SIDECARS, ready.sidecars());
+      }
+      out.add(new PodPhase("starting", "pod starting", from, ready.readyAt(), a.build()));
+    }
+    return out;
+  }
+
+  private static AttributesBuilder podAttributes(String pod, String phase) {
+    AttributesBuilder a = Attributes.builder();
+    a.put(TektonAttributes.POD_PHASE, phase);
+    if (pod != null) {
+      a.put(K8S_POD_NAME, pod);
+    }
+    return a;
+  }
+
+  private void podPhaseSpan(
+      PodPhase ph,
+      AttemptKey key,
+      String traceId,
+      SpanContext parentCtx,
+      Instant parentStart,
+      Interval parent,
+      List<SpanData> out) {
+    AttributesBuilder a = ph.attributes().toBuilder();
+    Interval placed = clamp(ph.start(), max(ph.end(), ph.start()), parentStart, parent, a);
+    out.add(
+        span(
+            ph.name(),
+            SpanKind.INTERNAL,
+            context(traceId, SpanIds.podPhaseSpanId(key.uid(), key.retry(), ph.key())),
+            parentCtx,
+            StatusData.unset(),
+            placed,
+            a,
+            List.of()));
   }
 
   private static Instant stepRawStart(StepFacts s, Instant parentStart) {

@@ -65,6 +65,54 @@ public final class RunRefs {
             m.getAnnotations()));
   }
 
+  /**
+   * Pod name suffix of a retried attempt (Tekton {@code -pod-retry<n>}, {@link
+   * dev.pitstop.tekton.TektonNames#podName}).
+   */
+  private static final java.util.regex.Pattern RETRY_POD =
+      java.util.regex.Pattern.compile("-pod-retry([0-9]{1,4})$");
+
+  /**
+   * The reference of the TaskRun attempt a Pod runs, from the Pod's Tekton labels ({@code
+   * tekton.dev/taskRun}, {@code taskRunUID}, {@code pipelineRun}, {@code pipelineRunUID}, {@code
+   * pipeline}, {@code pipelineTask}, {@code task}; Tekton copies the TaskRun's labels to its Pod)
+   * and its name ({@code -pod-retry<n>}: attempt n). Used when the TaskRun itself is not at hand.
+   *
+   * @return the reference, or null when the Pod lacks {@code tekton.dev/taskRun} or {@code
+   *     tekton.dev/taskRunUID} (not a TaskRun's Pod)
+   */
+  public RunRef pod(io.fabric8.kubernetes.api.model.Pod pod) {
+    ObjectMeta m = pod.getMetadata();
+    Map<String, String> l = m.getLabels() == null ? Map.of() : m.getLabels();
+    String name = l.get(TektonLabels.TASK_RUN);
+    String uid = l.get(TektonLabels.TASK_RUN_UID);
+    if (name == null || name.isBlank() || uid == null || uid.isBlank()) {
+      return null;
+    }
+    return new RunRef(
+        RunRef.TASK_RUN,
+        m.getNamespace(),
+        name,
+        uid,
+        l.get(TektonLabels.PIPELINE_RUN),
+        l.get(TektonLabels.PIPELINE_RUN_UID),
+        l.get(TektonLabels.PIPELINE),
+        l.get(TektonLabels.PIPELINE_TASK),
+        l.get(TektonLabels.TASK),
+        retryOfPod(m.getName()),
+        labels.filter(l),
+        annotations.filter(m.getAnnotations()));
+  }
+
+  /** The attempt a Pod name belongs to: n for {@code <taskrun>-pod-retry<n>}, else 0. */
+  public static int retryOfPod(String podName) {
+    if (podName == null) {
+      return 0;
+    }
+    java.util.regex.Matcher x = RETRY_POD.matcher(podName);
+    return x.find() ? Integer.parseInt(x.group(1)) : 0;
+  }
+
   /** The reference of a PipelineRun (retry 0, no parent). */
   public RunRef pipelineRun(PipelineRun pr) {
     ObjectMeta m = pr.getMetadata();
