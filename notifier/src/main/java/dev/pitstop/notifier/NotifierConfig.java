@@ -2,11 +2,16 @@ package dev.pitstop.notifier;
 
 import dev.pitstop.notifier.delivery.RetryPolicy;
 import dev.pitstop.notifier.routing.Endpoint;
+import dev.pitstop.notifier.webhook.ContentMode;
+import dev.pitstop.notifier.webhook.WebhookSigner;
 import dev.pitstop.runtime.config.ConfigException;
 import dev.pitstop.runtime.config.Settings;
 import dev.pitstop.runtime.kafka.KafkaSettings;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -37,6 +42,14 @@ import java.util.Set;
  *       <td>events held per endpoint; beyond, events are dead-lettered</td></tr>
  *   <tr><td>{@code NOTIFIER_ENDPOINT_CONCURRENCY}</td><td>4</td>
  *       <td>runs delivered at once to one endpoint (each run in order)</td></tr>
+ *   <tr><td>{@code NOTIFIER_WEBHOOK_CONTENT_MODE}</td><td>{@code binary}</td>
+ *       <td>{@code binary} or {@code structured} CloudEvents over HTTP</td></tr>
+ *   <tr><td>{@code NOTIFIER_WEBHOOK_SECRETS}</td><td>none</td>
+ *       <td>comma-separated Standard Webhooks secrets ({@code whsec_<base64>}), the current one
+ *       first; every one signs each request (rotation). Never logged.</td></tr>
+ *   <tr><td>{@code NOTIFIER_WEBHOOK_SECRETS_FILE}</td><td>none</td>
+ *       <td>a file with one secret per line ({@code #} comments), added after those of
+ *       {@code NOTIFIER_WEBHOOK_SECRETS} (a mounted Kubernetes Secret)</td></tr>
  * </table>
  *
  * @param cluster the cluster's name ({@code PITSTOP_CLUSTER})
@@ -46,6 +59,8 @@ import java.util.Set;
  * @param requestTimeout the longest one delivery attempt may take
  * @param queueCapacity events held per endpoint
  * @param endpointConcurrency runs delivered at once to one endpoint
+ * @param contentMode how events are posted to webhooks
+ * @param signer signs webhook requests (no secrets: unsigned)
  */
 public record NotifierConfig(
     String cluster,
@@ -54,7 +69,9 @@ public record NotifierConfig(
     RetryPolicy retry,
     Duration requestTimeout,
     int queueCapacity,
-    int endpointConcurrency) {
+    int endpointConcurrency,
+    ContentMode contentMode,
+    WebhookSigner signer) {
   public static final String CLUSTER = "PITSTOP_CLUSTER";
   public static final String WEBHOOK_URLS = "NOTIFIER_WEBHOOK_URLS";
   public static final String MAX_ATTEMPTS = "NOTIFIER_MAX_ATTEMPTS";
@@ -63,12 +80,17 @@ public record NotifierConfig(
   public static final String REQUEST_TIMEOUT = "NOTIFIER_REQUEST_TIMEOUT";
   public static final String QUEUE_CAPACITY = "NOTIFIER_QUEUE_CAPACITY";
   public static final String ENDPOINT_CONCURRENCY = "NOTIFIER_ENDPOINT_CONCURRENCY";
+  public static final String CONTENT_MODE = "NOTIFIER_WEBHOOK_CONTENT_MODE";
+  public static final String SECRETS = "NOTIFIER_WEBHOOK_SECRETS";
+  public static final String SECRETS_FILE = "NOTIFIER_WEBHOOK_SECRETS_FILE";
 
   public NotifierConfig {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(contentMode, "contentMode");
+    Objects.requireNonNull(signer, "signer");
     webhooks = List.copyOf(webhooks);
   }
 
@@ -100,6 +122,13 @@ public record NotifierConfig(
     Duration timeout = positive(s, REQUEST_TIMEOUT, Duration.ofSeconds(10));
     int capacity = s.integer(QUEUE_CAPACITY, 10_000, 1, 1_000_000);
     int concurrency = s.integer(ENDPOINT_CONCURRENCY, 4, 1, 256);
+    ContentMode mode;
+    try {
+      mode = ContentMode.of(s.string(CONTENT_MODE, "binary"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(CONTENT_MODE + ": " + e.getMessage());
+    }
+    WebhookSigner signer = signer(s);
     return new NotifierConfig(
         cluster,
         kafka,
@@ -107,7 +136,32 @@ public record NotifierConfig(
         new RetryPolicy(maxAttempts, base, max),
         timeout,
         capacity,
-        concurrency);
+        concurrency,
+        mode,
+        signer);
+  }
+
+  private static WebhookSigner signer(Settings s) {
+    List<String> secrets = new ArrayList<>(s.list(SECRETS, List.of()));
+    String source = SECRETS;
+    String file = s.string(SECRETS_FILE, null);
+    if (file != null && !file.isBlank()) {
+      try {
+        Files.readAllLines(Path.of(file.strip())).stream()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            .forEach(secrets::add);
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException(
+            SECRETS_FILE + "=" + file + " cannot be read: " + e.getClass().getSimpleName());
+      }
+      source = SECRETS + "/" + SECRETS_FILE;
+    }
+    try {
+      return WebhookSigner.of(secrets);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(source + ": " + e.getMessage());
+    }
   }
 
   private static Duration positive(Settings s, String key, Duration dflt) {

@@ -95,7 +95,13 @@ public final class NotifierService implements PitstopService {
           new EndpointQueue(
               context,
               endpoint,
-              new WebhookChannel(client, endpoint, config.requestTimeout(), Clock.systemUTC()),
+              new WebhookChannel(
+                  client,
+                  endpoint,
+                  config.requestTimeout(),
+                  Clock.systemUTC(),
+                  config.contentMode(),
+                  config.signer()),
               config.retry(),
               new SplittableRandom(),
               deadLetters,

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class NotifierServiceIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String OLD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  private static final String NEW_SECRET = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
 
   private final Vertx vertx = Vertx.vertx();
   private final List<WebhookReceiver> receivers = new ArrayList<>();
@@ -72,7 +74,12 @@ class NotifierServiceIT {
   }
 
   private void startNotifier(String retryBase, String retryMax, WebhookReceiver... to) {
-    Map<String, String> env = new HashMap<>();
+    startNotifier(Map.of(), retryBase, retryMax, to);
+  }
+
+  private void startNotifier(
+      Map<String, String> extra, String retryBase, String retryMax, WebhookReceiver... to) {
+    Map<String, String> env = new HashMap<>(extra);
     env.put("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers());
     env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
     env.put(
@@ -131,6 +138,60 @@ class NotifierServiceIT {
     assertThat(got.getDataContentType()).isEqualTo("application/json");
     assertThat(EventCodec.fromCloudEvent(got)).isEqualTo(paused);
     assertThat(heard).extracting(CloudEvent::getId).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void signsPerStandardWebhooksWithEverySecretSoAReceiverWithEitherVerifies() {
+    WebhookReceiver old = receiver().requireSignatures(OLD_SECRET);
+    WebhookReceiver rotated = receiver().requireSignatures(NEW_SECRET);
+    startNotifier(
+        Map.of("NOTIFIER_WEBHOOK_SECRETS", NEW_SECRET + "," + OLD_SECRET),
+        "50ms",
+        "200ms",
+        old,
+        rotated);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    await().atMost(WAIT).until(() -> old.deliveries(paused.id()) == 1);
+    await().atMost(WAIT).until(() -> rotated.deliveries(paused.id()) == 1);
+    Map<String, String> h = old.requests().get(0).headers();
+    assertThat(h).containsEntry("webhook-id", paused.id()).containsKey("webhook-timestamp");
+    assertThat(h.get("webhook-signature").split(" ")).hasSize(2);
+    assertThat(old.requests()).extracting(WebhookReceiver.Request::status).containsExactly(204);
+  }
+
+  @Test
+  void aReceiverWithAnotherSecretRefusesAndTheEventIsDeadLetteredNotRetried() {
+    WebhookReceiver receiver = receiver().requireSignatures(OLD_SECRET);
+    startNotifier(Map.of("NOTIFIER_WEBHOOK_SECRETS", NEW_SECRET), "50ms", "200ms", receiver);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    ConsumerRecord<byte[], byte[]> dl =
+        awaitDeadLetter(r -> header(r, DeliveryDeadLetters.ATTEMPTS) != null);
+    assertThat(header(dl, EventRecords.DLQ_REASON)).contains("HTTP 401");
+    assertThat(receiver.requests())
+        .extracting(WebhookReceiver.Request::status)
+        .containsExactly(401);
+    assertThat(receiver.received()).isEmpty();
+  }
+
+  @Test
+  void deliversInStructuredModeWhenConfiguredAndSignsTheWholeDocument() throws Exception {
+    WebhookReceiver receiver = receiver().requireSignatures(OLD_SECRET);
+    startNotifier(
+        Map.of(
+            "NOTIFIER_WEBHOOK_SECRETS", OLD_SECRET, "NOTIFIER_WEBHOOK_CONTENT_MODE", "structured"),
+        "50ms",
+        "200ms",
+        receiver);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+    assertThat(receiver.requests()).allMatch(r -> r.encoding() == Encoding.STRUCTURED);
+    assertThat(EventCodec.fromCloudEvent(receiver.received().get(0))).isEqualTo(paused);
   }
 
   @Test
