@@ -1,7 +1,11 @@
 package dev.pitstop.notifier;
 
 import dev.pitstop.notifier.delivery.RetryPolicy;
+import dev.pitstop.notifier.routing.ChannelPolicy;
 import dev.pitstop.notifier.routing.Endpoint;
+import dev.pitstop.notifier.routing.Routes;
+import dev.pitstop.notifier.routing.Subscription;
+import dev.pitstop.notifier.routing.UrlPolicy;
 import dev.pitstop.notifier.webhook.ContentMode;
 import dev.pitstop.notifier.webhook.WebhookSigner;
 import dev.pitstop.runtime.config.ConfigException;
@@ -50,6 +54,21 @@ import java.util.Set;
  *   <tr><td>{@code NOTIFIER_WEBHOOK_SECRETS_FILE}</td><td>none</td>
  *       <td>a file with one secret per line ({@code #} comments), added after those of
  *       {@code NOTIFIER_WEBHOOK_SECRETS} (a mounted Kubernetes Secret)</td></tr>
+ *   <tr><td>{@code NOTIFIER_ROUTES_FILE}</td><td>none</td>
+ *       <td>YAML or JSON routes: match namespace, pipeline, event type, outcome → webhook or Slack
+ *       channel ({@link Routes})</td></tr>
+ *   <tr><td>{@code NOTIFIER_ANNOTATION_URL_ALLOWLIST}</td><td>none (refuse all)</td>
+ *       <td>comma-separated URL prefixes or hosts ({@code *.example.com}) that
+ *       {@code webhook.integrations.tekton.dev/url} may name ({@link UrlPolicy})</td></tr>
+ *   <tr><td>{@code NOTIFIER_ANNOTATION_ALLOW_PRIVATE}</td><td>{@code false}</td>
+ *       <td>let annotation URLs reach loopback, private, link-local and cluster-internal addresses
+ *       (local runs and tests only)</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_CHANNEL_ALLOWLIST}</td><td>none (refuse all)</td>
+ *       <td>comma-separated {@code namespace:channel} ({@code *:} for every namespace) that
+ *       {@code slack.integrations.tekton.dev/channel} may name</td></tr>
+ *   <tr><td>{@code NOTIFIER_MAX_ENDPOINTS}</td><td>1000</td>
+ *       <td>endpoints (configured plus annotation ones) served at once; beyond, annotation
+ *       subscriptions are refused</td></tr>
  * </table>
  *
  * @param cluster the cluster's name ({@code PITSTOP_CLUSTER})
@@ -61,6 +80,10 @@ import java.util.Set;
  * @param endpointConcurrency runs delivered at once to one endpoint
  * @param contentMode how events are posted to webhooks
  * @param signer signs webhook requests (no secrets: unsigned)
+ * @param routes the routes file's subscriptions, in file order
+ * @param urlPolicy which annotation webhook URLs are allowed
+ * @param channelPolicy which annotation Slack channels are allowed, per namespace
+ * @param maxEndpoints endpoints served at once
  */
 public record NotifierConfig(
     String cluster,
@@ -71,7 +94,11 @@ public record NotifierConfig(
     int queueCapacity,
     int endpointConcurrency,
     ContentMode contentMode,
-    WebhookSigner signer) {
+    WebhookSigner signer,
+    List<Subscription> routes,
+    UrlPolicy urlPolicy,
+    ChannelPolicy channelPolicy,
+    int maxEndpoints) {
   public static final String CLUSTER = "PITSTOP_CLUSTER";
   public static final String WEBHOOK_URLS = "NOTIFIER_WEBHOOK_URLS";
   public static final String MAX_ATTEMPTS = "NOTIFIER_MAX_ATTEMPTS";
@@ -83,6 +110,11 @@ public record NotifierConfig(
   public static final String CONTENT_MODE = "NOTIFIER_WEBHOOK_CONTENT_MODE";
   public static final String SECRETS = "NOTIFIER_WEBHOOK_SECRETS";
   public static final String SECRETS_FILE = "NOTIFIER_WEBHOOK_SECRETS_FILE";
+  public static final String ROUTES_FILE = "NOTIFIER_ROUTES_FILE";
+  public static final String URL_ALLOWLIST = "NOTIFIER_ANNOTATION_URL_ALLOWLIST";
+  public static final String ALLOW_PRIVATE = "NOTIFIER_ANNOTATION_ALLOW_PRIVATE";
+  public static final String CHANNEL_ALLOWLIST = "NOTIFIER_SLACK_CHANNEL_ALLOWLIST";
+  public static final String MAX_ENDPOINTS = "NOTIFIER_MAX_ENDPOINTS";
 
   public NotifierConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -91,6 +123,9 @@ public record NotifierConfig(
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     Objects.requireNonNull(contentMode, "contentMode");
     Objects.requireNonNull(signer, "signer");
+    Objects.requireNonNull(urlPolicy, "urlPolicy");
+    Objects.requireNonNull(channelPolicy, "channelPolicy");
+    routes = List.copyOf(routes);
     webhooks = List.copyOf(webhooks);
   }
 
@@ -129,6 +164,20 @@ public record NotifierConfig(
       throw new ConfigException(CONTENT_MODE + ": " + e.getMessage());
     }
     WebhookSigner signer = signer(s);
+    List<Subscription> routes = routes(s);
+    UrlPolicy urlPolicy;
+    try {
+      urlPolicy = new UrlPolicy(s.list(URL_ALLOWLIST, List.of()), s.bool(ALLOW_PRIVATE, false));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(URL_ALLOWLIST + ": " + e.getMessage());
+    }
+    ChannelPolicy channelPolicy;
+    try {
+      channelPolicy = ChannelPolicy.parse(s.list(CHANNEL_ALLOWLIST, List.of()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(CHANNEL_ALLOWLIST + ": " + e.getMessage());
+    }
+    int maxEndpoints = s.integer(MAX_ENDPOINTS, 1000, 1, 100_000);
     return new NotifierConfig(
         cluster,
         kafka,
@@ -138,7 +187,43 @@ public record NotifierConfig(
         capacity,
         concurrency,
         mode,
-        signer);
+        signer,
+        routes,
+        urlPolicy,
+        channelPolicy,
+        maxEndpoints);
+  }
+
+  private static List<Subscription> routes(Settings s) {
+    String file = s.string(ROUTES_FILE, null);
+    if (file == null || file.isBlank()) {
+      return List.of();
+    }
+    String text;
+    try {
+      text = Files.readString(Path.of(file.strip()));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(
+          ROUTES_FILE + "=" + file + " cannot be read: " + e.getClass().getSimpleName());
+    }
+    List<Subscription> routes;
+    try {
+      routes = Routes.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ROUTES_FILE + "=" + file + ": " + e.getMessage());
+    }
+    for (Subscription r : routes) {
+      if (r.endpoint().isSlack()) {
+        throw new ConfigException(
+            ROUTES_FILE
+                + "="
+                + file
+                + ": a route to "
+                + r.endpoint()
+                + " needs Slack, which is not configured");
+      }
+    }
+    return routes;
   }
 
   private static WebhookSigner signer(Settings s) {

@@ -195,6 +195,93 @@ class NotifierServiceIT {
   }
 
   @Test
+  void aRunSubscribesByAnnotationToAnAllowlistedUrl() {
+    WebhookReceiver receiver = receiver();
+    startNotifier(
+        Map.of(
+            "NOTIFIER_ANNOTATION_URL_ALLOWLIST",
+            prefixOf(receiver),
+            "NOTIFIER_ANNOTATION_ALLOW_PRIVATE",
+            "true"),
+        "50ms",
+        "200ms");
+    PitstopEvent paused =
+        TestEvents.of(
+            EventType.BREAKPOINT_PAUSED,
+            "ci",
+            Map.of("webhook.integrations.tekton.dev/url", receiver.url()),
+            UUID.randomUUID().toString());
+    PitstopEvent other =
+        TestEvents.of(EventType.BREAKPOINT_PAUSED, "ci", Map.of(), UUID.randomUUID().toString());
+    publisher.publish(other).await();
+    publisher.publish(paused).await();
+
+    await().atMost(WAIT).until(() -> receiver.deliveries(paused.id()) == 1);
+    assertThat(receiver.deliveries(other.id())).isZero();
+  }
+
+  @Test
+  void anAnnotationUrlThatResolvesToLoopbackIsRefusedAndReportedAsADeadLetter() {
+    WebhookReceiver receiver = receiver();
+    startNotifier(
+        Map.of("NOTIFIER_ANNOTATION_URL_ALLOWLIST", prefixOf(receiver) + ",hooks.example.com"),
+        "50ms",
+        "200ms");
+    PitstopEvent paused =
+        TestEvents.of(
+            EventType.BREAKPOINT_PAUSED,
+            "ci",
+            Map.of(
+                "webhook.integrations.tekton.dev/url",
+                receiver.url() + "?token=s3cret,https://elsewhere.example.net/x"),
+            UUID.randomUUID().toString());
+    publisher.publish(paused).await();
+
+    List<ConsumerRecord<byte[], byte[]>> dls =
+        awaitDeadLetters(r -> header(r, EventRecords.DLQ_REASON).contains("refused"), 2);
+    assertThat(dls)
+        .extracting(r -> header(r, EventRecords.DLQ_REASON))
+        .anySatisfy(reason -> assertThat(reason).contains("loopback"))
+        .anySatisfy(reason -> assertThat(reason).contains("not on the allowlist"))
+        .allSatisfy(reason -> assertThat(reason).doesNotContain("s3cret"));
+    assertThat(receiver.requests()).isEmpty();
+  }
+
+  @Test
+  void routesFromTheFileMatchOnNamespaceAndOutcome(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    WebhookReceiver failures = receiver();
+    WebhookReceiver ci = receiver();
+    java.nio.file.Path routes = dir.resolve("routes.yaml");
+    java.nio.file.Files.writeString(
+        routes,
+        "routes:\n"
+            + "  - match: {outcomes: [failed]}\n"
+            + "    webhook: "
+            + failures.url()
+            + "\n"
+            + "  - match: {namespaces: [ci]}\n"
+            + "    webhook: "
+            + ci.url()
+            + "\n");
+    startNotifier(Map.of("NOTIFIER_ROUTES_FILE", routes.toString()), "50ms", "200ms");
+    PitstopEvent failedProd = TestEvents.failedFinish("prod", UUID.randomUUID().toString());
+    PitstopEvent okCi =
+        TestEvents.of(EventType.PIPELINERUN_FINISHED, "ci", Map.of(), UUID.randomUUID().toString());
+    publisher.publish(failedProd).await();
+    publisher.publish(okCi).await();
+
+    await().atMost(WAIT).until(() -> ci.deliveries(okCi.id()) == 1);
+    await().atMost(WAIT).until(() -> failures.deliveries(failedProd.id()) == 1);
+    assertThat(failures.received()).hasSize(1);
+    assertThat(ci.received()).hasSize(1);
+  }
+
+  private static String prefixOf(WebhookReceiver r) {
+    return r.url().substring(0, r.url().lastIndexOf('/') + 1);
+  }
+
+  @Test
   void retriesAFailingReceiverAndDeliversOnTheThirdAttempt() {
     WebhookReceiver receiver = receiver().failNext(2, 503);
     startNotifier("50ms", "200ms", receiver);
@@ -291,6 +378,11 @@ class NotifierServiceIT {
 
   private ConsumerRecord<byte[], byte[]> awaitDeadLetter(
       java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
+    return awaitDeadLetters(wanted, 1).get(0);
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> awaitDeadLetters(
+      java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> wanted, int count) {
     List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(
@@ -309,10 +401,10 @@ class NotifierServiceIT {
           .until(
               () -> {
                 c.poll(Duration.ofMillis(200)).forEach(seen::add);
-                return seen.stream().anyMatch(wanted);
+                return seen.stream().filter(wanted).count() >= count;
               });
     }
-    return seen.stream().filter(wanted).findFirst().orElseThrow();
+    return seen.stream().filter(wanted).toList();
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
