@@ -50,7 +50,7 @@ public final class EventCatalogue {
         | topic (default prefix `pitstop.`, `PITSTOP_TOPIC_PREFIX`) | carries | written by |
         |---|---|---|
         | `pitstop.observations` | `pipelinerun.*`, `taskrun.*`, `step.*` | watcher |
-        | `pitstop.decisions` | `breakpoint.*`, `command.rejected` | breakpoint-engine |
+        | `pitstop.decisions` | `breakpoint.*`, `command.rejected`; `delivery.*` | breakpoint-engine; notifier (delivery results) |
         | `pitstop.commands` | `command.continue`, `command.failcontinue` | engine HTTP API (later: notifier's Slack endpoint) |
         | `pitstop.deadletter` | records a consumer could not decode or handle, unchanged, with headers `pitstop-dlq-reason`, `-topic`, `-partition`, `-offset`, `-consumer` | every consumer |
 
@@ -100,6 +100,12 @@ public final class EventCatalogue {
           "A command was not carried out (e.g. a second continue: `NotPaused`).";
       case COMMAND_CONTINUE -> "A request to continue a paused step, with the caller's identity.";
       case COMMAND_FAIL_CONTINUE -> "A request to fail the paused step and continue the TaskRun.";
+      case DELIVERY_DELIVERED ->
+          "The notifier delivered an event to an endpoint (webhook 2xx, Slack `ok`), after how many attempts.";
+      case DELIVERY_FAILED ->
+          "One delivery attempt failed (network error, 5xx, 429...); the notifier will try again.";
+      case DELIVERY_DEADLETTERED ->
+          "The notifier gave up a delivery (or refused an annotation's subscription, attempts 0); the event is on the dead-letter topic.";
     };
   }
 

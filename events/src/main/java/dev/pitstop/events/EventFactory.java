@@ -6,6 +6,7 @@ import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.Mechanism;
 import dev.pitstop.events.data.RunRef;
@@ -22,7 +23,8 @@ import java.time.Instant;
  * <ul>
  *   <li>id: {@link EventIds} over the run's UID, the transition ({@code <object>.<verb>}, plus the
  *       mechanism for breakpoint transitions), the step name and the run's retry; for a command its
- *       {@code requestId}; for a rejection the command's id and {@code rejected};
+ *       {@code requestId}; for a rejection the command's id and {@code rejected}; for a delivery
+ *       result the delivered event's id, the outcome, the endpoint and the attempts;
  *   <li>subject: the step's subject when the data names a step, else the run's;
  *   <li>partition key: {@link RunRef#rootUid()}.
  * </ul>
@@ -73,6 +75,10 @@ public final class EventFactory {
     }
     if (data instanceof CommandRejected r) {
       return EventIds.of(r.command().requestId(), transition, null, 0);
+    }
+    if (data instanceof DeliveryResult d) {
+      // One result per delivered event, endpoint and attempt.
+      return EventIds.of(d.eventId(), transition, d.endpoint(), d.attempts());
     }
     Mechanism mechanism = mechanismOf(data);
     if (mechanism != null) {

@@ -6,6 +6,7 @@ import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.RunFinished;
 import dev.pitstop.events.data.RunStarted;
@@ -53,7 +54,17 @@ public enum EventType {
   /** API or Slack: a request to continue a paused step ({@code debug-continue}). */
   COMMAND_CONTINUE("dev.pitstop.command.continue.v1", Command.class, TopicKind.COMMANDS),
   /** API or Slack: a request to fail and continue a paused step ({@code debug-fail-continue}). */
-  COMMAND_FAIL_CONTINUE("dev.pitstop.command.failcontinue.v1", Command.class, TopicKind.COMMANDS);
+  COMMAND_FAIL_CONTINUE("dev.pitstop.command.failcontinue.v1", Command.class, TopicKind.COMMANDS),
+  /** Notifier: an endpoint took an event (2xx, or Slack's {@code ok}). */
+  DELIVERY_DELIVERED(
+      "dev.pitstop.delivery.delivered.v1", DeliveryResult.class, TopicKind.DECISIONS),
+  /** Notifier: one delivery attempt failed; another will be made. */
+  DELIVERY_FAILED("dev.pitstop.delivery.failed.v1", DeliveryResult.class, TopicKind.DECISIONS),
+  /**
+   * Notifier: a delivery was given up (or its subscription refused); the event is dead-lettered.
+   */
+  DELIVERY_DEADLETTERED(
+      "dev.pitstop.delivery.deadlettered.v1", DeliveryResult.class, TopicKind.DECISIONS);
 
   private static final Map<String, EventType> BY_TYPE =
       Arrays.stream(values()).collect(Collectors.toMap(EventType::type, Function.identity()));

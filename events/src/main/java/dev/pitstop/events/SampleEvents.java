@@ -7,6 +7,7 @@ import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.Identity;
 import dev.pitstop.events.data.Mechanism;
@@ -146,6 +147,41 @@ public final class SampleEvents {
             CommandRejected.NOT_PAUSED,
             "ci/build-x7k2p-compile step test is not paused (continued by alice@example.com)",
             t(81)));
+    String pausedId =
+        EventFactory.idOf(EventType.BREAKPOINT_PAUSED, m.get(EventType.BREAKPOINT_PAUSED));
+    m.put(
+        EventType.DELIVERY_DELIVERED,
+        new DeliveryResult(
+            TASK_RUN,
+            pausedId,
+            EventType.BREAKPOINT_PAUSED.type(),
+            "https://hooks.example.com/pitstop",
+            2,
+            204,
+            null,
+            t(32)));
+    m.put(
+        EventType.DELIVERY_FAILED,
+        new DeliveryResult(
+            TASK_RUN,
+            pausedId,
+            EventType.BREAKPOINT_PAUSED.type(),
+            "https://hooks.example.com/pitstop",
+            1,
+            503,
+            "HTTP 503: upstream unavailable",
+            t(31)));
+    m.put(
+        EventType.DELIVERY_DEADLETTERED,
+        new DeliveryResult(
+            TASK_RUN,
+            pausedId,
+            EventType.BREAKPOINT_PAUSED.type(),
+            "https://hooks.example.com/pitstop",
+            5,
+            503,
+            "HTTP 503: upstream unavailable (gave up after 5 attempts)",
+            t(62)));
     return m;
   }
 
@@ -155,7 +191,8 @@ public final class SampleEvents {
         switch (type.topicKind()) {
           case OBSERVATIONS -> "watcher";
           case COMMANDS -> "breakpoint-engine-api";
-          default -> "breakpoint-engine";
+          default ->
+              type.type().startsWith("dev.pitstop.delivery.") ? "notifier" : "breakpoint-engine";
         };
     EventData d = data().get(type);
     return new EventFactory("prod-eu", service).create(type, d, timeOf(d));
@@ -182,6 +219,8 @@ public final class SampleEvents {
       return c.requestedAt();
     } else if (d instanceof CommandRejected r) {
       return r.decidedAt();
+    } else if (d instanceof DeliveryResult r) {
+      return r.at();
     }
     throw new IllegalArgumentException("no sample time for " + d);
   }

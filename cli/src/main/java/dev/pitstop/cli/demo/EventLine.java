@@ -7,6 +7,7 @@ import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.data.RunFinished;
 import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.data.RunStarted;
@@ -111,6 +112,14 @@ public final class EventLine {
             + c.requestedBy().username()
             + " via "
             + c.via();
+      }
+      case DELIVERY_DELIVERED, DELIVERY_FAILED, DELIVERY_DEADLETTERED -> {
+        DeliveryResult r = (DeliveryResult) e.data();
+        yield "      ✉ "
+            + e.type().type().replace("dev.pitstop.delivery.", "").replace(".v1", "")
+            + " to "
+            + r.endpoint()
+            + (r.reason() == null ? "" : ": " + clean(r.reason()));
       }
       case COMMAND_REJECTED -> {
         CommandRejected r = (CommandRejected) e.data();

@@ -15,7 +15,8 @@ public sealed interface EventData
         BreakpointContinued,
         BreakpointEnded,
         Command,
-        CommandRejected {
+        CommandRejected,
+        DeliveryResult {
 
   /** The run the event is about (for a command: the TaskRun it targets). */
   RunRef run();
