@@ -69,6 +69,11 @@ import java.util.Set;
  *   <tr><td>{@code NOTIFIER_MAX_ENDPOINTS}</td><td>1000</td>
  *       <td>endpoints (configured plus annotation ones) served at once; beyond, annotation
  *       subscriptions are refused</td></tr>
+ *   <tr><td>{@code NOTIFIER_STATE_TOPIC}</td><td>{@code <prefix>notifier-state}</td>
+ *       <td>the compacted topic of delivered ids and Slack cards, created at start-up if
+ *       missing</td></tr>
+ *   <tr><td>{@code NOTIFIER_STATE_CAPACITY}</td><td>100000</td>
+ *       <td>keys remembered (delivered event × endpoint, Slack cards); the oldest are forgotten</td></tr>
  * </table>
  *
  * @param cluster the cluster's name ({@code PITSTOP_CLUSTER})
@@ -84,6 +89,8 @@ import java.util.Set;
  * @param urlPolicy which annotation webhook URLs are allowed
  * @param channelPolicy which annotation Slack channels are allowed, per namespace
  * @param maxEndpoints endpoints served at once
+ * @param stateTopic the compacted state topic
+ * @param stateCapacity keys remembered in it
  */
 public record NotifierConfig(
     String cluster,
@@ -98,7 +105,9 @@ public record NotifierConfig(
     List<Subscription> routes,
     UrlPolicy urlPolicy,
     ChannelPolicy channelPolicy,
-    int maxEndpoints) {
+    int maxEndpoints,
+    String stateTopic,
+    int stateCapacity) {
   public static final String CLUSTER = "PITSTOP_CLUSTER";
   public static final String WEBHOOK_URLS = "NOTIFIER_WEBHOOK_URLS";
   public static final String MAX_ATTEMPTS = "NOTIFIER_MAX_ATTEMPTS";
@@ -115,6 +124,8 @@ public record NotifierConfig(
   public static final String ALLOW_PRIVATE = "NOTIFIER_ANNOTATION_ALLOW_PRIVATE";
   public static final String CHANNEL_ALLOWLIST = "NOTIFIER_SLACK_CHANNEL_ALLOWLIST";
   public static final String MAX_ENDPOINTS = "NOTIFIER_MAX_ENDPOINTS";
+  public static final String STATE_TOPIC = "NOTIFIER_STATE_TOPIC";
+  public static final String STATE_CAPACITY = "NOTIFIER_STATE_CAPACITY";
 
   public NotifierConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -178,6 +189,11 @@ public record NotifierConfig(
       throw new ConfigException(CHANNEL_ALLOWLIST + ": " + e.getMessage());
     }
     int maxEndpoints = s.integer(MAX_ENDPOINTS, 1000, 1, 100_000);
+    String stateTopic = s.string(STATE_TOPIC, kafka.topics().prefix() + "notifier-state");
+    if (!stateTopic.matches("[a-zA-Z0-9._-]{1,249}")) {
+      throw new ConfigException(STATE_TOPIC + "=" + stateTopic + " is not a Kafka topic name");
+    }
+    int stateCapacity = s.integer(STATE_CAPACITY, 100_000, 100, 10_000_000);
     return new NotifierConfig(
         cluster,
         kafka,
@@ -191,7 +207,9 @@ public record NotifierConfig(
         routes,
         urlPolicy,
         channelPolicy,
-        maxEndpoints);
+        maxEndpoints,
+        stateTopic,
+        stateCapacity);
   }
 
   private static List<Subscription> routes(Settings s) {

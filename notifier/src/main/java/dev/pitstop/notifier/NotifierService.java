@@ -1,14 +1,20 @@
 package dev.pitstop.notifier;
 
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.DeliveryResult;
+import dev.pitstop.notifier.delivery.AttemptResult;
 import dev.pitstop.notifier.delivery.Channel;
 import dev.pitstop.notifier.delivery.DeliveryDeadLetters;
+import dev.pitstop.notifier.delivery.DeliveryListener;
 import dev.pitstop.notifier.delivery.EndpointQueue;
 import dev.pitstop.notifier.routing.AnnotationSubscriptions;
 import dev.pitstop.notifier.routing.Endpoint;
 import dev.pitstop.notifier.routing.Router;
 import dev.pitstop.notifier.routing.Subscription;
+import dev.pitstop.notifier.state.NotifierState;
 import dev.pitstop.notifier.webhook.UrlGuard;
 import dev.pitstop.notifier.webhook.WebhookChannel;
 import dev.pitstop.runtime.PitstopService;
@@ -21,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +73,8 @@ public final class NotifierService implements PitstopService {
   private final Map<Endpoint, EndpointQueue> queues = new LinkedHashMap<>();
   private final WebClient client;
   private final EventPublisher publisher;
+  private final EventFactory factory;
+  private NotifierState state = NotifierState.inMemory(1);
   private Future<Void> annotationChain = Future.succeededFuture();
   private boolean stopping;
   private String consumerDeployment;
@@ -90,6 +99,7 @@ public final class NotifierService implements PitstopService {
     this.deadLetters = deadLetters;
     this.client = client;
     this.publisher = publisher;
+    this.factory = new EventFactory(config.cluster(), GROUP);
   }
 
   /**
@@ -133,7 +143,7 @@ public final class NotifierService implements PitstopService {
     NotifierService service =
         new NotifierService(
             vertx, context, config, router, annotations, channels, deadLetters, client, publisher);
-    router.endpoints().forEach(service::queueFor);
+    context.runOnContext(v -> router.endpoints().forEach(service::queueFor));
     if (service.queues.isEmpty()) {
       LOG.info(
           "no endpoints configured ({}, {}): only runs' annotations can subscribe",
@@ -147,8 +157,15 @@ public final class NotifierService implements PitstopService {
             GROUP,
             publisher,
             service::accept);
-    return vertx
-        .deployVerticle(consumer)
+    return NotifierState.open(
+            vertx,
+            config.kafka(),
+            config.stateTopic(),
+            publisher,
+            config.stateCapacity(),
+            java.time.Duration.ofSeconds(30))
+        .onSuccess(st -> context.runOnContext(v -> service.state = st))
+        .compose(st -> vertx.deployVerticle(consumer))
         .map(
             id -> {
               service.consumerDeployment = id;
@@ -247,6 +264,13 @@ public final class NotifierService implements PitstopService {
   }
 
   private void reject(PitstopEvent e, String shown, String annotation, String reason) {
+    results.publish(
+        EventType.DELIVERY_DEADLETTERED,
+        e,
+        shown,
+        0,
+        null,
+        "subscription by " + annotation + " refused: " + reason);
     LOG.warn(
         "{} {} of {}: subscription by {} to {} refused: {}",
         e.id(),
@@ -267,6 +291,15 @@ public final class NotifierService implements PitstopService {
   }
 
   private void offer(Endpoint endpoint, PitstopEvent e) {
+    if (state.contains(NotifierState.deliveredKey(e.id(), endpoint.name()))) {
+      LOG.debug(
+          "{} {} of {} was delivered to {} before: dropped",
+          e.id(),
+          e.type().type(),
+          e.data().run().display(),
+          endpoint);
+      return;
+    }
     EndpointQueue q = queueFor(endpoint);
     if (q == null) {
       reject(e, endpoint.name(), "configuration", "no channel for " + endpoint);
@@ -295,12 +328,75 @@ public final class NotifierService implements PitstopService {
             new SplittableRandom(),
             deadLetters,
             config.queueCapacity(),
-            config.endpointConcurrency());
+            config.endpointConcurrency(),
+            results);
     if (stopping) {
       q.stop();
     }
     queues.put(endpoint, q);
     return q;
+  }
+
+  private final Results results = new Results();
+
+  /**
+   * Publishes delivery results ({@code dev.pitstop.delivery.*.v1}) and records handled deliveries
+   * in the state, so a relist after a restart does not deliver them again.
+   */
+  private final class Results implements DeliveryListener {
+    @Override
+    public void delivered(PitstopEvent e, Endpoint endpoint, int attempts, AttemptResult result) {
+      state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "delivered");
+      publish(EventType.DELIVERY_DELIVERED, e, endpoint.name(), attempts, result, null);
+    }
+
+    @Override
+    public void failed(PitstopEvent e, Endpoint endpoint, int attempt, AttemptResult result) {
+      publish(EventType.DELIVERY_FAILED, e, endpoint.name(), attempt, result, result.reason());
+    }
+
+    @Override
+    public void deadLettered(
+        PitstopEvent e, Endpoint endpoint, int attempts, String reason, AttemptResult last) {
+      if (attempts > 0) {
+        // Given up after trying: a relist must not try again. Events dead-lettered without an
+        // attempt (stopping, queue full) may be delivered when seen again.
+        state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "deadlettered");
+      }
+      publish(EventType.DELIVERY_DEADLETTERED, e, endpoint.name(), attempts, last, reason);
+    }
+
+    void publish(
+        EventType type,
+        PitstopEvent e,
+        String endpoint,
+        int attempts,
+        AttemptResult result,
+        String reason) {
+      Integer status = null;
+      if (result instanceof AttemptResult.Delivered d) {
+        status = d.status();
+      } else if (result instanceof AttemptResult.Refused r) {
+        status = r.status();
+      }
+      PitstopEvent out =
+          factory.create(
+              type,
+              new DeliveryResult(
+                  e.data().run(),
+                  e.id(),
+                  e.type().type(),
+                  endpoint,
+                  attempts,
+                  status,
+                  reason,
+                  Instant.now()),
+              Instant.now());
+      publisher
+          .publish(out)
+          .onFailure(
+              t -> LOG.warn("{}: could not publish {}: {}", e.id(), type.type(), t.toString()));
+    }
   }
 
   /** The endpoints served so far (configured ones first, then annotation ones as they came). */

@@ -8,6 +8,7 @@ import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.SampleEvents;
 import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.kafka.EventRecords;
 import dev.pitstop.notifier.delivery.DeliveryDeadLetters;
 import dev.pitstop.runtime.kafka.EventPublisher;
@@ -275,6 +276,87 @@ class NotifierServiceIT {
     await().atMost(WAIT).until(() -> failures.deliveries(failedProd.id()) == 1);
     assertThat(failures.received()).hasSize(1);
     assertThat(ci.received()).hasSize(1);
+  }
+
+  @Test
+  void aRelistAfterARestartDeliversNothingASecondTime() {
+    WebhookReceiver receiver = receiver();
+    startNotifier("50ms", "200ms", receiver);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+    await().atMost(WAIT).until(() -> receiver.deliveries(paused.id()) == 1);
+    service.stop().await();
+    service = null;
+
+    // The watcher restarts and relists: the same ids again, then something new.
+    startNotifier("50ms", "200ms", receiver);
+    publisher.publish(paused).await();
+    PitstopEvent finished = SampleEvents.of(EventType.PIPELINERUN_FINISHED);
+    publisher.publish(finished).await();
+    await().atMost(WAIT).until(() -> receiver.deliveries(finished.id()) == 1);
+    assertThat(receiver.deliveries(paused.id())).isEqualTo(1);
+    assertThat(receiver.duplicates()).isEmpty();
+  }
+
+  @Test
+  void publishesDeliveryResultsAsEvents() throws Exception {
+    WebhookReceiver ok = receiver().failNext(1, 503);
+    WebhookReceiver gone = receiver().failNext(Integer.MAX_VALUE, 404);
+    startNotifier("50ms", "200ms", ok, gone);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    List<PitstopEvent> results = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = rawConsumer()) {
+      c.subscribe(List.of(topics.decisions()));
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                  PitstopEvent e = EventRecords.decode(r.headers(), r.value());
+                  if (e.type().type().startsWith("dev.pitstop.delivery.")) {
+                    results.add(e);
+                  }
+                }
+                return results.size() >= 3;
+              });
+    }
+    assertThat(results)
+        .extracting(e -> e.type(), e -> ((DeliveryResult) e.data()).endpoint())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(EventType.DELIVERY_FAILED, ok.url()),
+            org.assertj.core.groups.Tuple.tuple(EventType.DELIVERY_DELIVERED, ok.url()),
+            org.assertj.core.groups.Tuple.tuple(EventType.DELIVERY_DEADLETTERED, gone.url()));
+    assertThat(results)
+        .allSatisfy(
+            e -> {
+              DeliveryResult d = (DeliveryResult) e.data();
+              assertThat(d.eventId()).isEqualTo(paused.id());
+              assertThat(e.partitionKey()).isEqualTo(paused.partitionKey());
+              assertThat(e.source().toString()).endsWith("/notifier");
+            });
+    DeliveryResult dead =
+        results.stream()
+            .filter(e -> e.type() == EventType.DELIVERY_DEADLETTERED)
+            .map(e -> (DeliveryResult) e.data())
+            .findFirst()
+            .orElseThrow();
+    assertThat(dead.status()).isEqualTo(404);
+    assertThat(dead.reason()).contains("HTTP 404");
+  }
+
+  private KafkaConsumer<byte[], byte[]> rawConsumer() {
+    return new KafkaConsumer<>(
+        Map.of(
+            "bootstrap.servers",
+            SharedKafka.bootstrapServers(),
+            "group.id",
+            "it-" + UUID.randomUUID(),
+            "auto.offset.reset",
+            "earliest"),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   private static String prefixOf(WebhookReceiver r) {
