@@ -117,6 +117,8 @@ public final class EventLine {
         DeliveryResult r = (DeliveryResult) e.data();
         yield "      ✉ "
             + e.type().type().replace("dev.pitstop.delivery.", "").replace(".v1", "")
+            + " of "
+            + r.run().display()
             + " to "
             + r.endpoint()
             + (r.reason() == null ? "" : ": " + clean(r.reason()));
