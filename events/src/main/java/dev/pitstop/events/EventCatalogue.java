@@ -50,7 +50,7 @@ public final class EventCatalogue {
         | topic (default prefix `pitstop.`, `PITSTOP_TOPIC_PREFIX`) | carries | written by |
         |---|---|---|
         | `pitstop.observations` | `pipelinerun.*`, `taskrun.*`, `step.*` | watcher |
-        | `pitstop.decisions` | `breakpoint.*`, `command.rejected` | breakpoint-engine |
+        | `pitstop.decisions` | `breakpoint.*`, `command.rejected`; `delivery.*` | breakpoint-engine; notifier (delivery results) |
         | `pitstop.commands` | `command.continue`, `command.failcontinue` | engine HTTP API (later: notifier's Slack endpoint) |
         | `pitstop.deadletter` | records a consumer could not decode or handle, unchanged, with headers `pitstop-dlq-reason`, `-topic`, `-partition`, `-offset`, `-consumer` | every consumer |
 
@@ -116,6 +116,12 @@ public final class EventCatalogue {
           "A TaskRun's Pod is initialized: the `Initialized` condition's time and every init container's `terminated.startedAt`/`finishedAt` (Tekton's `prepare`, `place-scripts`).";
       case POD_READY ->
           "A TaskRun's Pod has its containers ready (`ContainersReady`) and, with sidecars, Tekton's `tekton.dev/ready=READY`; waiting reasons seen (image pulls).";
+      case DELIVERY_DELIVERED ->
+          "The notifier delivered an event to an endpoint (webhook 2xx, Slack `ok`), after how many attempts.";
+      case DELIVERY_FAILED ->
+          "One delivery attempt failed (network error, 5xx, 429...); the notifier will try again.";
+      case DELIVERY_DEADLETTERED ->
+          "The notifier gave up a delivery (or refused an annotation's subscription, attempts 0); the event is on the dead-letter topic.";
     };
   }
 

@@ -7,6 +7,7 @@ import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.Mechanism;
 import dev.pitstop.events.data.RunRef;
@@ -23,7 +24,8 @@ import java.time.Instant;
  * <ul>
  *   <li>id: {@link EventIds} over the run's UID, the transition ({@code <object>.<verb>}, plus the
  *       mechanism for breakpoint transitions), the step name and the run's retry; for a command its
- *       {@code requestId}; for a rejection the command's id and {@code rejected};
+ *       {@code requestId}; for a rejection the command's id and {@code rejected}; for a delivery
+ *       result the delivered event's id, the outcome, the endpoint and the attempts;
  *   <li>for {@code breakpoint.warning}: the run's uid (or namespace/name when not known yet), the
  *       reason and the message, so a repeated warning keeps its id;
  *   <li>subject: the step's subject when the data names a step, the Pod's ({@code
@@ -83,6 +85,10 @@ public final class EventFactory {
       // TaskRun) is the same event.
       String who = run.uid() != null ? run.uid() : run.namespace() + "/" + run.name();
       return EventIds.of(who, transition + ":" + w.reason() + ":" + w.message(), null, run.retry());
+    }
+    if (data instanceof DeliveryResult d) {
+      // One result per delivered event, endpoint and attempt.
+      return EventIds.of(d.eventId(), transition, d.endpoint(), d.attempts());
     }
     Mechanism mechanism = mechanismOf(data);
     if (mechanism != null) {

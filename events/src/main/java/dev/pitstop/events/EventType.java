@@ -7,6 +7,7 @@ import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.HoldEnded;
 import dev.pitstop.events.data.HoldHeld;
@@ -80,7 +81,17 @@ public enum EventType {
   HOLD_ENDED("dev.pitstop.hold.ended.v1", HoldEnded.class, TopicKind.DECISIONS),
   /** Engine: a breakpoint problem or a coming deadline a person must know about. */
   BREAKPOINT_WARNING(
-      "dev.pitstop.breakpoint.warning.v1", BreakpointWarning.class, TopicKind.DECISIONS);
+      "dev.pitstop.breakpoint.warning.v1", BreakpointWarning.class, TopicKind.DECISIONS),
+  /** Notifier: an endpoint took an event (2xx, or Slack's {@code ok}). */
+  DELIVERY_DELIVERED(
+      "dev.pitstop.delivery.delivered.v1", DeliveryResult.class, TopicKind.DECISIONS),
+  /** Notifier: one delivery attempt failed; another will be made. */
+  DELIVERY_FAILED("dev.pitstop.delivery.failed.v1", DeliveryResult.class, TopicKind.DECISIONS),
+  /**
+   * Notifier: a delivery was given up (or its subscription refused); the event is dead-lettered.
+   */
+  DELIVERY_DEADLETTERED(
+      "dev.pitstop.delivery.deadlettered.v1", DeliveryResult.class, TopicKind.DECISIONS);
 
   private static final Map<String, EventType> BY_TYPE =
       Arrays.stream(values()).collect(Collectors.toMap(EventType::type, Function.identity()));

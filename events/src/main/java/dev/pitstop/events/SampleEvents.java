@@ -8,6 +8,7 @@ import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.HoldEnded;
 import dev.pitstop.events.data.HoldHeld;
@@ -203,6 +204,41 @@ public final class SampleEvents {
         EventType.POD_READY,
         new PodReady(
             TASK_RUN, pod, t(6), t(9), List.of("sidecar-db"), List.of("ContainerCreating")));
+    String pausedId =
+        EventFactory.idOf(EventType.BREAKPOINT_PAUSED, m.get(EventType.BREAKPOINT_PAUSED));
+    m.put(
+        EventType.DELIVERY_DELIVERED,
+        new DeliveryResult(
+            TASK_RUN,
+            pausedId,
+            EventType.BREAKPOINT_PAUSED.type(),
+            "https://hooks.example.com/pitstop",
+            2,
+            204,
+            null,
+            t(32)));
+    m.put(
+        EventType.DELIVERY_FAILED,
+        new DeliveryResult(
+            TASK_RUN,
+            pausedId,
+            EventType.BREAKPOINT_PAUSED.type(),
+            "https://hooks.example.com/pitstop",
+            1,
+            503,
+            "HTTP 503: upstream unavailable",
+            t(31)));
+    m.put(
+        EventType.DELIVERY_DEADLETTERED,
+        new DeliveryResult(
+            TASK_RUN,
+            pausedId,
+            EventType.BREAKPOINT_PAUSED.type(),
+            "https://hooks.example.com/pitstop",
+            5,
+            503,
+            "HTTP 503: upstream unavailable (gave up after 5 attempts)",
+            t(62)));
     return m;
   }
 
@@ -212,7 +248,8 @@ public final class SampleEvents {
         switch (type.topicKind()) {
           case OBSERVATIONS -> "watcher";
           case COMMANDS -> "breakpoint-engine-api";
-          default -> "breakpoint-engine";
+          default ->
+              type.type().startsWith("dev.pitstop.delivery.") ? "notifier" : "breakpoint-engine";
         };
     EventData d = data().get(type);
     return new EventFactory("prod-eu", service).create(type, d, timeOf(d));
@@ -255,6 +292,8 @@ public final class SampleEvents {
       return p.initializedAt();
     } else if (d instanceof PodReady p) {
       return p.readyAt();
+    } else if (d instanceof DeliveryResult r) {
+      return r.at();
     }
     throw new IllegalArgumentException("no sample time for " + d);
   }

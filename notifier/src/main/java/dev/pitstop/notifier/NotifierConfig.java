@@ -1,12 +1,21 @@
 package dev.pitstop.notifier;
 
 import dev.pitstop.notifier.delivery.RetryPolicy;
+import dev.pitstop.notifier.routing.ChannelPolicy;
 import dev.pitstop.notifier.routing.Endpoint;
+import dev.pitstop.notifier.routing.Routes;
+import dev.pitstop.notifier.routing.Subscription;
+import dev.pitstop.notifier.routing.UrlPolicy;
+import dev.pitstop.notifier.webhook.ContentMode;
+import dev.pitstop.notifier.webhook.WebhookSigner;
 import dev.pitstop.runtime.config.ConfigException;
 import dev.pitstop.runtime.config.Settings;
 import dev.pitstop.runtime.kafka.KafkaSettings;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -37,6 +46,34 @@ import java.util.Set;
  *       <td>events held per endpoint; beyond, events are dead-lettered</td></tr>
  *   <tr><td>{@code NOTIFIER_ENDPOINT_CONCURRENCY}</td><td>4</td>
  *       <td>runs delivered at once to one endpoint (each run in order)</td></tr>
+ *   <tr><td>{@code NOTIFIER_WEBHOOK_CONTENT_MODE}</td><td>{@code binary}</td>
+ *       <td>{@code binary} or {@code structured} CloudEvents over HTTP</td></tr>
+ *   <tr><td>{@code NOTIFIER_WEBHOOK_SECRETS}</td><td>none</td>
+ *       <td>comma-separated Standard Webhooks secrets ({@code whsec_<base64>}), the current one
+ *       first; every one signs each request (rotation). Never logged.</td></tr>
+ *   <tr><td>{@code NOTIFIER_WEBHOOK_SECRETS_FILE}</td><td>none</td>
+ *       <td>a file with one secret per line ({@code #} comments), added after those of
+ *       {@code NOTIFIER_WEBHOOK_SECRETS} (a mounted Kubernetes Secret)</td></tr>
+ *   <tr><td>{@code NOTIFIER_ROUTES_FILE}</td><td>none</td>
+ *       <td>YAML or JSON routes: match namespace, pipeline, event type, outcome → webhook or Slack
+ *       channel ({@link Routes})</td></tr>
+ *   <tr><td>{@code NOTIFIER_ANNOTATION_URL_ALLOWLIST}</td><td>none (refuse all)</td>
+ *       <td>comma-separated URL prefixes or hosts ({@code *.example.com}) that
+ *       {@code webhook.integrations.tekton.dev/url} may name ({@link UrlPolicy})</td></tr>
+ *   <tr><td>{@code NOTIFIER_ANNOTATION_ALLOW_PRIVATE}</td><td>{@code false}</td>
+ *       <td>let annotation URLs reach loopback, private, link-local and cluster-internal addresses
+ *       (local runs and tests only)</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_CHANNEL_ALLOWLIST}</td><td>none (refuse all)</td>
+ *       <td>comma-separated {@code namespace:channel} ({@code *:} for every namespace) that
+ *       {@code slack.integrations.tekton.dev/channel} may name</td></tr>
+ *   <tr><td>{@code NOTIFIER_MAX_ENDPOINTS}</td><td>1000</td>
+ *       <td>endpoints (configured plus annotation ones) served at once; beyond, annotation
+ *       subscriptions are refused</td></tr>
+ *   <tr><td>{@code NOTIFIER_STATE_TOPIC}</td><td>{@code <prefix>notifier-state}</td>
+ *       <td>the compacted topic of delivered ids and Slack cards, created at start-up if
+ *       missing</td></tr>
+ *   <tr><td>{@code NOTIFIER_STATE_CAPACITY}</td><td>100000</td>
+ *       <td>keys remembered (delivered event × endpoint, Slack cards); the oldest are forgotten</td></tr>
  * </table>
  *
  * @param cluster the cluster's name ({@code PITSTOP_CLUSTER})
@@ -46,6 +83,14 @@ import java.util.Set;
  * @param requestTimeout the longest one delivery attempt may take
  * @param queueCapacity events held per endpoint
  * @param endpointConcurrency runs delivered at once to one endpoint
+ * @param contentMode how events are posted to webhooks
+ * @param signer signs webhook requests (no secrets: unsigned)
+ * @param routes the routes file's subscriptions, in file order
+ * @param urlPolicy which annotation webhook URLs are allowed
+ * @param channelPolicy which annotation Slack channels are allowed, per namespace
+ * @param maxEndpoints endpoints served at once
+ * @param stateTopic the compacted state topic
+ * @param stateCapacity keys remembered in it
  */
 public record NotifierConfig(
     String cluster,
@@ -54,7 +99,15 @@ public record NotifierConfig(
     RetryPolicy retry,
     Duration requestTimeout,
     int queueCapacity,
-    int endpointConcurrency) {
+    int endpointConcurrency,
+    ContentMode contentMode,
+    WebhookSigner signer,
+    List<Subscription> routes,
+    UrlPolicy urlPolicy,
+    ChannelPolicy channelPolicy,
+    int maxEndpoints,
+    String stateTopic,
+    int stateCapacity) {
   public static final String CLUSTER = "PITSTOP_CLUSTER";
   public static final String WEBHOOK_URLS = "NOTIFIER_WEBHOOK_URLS";
   public static final String MAX_ATTEMPTS = "NOTIFIER_MAX_ATTEMPTS";
@@ -63,12 +116,27 @@ public record NotifierConfig(
   public static final String REQUEST_TIMEOUT = "NOTIFIER_REQUEST_TIMEOUT";
   public static final String QUEUE_CAPACITY = "NOTIFIER_QUEUE_CAPACITY";
   public static final String ENDPOINT_CONCURRENCY = "NOTIFIER_ENDPOINT_CONCURRENCY";
+  public static final String CONTENT_MODE = "NOTIFIER_WEBHOOK_CONTENT_MODE";
+  public static final String SECRETS = "NOTIFIER_WEBHOOK_SECRETS";
+  public static final String SECRETS_FILE = "NOTIFIER_WEBHOOK_SECRETS_FILE";
+  public static final String ROUTES_FILE = "NOTIFIER_ROUTES_FILE";
+  public static final String URL_ALLOWLIST = "NOTIFIER_ANNOTATION_URL_ALLOWLIST";
+  public static final String ALLOW_PRIVATE = "NOTIFIER_ANNOTATION_ALLOW_PRIVATE";
+  public static final String CHANNEL_ALLOWLIST = "NOTIFIER_SLACK_CHANNEL_ALLOWLIST";
+  public static final String MAX_ENDPOINTS = "NOTIFIER_MAX_ENDPOINTS";
+  public static final String STATE_TOPIC = "NOTIFIER_STATE_TOPIC";
+  public static final String STATE_CAPACITY = "NOTIFIER_STATE_CAPACITY";
 
   public NotifierConfig {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(contentMode, "contentMode");
+    Objects.requireNonNull(signer, "signer");
+    Objects.requireNonNull(urlPolicy, "urlPolicy");
+    Objects.requireNonNull(channelPolicy, "channelPolicy");
+    routes = List.copyOf(routes);
     webhooks = List.copyOf(webhooks);
   }
 
@@ -100,6 +168,32 @@ public record NotifierConfig(
     Duration timeout = positive(s, REQUEST_TIMEOUT, Duration.ofSeconds(10));
     int capacity = s.integer(QUEUE_CAPACITY, 10_000, 1, 1_000_000);
     int concurrency = s.integer(ENDPOINT_CONCURRENCY, 4, 1, 256);
+    ContentMode mode;
+    try {
+      mode = ContentMode.of(s.string(CONTENT_MODE, "binary"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(CONTENT_MODE + ": " + e.getMessage());
+    }
+    WebhookSigner signer = signer(s);
+    List<Subscription> routes = routes(s);
+    UrlPolicy urlPolicy;
+    try {
+      urlPolicy = new UrlPolicy(s.list(URL_ALLOWLIST, List.of()), s.bool(ALLOW_PRIVATE, false));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(URL_ALLOWLIST + ": " + e.getMessage());
+    }
+    ChannelPolicy channelPolicy;
+    try {
+      channelPolicy = ChannelPolicy.parse(s.list(CHANNEL_ALLOWLIST, List.of()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(CHANNEL_ALLOWLIST + ": " + e.getMessage());
+    }
+    int maxEndpoints = s.integer(MAX_ENDPOINTS, 1000, 1, 100_000);
+    String stateTopic = s.string(STATE_TOPIC, kafka.topics().prefix() + "notifier-state");
+    if (!stateTopic.matches("[a-zA-Z0-9._-]{1,249}")) {
+      throw new ConfigException(STATE_TOPIC + "=" + stateTopic + " is not a Kafka topic name");
+    }
+    int stateCapacity = s.integer(STATE_CAPACITY, 100_000, 100, 10_000_000);
     return new NotifierConfig(
         cluster,
         kafka,
@@ -107,7 +201,70 @@ public record NotifierConfig(
         new RetryPolicy(maxAttempts, base, max),
         timeout,
         capacity,
-        concurrency);
+        concurrency,
+        mode,
+        signer,
+        routes,
+        urlPolicy,
+        channelPolicy,
+        maxEndpoints,
+        stateTopic,
+        stateCapacity);
+  }
+
+  private static List<Subscription> routes(Settings s) {
+    String file = s.string(ROUTES_FILE, null);
+    if (file == null || file.isBlank()) {
+      return List.of();
+    }
+    String text;
+    try {
+      text = Files.readString(Path.of(file.strip()));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(
+          ROUTES_FILE + "=" + file + " cannot be read: " + e.getClass().getSimpleName());
+    }
+    List<Subscription> routes;
+    try {
+      routes = Routes.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ROUTES_FILE + "=" + file + ": " + e.getMessage());
+    }
+    for (Subscription r : routes) {
+      if (r.endpoint().isSlack()) {
+        throw new ConfigException(
+            ROUTES_FILE
+                + "="
+                + file
+                + ": a route to "
+                + r.endpoint()
+                + " needs Slack, which is not configured");
+      }
+    }
+    return routes;
+  }
+
+  private static WebhookSigner signer(Settings s) {
+    List<String> secrets = new ArrayList<>(s.list(SECRETS, List.of()));
+    String source = SECRETS;
+    String file = s.string(SECRETS_FILE, null);
+    if (file != null && !file.isBlank()) {
+      try {
+        Files.readAllLines(Path.of(file.strip())).stream()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            .forEach(secrets::add);
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException(
+            SECRETS_FILE + "=" + file + " cannot be read: " + e.getClass().getSimpleName());
+      }
+      source = SECRETS + "/" + SECRETS_FILE;
+    }
+    try {
+      return WebhookSigner.of(secrets);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(source + ": " + e.getMessage());
+    }
   }
 
   private static Duration positive(Settings s, String key, Duration dflt) {

@@ -1,12 +1,21 @@
 package dev.pitstop.notifier;
 
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.DeliveryResult;
+import dev.pitstop.notifier.delivery.AttemptResult;
+import dev.pitstop.notifier.delivery.Channel;
 import dev.pitstop.notifier.delivery.DeliveryDeadLetters;
+import dev.pitstop.notifier.delivery.DeliveryListener;
 import dev.pitstop.notifier.delivery.EndpointQueue;
+import dev.pitstop.notifier.routing.AnnotationSubscriptions;
 import dev.pitstop.notifier.routing.Endpoint;
 import dev.pitstop.notifier.routing.Router;
 import dev.pitstop.notifier.routing.Subscription;
+import dev.pitstop.notifier.state.NotifierState;
+import dev.pitstop.notifier.webhook.UrlGuard;
 import dev.pitstop.notifier.webhook.WebhookChannel;
 import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
@@ -18,27 +27,34 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The notifier: consumes observations and decisions (consumer group {@value #GROUP}), picks the
- * notable ones ({@link Router}) and delivers each to every configured webhook as a CloudEvent over
- * HTTP, retrying with backoff and dead-lettering what cannot be delivered.
+ * notable ones ({@link Router}) and delivers each to every subscribed endpoint, retrying with
+ * backoff and dead-lettering what cannot be delivered.
+ *
+ * <p><b>Subscriptions.</b> Every URL of {@code NOTIFIER_WEBHOOK_URLS} gets every notable event; the
+ * routes file adds matched subscriptions; a run's annotations ({@link AnnotationSubscriptions}) add
+ * webhooks and Slack channels for that run, after the allowlists and, for a webhook, a check of the
+ * addresses its host resolves to ({@link UrlGuard}). A refused subscription is logged and the event
+ * is dead-lettered with the reason, for every event it would have received.
  *
  * <p><b>Delivery guarantee.</b> The consumer hands each event to the per-endpoint queues and moves
  * on at once, so a slow endpoint never holds up the consumer or the other endpoints; the offset is
  * committed once the event is queued, not once it is delivered. Every event is therefore delivered
  * or dead-lettered while the notifier runs, and on {@link #stop()} whatever is still queued or
  * waiting to be retried is dead-lettered; but if the process dies, events queued and not yet
- * delivered are lost (they will not be read again). Keeping delivery state in Kafka (a compacted
- * topic, see docs/architecture.md) would close that gap; it is not done yet. An endpoint may
- * receive an event twice (a retry after a timeout it had in fact handled, a relist): receivers
- * deduplicate by the CloudEvents {@code id}.
+ * delivered are lost (they will not be read again). An endpoint may receive an event twice (a retry
+ * after a timeout it had in fact handled): receivers deduplicate by the CloudEvents {@code id}.
  */
 public final class NotifierService implements PitstopService {
   /** The consumer group and the name in dead letters. */
@@ -48,30 +64,47 @@ public final class NotifierService implements PitstopService {
 
   private final Vertx vertx;
   private final Context context;
+  private final NotifierConfig config;
   private final Router router;
-  private final Map<Endpoint, EndpointQueue> queues;
+  private final AnnotationSubscriptions annotations;
+  private final UrlGuard guard;
+  private final Function<Endpoint, Channel> channels;
+  private final DeliveryDeadLetters deadLetters;
+  private final Map<Endpoint, EndpointQueue> queues = new LinkedHashMap<>();
   private final WebClient client;
   private final EventPublisher publisher;
+  private final EventFactory factory;
+  private NotifierState state = NotifierState.inMemory(1);
+  private Future<Void> annotationChain = Future.succeededFuture();
+  private boolean stopping;
   private String consumerDeployment;
 
   private NotifierService(
       Vertx vertx,
       Context context,
+      NotifierConfig config,
       Router router,
-      Map<Endpoint, EndpointQueue> queues,
+      AnnotationSubscriptions annotations,
+      Function<Endpoint, Channel> channels,
+      DeliveryDeadLetters deadLetters,
       WebClient client,
       EventPublisher publisher) {
     this.vertx = vertx;
     this.context = context;
+    this.config = config;
     this.router = router;
-    this.queues = queues;
+    this.annotations = annotations;
+    this.guard = new UrlGuard(vertx, config.urlPolicy());
+    this.channels = channels;
+    this.deadLetters = deadLetters;
     this.client = client;
     this.publisher = publisher;
+    this.factory = new EventFactory(config.cluster(), GROUP);
   }
 
   /**
-   * Starts the notifier: a dead-letter producer, a web client, a queue per webhook, and the
-   * consumer of the observations and decisions topics.
+   * Starts the notifier: a dead-letter producer, a web client, a queue per configured endpoint, and
+   * the consumer of the observations and decisions topics.
    *
    * @return a future completed once the consumer subscribed; failed with the cause otherwise
    */
@@ -88,27 +121,34 @@ public final class NotifierService implements PitstopService {
                 .setConnectTimeout(
                     (int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toMillis())));
     DeliveryDeadLetters deadLetters = new DeliveryDeadLetters(publisher, topics);
-    Map<Endpoint, EndpointQueue> queues = new LinkedHashMap<>();
-    for (Endpoint endpoint : config.webhooks()) {
-      queues.put(
-          endpoint,
-          new EndpointQueue(
-              context,
+    Function<Endpoint, Channel> channels =
+        endpoint -> {
+          if (endpoint.isSlack()) {
+            throw new UnsupportedOperationException("Slack is not configured");
+          }
+          return new WebhookChannel(
+              client,
               endpoint,
-              new WebhookChannel(client, endpoint, config.requestTimeout(), Clock.systemUTC()),
-              config.retry(),
-              new SplittableRandom(),
-              deadLetters,
-              config.queueCapacity(),
-              config.endpointConcurrency()));
-    }
-    Router router = new Router(config.webhooks().stream().map(Subscription::toAll).toList());
+              config.requestTimeout(),
+              Clock.systemUTC(),
+              config.contentMode(),
+              config.signer());
+        };
+    List<Subscription> subscriptions = new ArrayList<>();
+    config.webhooks().forEach(w -> subscriptions.add(Subscription.toAll(w)));
+    subscriptions.addAll(config.routes());
+    Router router = new Router(subscriptions);
+    AnnotationSubscriptions annotations =
+        new AnnotationSubscriptions(config.urlPolicy(), config.channelPolicy(), false);
     NotifierService service =
-        new NotifierService(vertx, context, router, queues, client, publisher);
-    if (queues.isEmpty()) {
-      LOG.warn(
-          "no endpoints configured ({} is empty): events will be read and dropped",
-          NotifierConfig.WEBHOOK_URLS);
+        new NotifierService(
+            vertx, context, config, router, annotations, channels, deadLetters, client, publisher);
+    context.runOnContext(v -> router.endpoints().forEach(service::queueFor));
+    if (service.queues.isEmpty()) {
+      LOG.info(
+          "no endpoints configured ({}, {}): only runs' annotations can subscribe",
+          NotifierConfig.WEBHOOK_URLS,
+          NotifierConfig.ROUTES_FILE);
     }
     EventConsumer consumer =
         new EventConsumer(
@@ -117,17 +157,26 @@ public final class NotifierService implements PitstopService {
             GROUP,
             publisher,
             service::accept);
-    return vertx
-        .deployVerticle(consumer)
+    return NotifierState.open(
+            vertx,
+            config.kafka(),
+            config.stateTopic(),
+            publisher,
+            config.stateCapacity(),
+            java.time.Duration.ofSeconds(30))
+        .onSuccess(st -> context.runOnContext(v -> service.state = st))
+        .compose(st -> vertx.deployVerticle(consumer))
         .map(
             id -> {
               service.consumerDeployment = id;
               LOG.info(
-                  "notifier started: {} and {} to {} ({})",
+                  "notifier started: {} and {} to {} ({}, {} webhook secrets, {} mode)",
                   topics.observations(),
                   topics.decisions(),
-                  queues.keySet(),
-                  config.retry());
+                  service.queues.keySet(),
+                  config.retry(),
+                  config.signer().secrets(),
+                  config.contentMode());
               return service;
             })
         .recover(
@@ -142,17 +191,215 @@ public final class NotifierService implements PitstopService {
    * context, in the consumer's order). Completes at once: delivery goes on in the queues.
    */
   private Future<Void> accept(PitstopEvent e) {
+    if (!Router.isNotable(e)) {
+      return Future.succeededFuture();
+    }
     List<Endpoint> targets = router.route(e);
-    if (targets.isEmpty()) {
+    List<AnnotationSubscriptions.Requested> requested = annotations.of(e.data().run());
+    if (targets.isEmpty() && requested.isEmpty()) {
       return Future.succeededFuture();
     }
     LOG.debug(
-        "queue {} {} of {} for {}", e.id(), e.type().type(), e.data().run().display(), targets);
-    context.runOnContext(v -> targets.forEach(t -> queues.get(t).offer(e)));
+        "queue {} {} of {} for {} and {} annotation subscriptions",
+        e.id(),
+        e.type().type(),
+        e.data().run().display(),
+        targets,
+        requested.size());
+    context.runOnContext(
+        v -> {
+          targets.forEach(t -> offer(t, e));
+          if (!requested.isEmpty()) {
+            // One chain for all annotation subscriptions keeps the consumer's order per endpoint
+            // while a host is being resolved.
+            annotationChain = annotationChain.compose(x -> byAnnotations(e, requested));
+          }
+        });
     return Future.succeededFuture();
   }
 
-  /** The webhook endpoints, in configured order. */
+  private Future<Void> byAnnotations(
+      PitstopEvent e, List<AnnotationSubscriptions.Requested> requested) {
+    Future<Void> f = Future.succeededFuture();
+    for (AnnotationSubscriptions.Requested r : requested) {
+      f = f.compose(x -> byAnnotation(e, r));
+    }
+    return f;
+  }
+
+  private Future<Void> byAnnotation(PitstopEvent e, AnnotationSubscriptions.Requested r) {
+    if (r instanceof AnnotationSubscriptions.Rejected rej) {
+      reject(e, rej.shown(), rej.annotation(), rej.reason());
+      return Future.succeededFuture();
+    }
+    AnnotationSubscriptions.Accepted a = (AnnotationSubscriptions.Accepted) r;
+    Endpoint endpoint = a.endpoint();
+    if (endpoint.isSlack() || queues.containsKey(endpoint)) {
+      offerByAnnotation(e, a);
+      return Future.succeededFuture();
+    }
+    return guard
+        .check(a.host())
+        .map(
+            problem -> {
+              if (problem.isPresent()) {
+                reject(e, endpoint.name(), a.annotation(), problem.get());
+              } else {
+                offerByAnnotation(e, a);
+              }
+              return null;
+            });
+  }
+
+  private void offerByAnnotation(PitstopEvent e, AnnotationSubscriptions.Accepted a) {
+    if (!queues.containsKey(a.endpoint()) && queues.size() >= config.maxEndpoints()) {
+      reject(
+          e,
+          a.endpoint().name(),
+          a.annotation(),
+          "the notifier serves " + config.maxEndpoints() + " endpoints already");
+      return;
+    }
+    offer(a.endpoint(), e);
+  }
+
+  private void reject(PitstopEvent e, String shown, String annotation, String reason) {
+    results.publish(
+        EventType.DELIVERY_DEADLETTERED,
+        e,
+        shown,
+        0,
+        null,
+        "subscription by " + annotation + " refused: " + reason);
+    LOG.warn(
+        "{} {} of {}: subscription by {} to {} refused: {}",
+        e.id(),
+        e.type().type(),
+        e.data().run().display(),
+        annotation,
+        shown,
+        reason);
+    deadLetters
+        .deadLetter(e, shown, 0, "subscription by " + annotation + " refused: " + reason)
+        .onFailure(
+            t ->
+                LOG.error(
+                    "{}: LOST the report of a refused subscription to {}: {}",
+                    e.id(),
+                    shown,
+                    t.toString()));
+  }
+
+  private void offer(Endpoint endpoint, PitstopEvent e) {
+    if (state.contains(NotifierState.deliveredKey(e.id(), endpoint.name()))) {
+      LOG.debug(
+          "{} {} of {} was delivered to {} before: dropped",
+          e.id(),
+          e.type().type(),
+          e.data().run().display(),
+          endpoint);
+      return;
+    }
+    EndpointQueue q = queueFor(endpoint);
+    if (q == null) {
+      reject(e, endpoint.name(), "configuration", "no channel for " + endpoint);
+      return;
+    }
+    q.offer(e);
+  }
+
+  private EndpointQueue queueFor(Endpoint endpoint) {
+    EndpointQueue q = queues.get(endpoint);
+    if (q != null) {
+      return q;
+    }
+    Channel channel;
+    try {
+      channel = channels.apply(endpoint);
+    } catch (UnsupportedOperationException ex) {
+      return null;
+    }
+    q =
+        new EndpointQueue(
+            context,
+            endpoint,
+            channel,
+            config.retry(),
+            new SplittableRandom(),
+            deadLetters,
+            config.queueCapacity(),
+            config.endpointConcurrency(),
+            results);
+    if (stopping) {
+      q.stop();
+    }
+    queues.put(endpoint, q);
+    return q;
+  }
+
+  private final Results results = new Results();
+
+  /**
+   * Publishes delivery results ({@code dev.pitstop.delivery.*.v1}) and records handled deliveries
+   * in the state, so a relist after a restart does not deliver them again.
+   */
+  private final class Results implements DeliveryListener {
+    @Override
+    public void delivered(PitstopEvent e, Endpoint endpoint, int attempts, AttemptResult result) {
+      state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "delivered");
+      publish(EventType.DELIVERY_DELIVERED, e, endpoint.name(), attempts, result, null);
+    }
+
+    @Override
+    public void failed(PitstopEvent e, Endpoint endpoint, int attempt, AttemptResult result) {
+      publish(EventType.DELIVERY_FAILED, e, endpoint.name(), attempt, result, result.reason());
+    }
+
+    @Override
+    public void deadLettered(
+        PitstopEvent e, Endpoint endpoint, int attempts, String reason, AttemptResult last) {
+      if (attempts > 0) {
+        // Given up after trying: a relist must not try again. Events dead-lettered without an
+        // attempt (stopping, queue full) may be delivered when seen again.
+        state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "deadlettered");
+      }
+      publish(EventType.DELIVERY_DEADLETTERED, e, endpoint.name(), attempts, last, reason);
+    }
+
+    void publish(
+        EventType type,
+        PitstopEvent e,
+        String endpoint,
+        int attempts,
+        AttemptResult result,
+        String reason) {
+      Integer status = null;
+      if (result instanceof AttemptResult.Delivered d) {
+        status = d.status();
+      } else if (result instanceof AttemptResult.Refused r) {
+        status = r.status();
+      }
+      PitstopEvent out =
+          factory.create(
+              type,
+              new DeliveryResult(
+                  e.data().run(),
+                  e.id(),
+                  e.type().type(),
+                  endpoint,
+                  attempts,
+                  status,
+                  reason,
+                  Instant.now()),
+              Instant.now());
+      publisher
+          .publish(out)
+          .onFailure(
+              t -> LOG.warn("{}: could not publish {}: {}", e.id(), type.type(), t.toString()));
+    }
+  }
+
+  /** The endpoints served so far (configured ones first, then annotation ones as they came). */
   public List<Endpoint> endpoints() {
     return List.copyOf(queues.keySet());
   }
@@ -184,10 +431,16 @@ public final class NotifierService implements PitstopService {
   private Future<Void> stopQueues() {
     Promise<Void> p = Promise.promise();
     context.runOnContext(
-        v ->
-            Future.join(queues.values().stream().map(EndpointQueue::stop).toList())
-                .<Void>mapEmpty()
-                .onComplete(p));
+        v -> {
+          stopping = true;
+          annotationChain
+              .otherwiseEmpty()
+              .compose(
+                  x ->
+                      Future.join(queues.values().stream().map(EndpointQueue::stop).toList())
+                          .<Void>mapEmpty())
+              .onComplete(p);
+        });
     return p.future();
   }
 }

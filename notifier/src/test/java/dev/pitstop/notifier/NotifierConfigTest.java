@@ -111,4 +111,41 @@ class NotifierConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
   }
+
+  @Test
+  void readsSigningSecretsFromEnvAndFileAndTheContentMode(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("secrets");
+    java.nio.file.Files.writeString(
+        file, "# rotated in 2026-11\nwhsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=\n\n");
+    NotifierConfig c =
+        NotifierConfig.fromMap(
+            env(
+                "NOTIFIER_WEBHOOK_SECRETS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "NOTIFIER_WEBHOOK_SECRETS_FILE", file.toString(),
+                "NOTIFIER_WEBHOOK_CONTENT_MODE", "Structured"));
+    assertThat(c.signer().secrets()).isEqualTo(2);
+    assertThat(c.contentMode()).isEqualTo(dev.pitstop.notifier.webhook.ContentMode.STRUCTURED);
+    assertThat(c.toString()).doesNotContain("MfKQ9r8").doesNotContain("c2Vjb25k");
+    assertThat(NotifierConfig.fromMap(env()).contentMode())
+        .isEqualTo(dev.pitstop.notifier.webhook.ContentMode.BINARY);
+    assertThat(NotifierConfig.fromMap(env()).signer().signs()).isFalse();
+  }
+
+  @Test
+  void aBadSecretOrModeFailsNamingTheKeyButNotTheSecret() {
+    assertThatThrownBy(
+            () -> NotifierConfig.fromMap(env("NOTIFIER_WEBHOOK_SECRETS", "whsec_%%%secret%%%")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NOTIFIER_WEBHOOK_SECRETS")
+        .hasMessageNotContaining("%%%secret");
+    assertThatThrownBy(
+            () -> NotifierConfig.fromMap(env("NOTIFIER_WEBHOOK_SECRETS_FILE", "/no/such/file")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NOTIFIER_WEBHOOK_SECRETS_FILE");
+    assertThatThrownBy(
+            () -> NotifierConfig.fromMap(env("NOTIFIER_WEBHOOK_CONTENT_MODE", "batched")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NOTIFIER_WEBHOOK_CONTENT_MODE");
+  }
 }

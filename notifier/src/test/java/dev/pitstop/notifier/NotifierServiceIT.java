@@ -8,6 +8,7 @@ import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.SampleEvents;
 import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.kafka.EventRecords;
 import dev.pitstop.notifier.delivery.DeliveryDeadLetters;
 import dev.pitstop.runtime.kafka.EventPublisher;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class NotifierServiceIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String OLD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  private static final String NEW_SECRET = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
 
   private final Vertx vertx = Vertx.vertx();
   private final List<WebhookReceiver> receivers = new ArrayList<>();
@@ -72,7 +75,12 @@ class NotifierServiceIT {
   }
 
   private void startNotifier(String retryBase, String retryMax, WebhookReceiver... to) {
-    Map<String, String> env = new HashMap<>();
+    startNotifier(Map.of(), retryBase, retryMax, to);
+  }
+
+  private void startNotifier(
+      Map<String, String> extra, String retryBase, String retryMax, WebhookReceiver... to) {
+    Map<String, String> env = new HashMap<>(extra);
     env.put("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers());
     env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
     env.put(
@@ -131,6 +139,228 @@ class NotifierServiceIT {
     assertThat(got.getDataContentType()).isEqualTo("application/json");
     assertThat(EventCodec.fromCloudEvent(got)).isEqualTo(paused);
     assertThat(heard).extracting(CloudEvent::getId).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void signsPerStandardWebhooksWithEverySecretSoAReceiverWithEitherVerifies() {
+    WebhookReceiver old = receiver().requireSignatures(OLD_SECRET);
+    WebhookReceiver rotated = receiver().requireSignatures(NEW_SECRET);
+    startNotifier(
+        Map.of("NOTIFIER_WEBHOOK_SECRETS", NEW_SECRET + "," + OLD_SECRET),
+        "50ms",
+        "200ms",
+        old,
+        rotated);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    await().atMost(WAIT).until(() -> old.deliveries(paused.id()) == 1);
+    await().atMost(WAIT).until(() -> rotated.deliveries(paused.id()) == 1);
+    Map<String, String> h = old.requests().get(0).headers();
+    assertThat(h).containsEntry("webhook-id", paused.id()).containsKey("webhook-timestamp");
+    assertThat(h.get("webhook-signature").split(" ")).hasSize(2);
+    assertThat(old.requests()).extracting(WebhookReceiver.Request::status).containsExactly(204);
+  }
+
+  @Test
+  void aReceiverWithAnotherSecretRefusesAndTheEventIsDeadLetteredNotRetried() {
+    WebhookReceiver receiver = receiver().requireSignatures(OLD_SECRET);
+    startNotifier(Map.of("NOTIFIER_WEBHOOK_SECRETS", NEW_SECRET), "50ms", "200ms", receiver);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    ConsumerRecord<byte[], byte[]> dl =
+        awaitDeadLetter(r -> header(r, DeliveryDeadLetters.ATTEMPTS) != null);
+    assertThat(header(dl, EventRecords.DLQ_REASON)).contains("HTTP 401");
+    assertThat(receiver.requests())
+        .extracting(WebhookReceiver.Request::status)
+        .containsExactly(401);
+    assertThat(receiver.received()).isEmpty();
+  }
+
+  @Test
+  void deliversInStructuredModeWhenConfiguredAndSignsTheWholeDocument() throws Exception {
+    WebhookReceiver receiver = receiver().requireSignatures(OLD_SECRET);
+    startNotifier(
+        Map.of(
+            "NOTIFIER_WEBHOOK_SECRETS", OLD_SECRET, "NOTIFIER_WEBHOOK_CONTENT_MODE", "structured"),
+        "50ms",
+        "200ms",
+        receiver);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+    assertThat(receiver.requests()).allMatch(r -> r.encoding() == Encoding.STRUCTURED);
+    assertThat(EventCodec.fromCloudEvent(receiver.received().get(0))).isEqualTo(paused);
+  }
+
+  @Test
+  void aRunSubscribesByAnnotationToAnAllowlistedUrl() {
+    WebhookReceiver receiver = receiver();
+    startNotifier(
+        Map.of(
+            "NOTIFIER_ANNOTATION_URL_ALLOWLIST",
+            prefixOf(receiver),
+            "NOTIFIER_ANNOTATION_ALLOW_PRIVATE",
+            "true"),
+        "50ms",
+        "200ms");
+    PitstopEvent paused =
+        TestEvents.of(
+            EventType.BREAKPOINT_PAUSED,
+            "ci",
+            Map.of("webhook.integrations.tekton.dev/url", receiver.url()),
+            UUID.randomUUID().toString());
+    PitstopEvent other =
+        TestEvents.of(EventType.BREAKPOINT_PAUSED, "ci", Map.of(), UUID.randomUUID().toString());
+    publisher.publish(other).await();
+    publisher.publish(paused).await();
+
+    await().atMost(WAIT).until(() -> receiver.deliveries(paused.id()) == 1);
+    assertThat(receiver.deliveries(other.id())).isZero();
+  }
+
+  @Test
+  void anAnnotationUrlThatResolvesToLoopbackIsRefusedAndReportedAsADeadLetter() {
+    WebhookReceiver receiver = receiver();
+    startNotifier(
+        Map.of("NOTIFIER_ANNOTATION_URL_ALLOWLIST", prefixOf(receiver) + ",hooks.example.com"),
+        "50ms",
+        "200ms");
+    PitstopEvent paused =
+        TestEvents.of(
+            EventType.BREAKPOINT_PAUSED,
+            "ci",
+            Map.of(
+                "webhook.integrations.tekton.dev/url",
+                receiver.url() + "?token=s3cret,https://elsewhere.example.net/x"),
+            UUID.randomUUID().toString());
+    publisher.publish(paused).await();
+
+    List<ConsumerRecord<byte[], byte[]>> dls =
+        awaitDeadLetters(r -> header(r, EventRecords.DLQ_REASON).contains("refused"), 2);
+    assertThat(dls)
+        .extracting(r -> header(r, EventRecords.DLQ_REASON))
+        .anySatisfy(reason -> assertThat(reason).contains("loopback"))
+        .anySatisfy(reason -> assertThat(reason).contains("not on the allowlist"))
+        .allSatisfy(reason -> assertThat(reason).doesNotContain("s3cret"));
+    assertThat(receiver.requests()).isEmpty();
+  }
+
+  @Test
+  void routesFromTheFileMatchOnNamespaceAndOutcome(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    WebhookReceiver failures = receiver();
+    WebhookReceiver ci = receiver();
+    java.nio.file.Path routes = dir.resolve("routes.yaml");
+    java.nio.file.Files.writeString(
+        routes,
+        "routes:\n"
+            + "  - match: {outcomes: [failed]}\n"
+            + "    webhook: "
+            + failures.url()
+            + "\n"
+            + "  - match: {namespaces: [ci]}\n"
+            + "    webhook: "
+            + ci.url()
+            + "\n");
+    startNotifier(Map.of("NOTIFIER_ROUTES_FILE", routes.toString()), "50ms", "200ms");
+    PitstopEvent failedProd = TestEvents.failedFinish("prod", UUID.randomUUID().toString());
+    PitstopEvent okCi =
+        TestEvents.of(EventType.PIPELINERUN_FINISHED, "ci", Map.of(), UUID.randomUUID().toString());
+    publisher.publish(failedProd).await();
+    publisher.publish(okCi).await();
+
+    await().atMost(WAIT).until(() -> ci.deliveries(okCi.id()) == 1);
+    await().atMost(WAIT).until(() -> failures.deliveries(failedProd.id()) == 1);
+    assertThat(failures.received()).hasSize(1);
+    assertThat(ci.received()).hasSize(1);
+  }
+
+  @Test
+  void aRelistAfterARestartDeliversNothingASecondTime() {
+    WebhookReceiver receiver = receiver();
+    startNotifier("50ms", "200ms", receiver);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+    await().atMost(WAIT).until(() -> receiver.deliveries(paused.id()) == 1);
+    service.stop().await();
+    service = null;
+
+    // The watcher restarts and relists: the same ids again, then something new.
+    startNotifier("50ms", "200ms", receiver);
+    publisher.publish(paused).await();
+    PitstopEvent finished = SampleEvents.of(EventType.PIPELINERUN_FINISHED);
+    publisher.publish(finished).await();
+    await().atMost(WAIT).until(() -> receiver.deliveries(finished.id()) == 1);
+    assertThat(receiver.deliveries(paused.id())).isEqualTo(1);
+    assertThat(receiver.duplicates()).isEmpty();
+  }
+
+  @Test
+  void publishesDeliveryResultsAsEvents() throws Exception {
+    WebhookReceiver ok = receiver().failNext(1, 503);
+    WebhookReceiver gone = receiver().failNext(Integer.MAX_VALUE, 404);
+    startNotifier("50ms", "200ms", ok, gone);
+    PitstopEvent paused = SampleEvents.of(EventType.BREAKPOINT_PAUSED);
+    publisher.publish(paused).await();
+
+    List<PitstopEvent> results = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = rawConsumer()) {
+      c.subscribe(List.of(topics.decisions()));
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                  PitstopEvent e = EventRecords.decode(r.headers(), r.value());
+                  if (e.type().type().startsWith("dev.pitstop.delivery.")) {
+                    results.add(e);
+                  }
+                }
+                return results.size() >= 3;
+              });
+    }
+    assertThat(results)
+        .extracting(e -> e.type(), e -> ((DeliveryResult) e.data()).endpoint())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(EventType.DELIVERY_FAILED, ok.url()),
+            org.assertj.core.groups.Tuple.tuple(EventType.DELIVERY_DELIVERED, ok.url()),
+            org.assertj.core.groups.Tuple.tuple(EventType.DELIVERY_DEADLETTERED, gone.url()));
+    assertThat(results)
+        .allSatisfy(
+            e -> {
+              DeliveryResult d = (DeliveryResult) e.data();
+              assertThat(d.eventId()).isEqualTo(paused.id());
+              assertThat(e.partitionKey()).isEqualTo(paused.partitionKey());
+              assertThat(e.source().toString()).endsWith("/notifier");
+            });
+    DeliveryResult dead =
+        results.stream()
+            .filter(e -> e.type() == EventType.DELIVERY_DEADLETTERED)
+            .map(e -> (DeliveryResult) e.data())
+            .findFirst()
+            .orElseThrow();
+    assertThat(dead.status()).isEqualTo(404);
+    assertThat(dead.reason()).contains("HTTP 404");
+  }
+
+  private KafkaConsumer<byte[], byte[]> rawConsumer() {
+    return new KafkaConsumer<>(
+        Map.of(
+            "bootstrap.servers",
+            SharedKafka.bootstrapServers(),
+            "group.id",
+            "it-" + UUID.randomUUID(),
+            "auto.offset.reset",
+            "earliest"),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  private static String prefixOf(WebhookReceiver r) {
+    return r.url().substring(0, r.url().lastIndexOf('/') + 1);
   }
 
   @Test
@@ -230,6 +460,11 @@ class NotifierServiceIT {
 
   private ConsumerRecord<byte[], byte[]> awaitDeadLetter(
       java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
+    return awaitDeadLetters(wanted, 1).get(0);
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> awaitDeadLetters(
+      java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> wanted, int count) {
     List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(
@@ -248,10 +483,10 @@ class NotifierServiceIT {
           .until(
               () -> {
                 c.poll(Duration.ofMillis(200)).forEach(seen::add);
-                return seen.stream().anyMatch(wanted);
+                return seen.stream().filter(wanted).count() >= count;
               });
     }
-    return seen.stream().filter(wanted).findFirst().orElseThrow();
+    return seen.stream().filter(wanted).toList();
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String key) {

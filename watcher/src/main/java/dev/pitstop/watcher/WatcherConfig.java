@@ -25,8 +25,9 @@ import java.util.Map;
  *       Pods' {@code app.kubernetes.io/managed-by} label</td></tr>
  *   <tr><td>{@code WATCHER_LABEL_ALLOWLIST}</td><td>{@code app.kubernetes.io/,tekton.dev/}</td>
  *       <td>key prefixes of run labels carried in events</td></tr>
- *   <tr><td>{@code WATCHER_ANNOTATION_ALLOWLIST}</td><td>{@code pitstop.dev/}</td><td>key prefixes
- *       of run annotations carried in events</td></tr>
+ *   <tr><td>{@code WATCHER_ANNOTATION_ALLOWLIST}</td><td>{@code pitstop.dev/,
+ *       webhook.integrations.tekton.dev/,slack.integrations.tekton.dev/}</td><td>key prefixes
+ *       of run annotations carried in events (the last two: the notifier's subscriptions)</td></tr>
  *   <tr><td>{@code WATCHER_RESYNC}</td><td>{@code 0} (none)</td><td>duration between informer
  *       resyncs; each resync re-emits every observation of the cached runs (same ids)</td></tr>
  *   <tr><td>{@code WATCHER_LOG_FOLLOWERS}</td><td>{@code 64}</td><td>most step logs followed at
@@ -47,7 +48,8 @@ public record WatcherConfig(
     int logFollowers) {
   public static final List<String> DEFAULT_LABEL_ALLOWLIST =
       List.of("app.kubernetes.io/", "tekton.dev/");
-  public static final List<String> DEFAULT_ANNOTATION_ALLOWLIST = List.of("pitstop.dev/");
+  public static final List<String> DEFAULT_ANNOTATION_ALLOWLIST =
+      List.of("pitstop.dev/", "webhook.integrations.tekton.dev/", "slack.integrations.tekton.dev/");
 
   public WatcherConfig {
     namespaces = List.copyOf(namespaces);

@@ -17,7 +17,9 @@ class WatcherConfigTest {
     assertThat(c.namespaces()).isEmpty();
     assertThat(c.podManagedBy()).isEqualTo("tekton-pipelines");
     assertThat(c.labelAllowlist()).containsExactly("app.kubernetes.io/", "tekton.dev/");
-    assertThat(c.annotationAllowlist()).containsExactly("pitstop.dev/");
+    assertThat(c.annotationAllowlist())
+        .containsExactly(
+            "pitstop.dev/", "webhook.integrations.tekton.dev/", "slack.integrations.tekton.dev/");
     assertThat(c.resync()).isEqualTo(Duration.ZERO);
     assertThat(c.kafka().topics().observations()).isEqualTo("pitstop.observations");
   }

@@ -261,7 +261,7 @@ class WatcherIT {
     watcherClient.close();
     watcherClient = server.newClient();
     watcher = WatcherService.start(vertx, config, watcherClient).await();
-    await().atMost(30, TimeUnit.SECONDS).until(() -> breakpoints(name).size() == 2);
+    await().atMost(90, TimeUnit.SECONDS).until(() -> breakpoints(name).size() == 2);
     assertThat(breakpoints(name).get(1).id()).isEqualTo(e.id());
     List<PitstopEvent> ofRun = events(name);
     assertThat(ofRun.stream().map(PitstopEvent::id)).allMatch(before::contains);

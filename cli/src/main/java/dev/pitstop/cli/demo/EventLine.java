@@ -8,6 +8,7 @@ import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
+import dev.pitstop.events.data.DeliveryResult;
 import dev.pitstop.events.data.HoldEnded;
 import dev.pitstop.events.data.HoldHeld;
 import dev.pitstop.events.data.HoldReleased;
@@ -115,6 +116,16 @@ public final class EventLine {
             + c.requestedBy().username()
             + " via "
             + c.via();
+      }
+      case DELIVERY_DELIVERED, DELIVERY_FAILED, DELIVERY_DEADLETTERED -> {
+        DeliveryResult r = (DeliveryResult) e.data();
+        yield "      ✉ "
+            + e.type().type().replace("dev.pitstop.delivery.", "").replace(".v1", "")
+            + " of "
+            + r.run().display()
+            + " to "
+            + r.endpoint()
+            + (r.reason() == null ? "" : ": " + clean(r.reason()));
       }
       case COMMAND_REJECTED -> {
         CommandRejected r = (CommandRejected) e.data();

@@ -23,7 +23,8 @@ public sealed interface EventData
         BreakpointWarning,
         PodScheduled,
         PodInitialized,
-        PodReady {
+        PodReady,
+        DeliveryResult {
 
   /** The run the event is about (for a command: the TaskRun it targets). */
   RunRef run();

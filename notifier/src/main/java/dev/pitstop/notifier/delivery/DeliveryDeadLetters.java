@@ -36,12 +36,28 @@ public final class DeliveryDeadLetters implements DeadLetterSink {
   @Override
   public Future<Void> deadLetter(
       PitstopEvent event, Endpoint endpoint, int attempts, String reason) {
-    return publisher.send(record(topics, event, endpoint, attempts, reason));
+    return publisher.send(record(topics, event, endpoint.name(), attempts, reason));
+  }
+
+  /**
+   * Records that an event was not delivered to an endpoint that could not even be built (a
+   * subscription refused by an allowlist).
+   *
+   * @param endpointName how to name it: a URL without user info, query or fragment, or a channel
+   */
+  public Future<Void> deadLetter(
+      PitstopEvent event, String endpointName, int attempts, String reason) {
+    return publisher.send(record(topics, event, endpointName, attempts, reason));
   }
 
   /** The dead-letter record of an undelivered event. */
   public static ProducerRecord<byte[], byte[]> record(
       Topics topics, PitstopEvent event, Endpoint endpoint, int attempts, String reason) {
+    return record(topics, event, endpoint.name(), attempts, reason);
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(
+      Topics topics, PitstopEvent event, String endpoint, int attempts, String reason) {
     ProducerRecord<String, byte[]> original = EventRecords.toRecord(topics, event);
     ProducerRecord<byte[], byte[]> dl =
         EventRecords.deadLetter(
@@ -53,9 +69,9 @@ public final class DeliveryDeadLetters implements DeadLetterSink {
             original.value(),
             original.headers(),
             CONSUMER,
-            "delivery to " + endpoint.name() + " failed: " + reason);
+            "delivery to " + endpoint + " failed: " + reason);
     dl.headers().add(ATTEMPTS, Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
-    dl.headers().add(ENDPOINT, endpoint.name().getBytes(StandardCharsets.UTF_8));
+    dl.headers().add(ENDPOINT, endpoint.getBytes(StandardCharsets.UTF_8));
     return dl;
   }
 }

@@ -21,14 +21,15 @@ import org.slf4j.LoggerFactory;
  * events of one run (one partition key) are delivered strictly in order, one at a time, while up to
  * {@code concurrency} runs are delivered in parallel ({@link Lanes}). A delivery that is given up
  * (not retryable, out of attempts, queue full, or the notifier stopping) goes to the {@link
- * DeadLetterSink} with its reason and number of attempts.
+ * DeadLetterSink} with its reason and number of attempts. An endpoint that answers {@code 410 Gone}
+ * is disabled until the notifier restarts: later events are dead-lettered without an attempt.
  *
  * <p>{@link #offer} and {@link #stop} must be called on the queue's context.
  */
 public final class EndpointQueue {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointQueue.class);
 
-  private record Waiting(Lanes.Taken<PitstopEvent> taken, int attempts, String lastReason) {}
+  private record Waiting(Lanes.Taken<PitstopEvent> taken, int attempts, AttemptResult last) {}
 
   private final Context context;
   private final Endpoint endpoint;
@@ -37,10 +38,12 @@ public final class EndpointQueue {
   private final RandomGenerator random;
   private final DeadLetterSink deadLetters;
   private final Lanes<PitstopEvent> lanes;
+  private final DeliveryListener listener;
   private final Map<Long, Waiting> waiting = new HashMap<>();
   private int sending;
   private int deadLettering;
   private Promise<Void> stopped;
+  private boolean gone;
 
   /**
    * @param context the context all of this queue's work runs on
@@ -56,6 +59,32 @@ public final class EndpointQueue {
       DeadLetterSink deadLetters,
       int capacity,
       int concurrency) {
+    this(
+        context,
+        endpoint,
+        channel,
+        policy,
+        random,
+        deadLetters,
+        capacity,
+        concurrency,
+        DeliveryListener.NONE);
+  }
+
+  /**
+   * @param listener told of every delivery's outcome
+   */
+  public EndpointQueue(
+      Context context,
+      Endpoint endpoint,
+      Channel channel,
+      RetryPolicy policy,
+      RandomGenerator random,
+      DeadLetterSink deadLetters,
+      int capacity,
+      int concurrency,
+      DeliveryListener listener) {
+    this.listener = listener;
     this.context = context;
     this.endpoint = endpoint;
     this.channel = channel;
@@ -80,7 +109,11 @@ public final class EndpointQueue {
    */
   public void offer(PitstopEvent e) {
     if (stopped != null) {
-      deadLetter(e, 0, "the notifier stopped before delivery");
+      deadLetter(e, 0, "the notifier stopped before delivery", null);
+      return;
+    }
+    if (gone) {
+      deadLetter(e, 0, "the endpoint answered 410 Gone: subscription disabled", null);
       return;
     }
     if (!lanes.offer(e.partitionKey(), e)) {
@@ -90,7 +123,7 @@ public final class EndpointQueue {
           e.id(),
           e.type().type(),
           e.data().run().display());
-      deadLetter(e, 0, "queue full (" + lanes.size() + " events held)");
+      deadLetter(e, 0, "queue full (" + lanes.size() + " events held)", null);
       return;
     }
     pump();
@@ -122,6 +155,11 @@ public final class EndpointQueue {
     sending--;
     PitstopEvent e = taken.item();
     RetryDecision decision = policy.decide(attempt, result, random);
+    if (result instanceof AttemptResult.Refused r && r.status() == 410 && !gone) {
+      // RFC 9110 §15.5.11 and Standard Webhooks: the receiver is gone for good.
+      gone = true;
+      LOG.warn("{}: answered 410 Gone, disabling the subscription until restart", endpoint);
+    }
     if (decision instanceof RetryDecision.Done) {
       LOG.debug(
           "{}: delivered {} {} of {} on attempt {}",
@@ -130,12 +168,14 @@ public final class EndpointQueue {
           e.type().type(),
           e.data().run().display(),
           attempt);
+      listener.delivered(e, endpoint, attempt, result);
       finish(taken);
     } else if (decision instanceof RetryDecision.Retry r) {
       if (stopped != null) {
-        giveUp(taken, attempt, result.reason() + " (the notifier stopped before a retry)");
+        giveUp(taken, attempt, result.reason() + " (the notifier stopped before a retry)", result);
         return;
       }
+      listener.failed(e, endpoint, attempt, result);
       LOG.info(
           "{}: attempt {} of {} {} of {} failed ({}), retry in {} ms",
           endpoint,
@@ -154,13 +194,14 @@ public final class EndpointQueue {
                     waiting.remove(id);
                     attempt(taken, r.nextAttempt());
                   });
-      waiting.put(timer, new Waiting(taken, attempt, result.reason()));
+      waiting.put(timer, new Waiting(taken, attempt, result));
     } else if (decision instanceof RetryDecision.GiveUp g) {
-      giveUp(taken, g.attempts(), g.reason());
+      giveUp(taken, g.attempts(), g.reason(), result);
     }
   }
 
-  private void giveUp(Lanes.Taken<PitstopEvent> taken, int attempts, String reason) {
+  private void giveUp(
+      Lanes.Taken<PitstopEvent> taken, int attempts, String reason, AttemptResult last) {
     PitstopEvent e = taken.item();
     LOG.warn(
         "{}: dead-lettering {} {} of {} after {} attempts: {}",
@@ -170,7 +211,7 @@ public final class EndpointQueue {
         e.data().run().display(),
         attempts,
         reason);
-    deadLetter(e, attempts, reason);
+    deadLetter(e, attempts, reason, last);
     finish(taken);
   }
 
@@ -180,8 +221,9 @@ public final class EndpointQueue {
     checkStopped();
   }
 
-  private void deadLetter(PitstopEvent e, int attempts, String reason) {
+  private void deadLetter(PitstopEvent e, int attempts, String reason, AttemptResult last) {
     deadLettering++;
+    listener.deadLettered(e, endpoint, attempts, reason, last);
     Future<Void> f;
     try {
       f = deadLetters.deadLetter(e, endpoint, attempts, reason);
@@ -220,14 +262,17 @@ public final class EndpointQueue {
     }
     stopped = Promise.promise();
     List<PitstopEvent> queued = lanes.drainQueued();
-    queued.forEach(e -> deadLetter(e, 0, "the notifier stopped before delivery"));
+    queued.forEach(e -> deadLetter(e, 0, "the notifier stopped before delivery", null));
     Map<Long, Waiting> timers = new HashMap<>(waiting);
     waiting.clear();
     timers.forEach(
         (id, w) -> {
           context.owner().cancelTimer(id);
           giveUp(
-              w.taken(), w.attempts(), w.lastReason() + " (the notifier stopped before a retry)");
+              w.taken(),
+              w.attempts(),
+              w.last().reason() + " (the notifier stopped before a retry)",
+              w.last());
         });
     if (!queued.isEmpty() || !timers.isEmpty()) {
       LOG.info(

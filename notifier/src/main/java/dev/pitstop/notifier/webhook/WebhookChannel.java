@@ -18,28 +18,51 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Posts an event to a webhook as a CloudEvent over HTTP in binary content mode (CloudEvents HTTP
- * Protocol Binding 1.0 §3.1: attributes as {@code ce-*} headers, {@code Content-Type:
- * application/json}, the data as the body) with the same id, type, source, subject, time and {@code
- * partitionkey} as the event has on Kafka ({@link EventCodec#toCloudEvent}). Redirects are not
- * followed. One attempt per call; 2xx is success.
+ * Posts an event to a webhook as a CloudEvent over HTTP, in binary content mode by default
+ * (CloudEvents HTTP Protocol Binding 1.0 §3.1: attributes as {@code ce-*} headers, {@code
+ * Content-Type: application/json}, the data as the body) or structured mode (§3.2: {@code
+ * application/cloudevents+json}), with the same id, type, source, subject, time and {@code
+ * partitionkey} as the event has on Kafka ({@link EventCodec#toCloudEvent}); signed per Standard
+ * Webhooks when the {@link WebhookSigner} has secrets (over the exact body sent, with the attempt's
+ * time). Redirects are not followed. One attempt per call; 2xx is success.
  */
 public final class WebhookChannel implements Channel {
+  /** The {@code Content-Type} of structured mode. */
+  public static final String STRUCTURED_CONTENT_TYPE =
+      "application/cloudevents+json; charset=UTF-8";
+
   private final WebClient client;
   private final Endpoint endpoint;
   private final long timeoutMs;
   private final Clock clock;
+  private final ContentMode mode;
+  private final WebhookSigner signer;
+
+  /** A channel in binary mode without signatures. */
+  public WebhookChannel(WebClient client, Endpoint endpoint, Duration timeout, Clock clock) {
+    this(client, endpoint, timeout, clock, ContentMode.BINARY, WebhookSigner.NONE);
+  }
 
   /**
    * @param client a client created with {@code followRedirects(false)}
    * @param timeout the longest an attempt may take, connecting included
-   * @param clock for {@code Retry-After} dates
+   * @param clock for {@code Retry-After} dates and the {@code webhook-timestamp}
+   * @param mode binary or structured
+   * @param signer the Standard Webhooks signer ({@link WebhookSigner#NONE} for none)
    */
-  public WebhookChannel(WebClient client, Endpoint endpoint, Duration timeout, Clock clock) {
+  public WebhookChannel(
+      WebClient client,
+      Endpoint endpoint,
+      Duration timeout,
+      Clock clock,
+      ContentMode mode,
+      WebhookSigner signer) {
     this.client = client;
     this.endpoint = endpoint;
     this.timeoutMs = Math.max(1, timeout.toMillis());
     this.clock = clock;
+    this.mode = mode;
+    this.signer = signer;
   }
 
   @Override
@@ -51,9 +74,23 @@ public final class WebhookChannel implements Channel {
             .followRedirects(false)
             .connectTimeout(timeoutMs)
             .idleTimeout(timeoutMs);
-    return VertxMessageFactory.createWriter(request)
-        .writeBinary(ce)
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    Future<HttpResponse<Buffer>> sent;
+    if (mode == ContentMode.STRUCTURED) {
+      String json = EventCodec.toStructuredJson(event);
+      signer.headers(event.id(), clock.instant(), json).forEach(request::putHeader);
+      sent =
+          request
+              .putHeader("Content-Type", STRUCTURED_CONTENT_TYPE)
+              .sendBuffer(Buffer.buffer(json, "UTF-8"));
+    } else {
+      String body =
+          ce.getData() == null
+              ? ""
+              : new String(ce.getData().toBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      signer.headers(event.id(), clock.instant(), body).forEach(request::putHeader);
+      sent = VertxMessageFactory.createWriter(request).writeBinary(ce);
+    }
+    return sent.timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(this::resultOf)
         .otherwise(t -> new AttemptResult.Unreachable(describe(t)));
   }

@@ -1,5 +1,7 @@
 package dev.pitstop.sandbox.receivers;
 
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.message.Encoding;
 import io.cloudevents.core.message.MessageReader;
@@ -34,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * type}, and JSON data ({@code datacontenttype} {@code application/json} or {@code *+json}, and a
  * body that parses). An accepted event is answered {@code 204}, recorded in {@link #received()} and
  * passed to every {@link #onEvent listener}.
+ *
+ * <p>With {@link #requireSignatures(String...)} it also checks the Standard Webhooks headers
+ * ({@code webhook-id}, {@code webhook-timestamp} within 5 minutes of now, {@code webhook-signature}
+ * holding a {@code v1} HMAC-SHA256 of {@code id.timestamp.body} under one of its secrets) with the
+ * {@code standardwebhooks} library, as a real receiver does, and answers {@code 401} when they
+ * fail. {@link #deliveries(String)} counts how often an event id was accepted, so a test can tell a
+ * duplicate delivery.
  *
  * <p>Tests script failures with {@link #failNext(int, int)}: the next {@code n} requests are
  * answered with that status (and a {@code Retry-After} header when given) whatever they hold. Every
@@ -70,6 +79,8 @@ public final class WebhookReceiver {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Consumer<CloudEvent>> listeners = new CopyOnWriteArrayList<>();
   private Script script = new Script(0, 0, null);
+  private volatile List<Webhook> verifiers = List.of();
+  private final Map<String, Integer> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
 
   private WebhookReceiver(HttpServer server) {
     this.server = server;
@@ -144,6 +155,41 @@ public final class WebhookReceiver {
     return this;
   }
 
+  /**
+   * Requires a valid Standard Webhooks signature under any of these secrets from now on.
+   *
+   * @param secrets {@code whsec_<base64>} secrets (none: stop checking)
+   */
+  public WebhookReceiver requireSignatures(String... secrets) {
+    List<Webhook> list = new java.util.ArrayList<>();
+    for (String secret : secrets) {
+      try {
+        list.add(new Webhook(secret));
+      } catch (com.standardwebhooks.exceptions.EmptyWebhookSecretException e) {
+        throw new IllegalArgumentException("an empty secret", e);
+      }
+    }
+    verifiers = List.copyOf(list);
+    return this;
+  }
+
+  /** How many times an event with this id was accepted (0 when never). */
+  public int deliveries(String id) {
+    return deliveries.getOrDefault(id, 0);
+  }
+
+  /** The ids accepted more than once. */
+  public java.util.Set<String> duplicates() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    deliveries.forEach(
+        (id, n) -> {
+          if (n > 1) {
+            out.add(id);
+          }
+        });
+    return out;
+  }
+
   /** Stops listening; completes when closed. */
   public Future<Void> close() {
     return server.close();
@@ -181,14 +227,25 @@ public final class WebhookReceiver {
       answer(req, headers, null, 405, "only POST is accepted, not " + req.method());
       return;
     }
-    VertxMessageFactory.createReader(req)
+    req.body()
         .onComplete(
             ar -> {
               if (ar.failed()) {
                 answer(req, headers, null, 400, "unreadable request: " + ar.cause().getMessage());
                 return;
               }
-              MessageReader reader = ar.result();
+              String unsigned = signatureProblem(headers, ar.result());
+              if (unsigned != null) {
+                answer(req, headers, null, 401, unsigned);
+                return;
+              }
+              MessageReader reader;
+              try {
+                reader = VertxMessageFactory.createReader(req.headers(), ar.result());
+              } catch (RuntimeException ex) {
+                answer(req, headers, null, 400, "not a CloudEvent: " + ex.getMessage());
+                return;
+              }
               Encoding encoding = reader.getEncoding();
               CloudEvent event;
               try {
@@ -203,6 +260,7 @@ public final class WebhookReceiver {
                 return;
               }
               received.add(event);
+              deliveries.merge(event.getId(), 1, Integer::sum);
               answer(req, headers, encoding, 204, null);
               for (Consumer<CloudEvent> l : listeners) {
                 try {
@@ -212,6 +270,27 @@ public final class WebhookReceiver {
                 }
               }
             });
+  }
+
+  /** Why the request's signature is not acceptable, or null (also when none is required). */
+  private String signatureProblem(Map<String, String> headers, Buffer body) {
+    List<Webhook> keys = verifiers;
+    if (keys.isEmpty()) {
+      return null;
+    }
+    Map<String, List<String>> h = new LinkedHashMap<>();
+    headers.forEach((k, v) -> h.put(k, List.of(v)));
+    String payload = body == null ? "" : body.toString(java.nio.charset.StandardCharsets.UTF_8);
+    String last = "no secret";
+    for (Webhook key : keys) {
+      try {
+        key.verify(payload, h);
+        return null;
+      } catch (WebhookVerificationException e) {
+        last = e.getMessage();
+      }
+    }
+    return "bad Standard Webhooks signature: " + last;
   }
 
   /** Why an event is not acceptable, or null. */
