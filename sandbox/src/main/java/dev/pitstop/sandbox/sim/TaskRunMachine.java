@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -269,7 +270,11 @@ final class TaskRunMachine {
       }
       podCreatedAt = now;
       podExists = true;
-      out.add(new Action.Create(TaskRunPods.build(tr, podName, spec, steps, debug)));
+      Pod pod = TaskRunPods.build(tr, podName, spec, steps, debug);
+      // The Pod's creation is part of the simulated timeline: its conditions and init containers
+      // are timed from it, so it must not come later than they do.
+      pod.getMetadata().setCreationTimestamp(times.format(now));
+      out.add(new Action.Create(pod));
       setCond(
           "Unknown",
           "Pending",

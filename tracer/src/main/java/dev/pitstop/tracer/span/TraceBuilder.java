@@ -541,9 +541,12 @@ public final class TraceBuilder {
       if (sched.node() != null) {
         a.put(TektonAttributes.NODE_NAME, sched.node());
       }
+      // A creationTimestamp after the scheduling time is clock skew between the API server and the
+      // scheduler (or rounding): the span then starts at the scheduling time rather than inverting.
+      Instant created =
+          sched.createdAt().isAfter(sched.scheduledAt()) ? sched.scheduledAt() : sched.createdAt();
       out.add(
-          new PodPhase(
-              "scheduling", "pod scheduling", sched.createdAt(), sched.scheduledAt(), a.build()));
+          new PodPhase("scheduling", "pod scheduling", created, sched.scheduledAt(), a.build()));
     }
     var init = t.podInitialized;
     if (init != null) {
