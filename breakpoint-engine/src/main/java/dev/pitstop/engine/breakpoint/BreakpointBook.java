@@ -1,5 +1,6 @@
 package dev.pitstop.engine.breakpoint;
 
+import dev.pitstop.engine.Bounded;
 import dev.pitstop.engine.breakpoint.Breakpoint.State;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
@@ -105,8 +106,8 @@ public final class BreakpointBook {
   public BreakpointBook(EventFactory events, Clock clock, int maxFinishedRuns, int maxOutcomes) {
     this.events = Objects.requireNonNull(events);
     this.clock = Objects.requireNonNull(clock);
-    this.finished = bounded(maxFinishedRuns);
-    this.outcomes = bounded(maxOutcomes);
+    this.finished = Bounded.map(maxFinishedRuns);
+    this.outcomes = Bounded.map(maxOutcomes);
   }
 
   /** A book remembering 10,000 finished runs and 10,000 command outcomes. */
@@ -609,18 +610,6 @@ public final class BreakpointBook {
 
   private static String runKey(String namespace, String name) {
     return namespace + "/" + name;
-  }
-
-  private static <V> Map<String, V> bounded(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1");
-    }
-    return new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-        return size() > capacity;
-      }
-    };
   }
 
   /** The state of one TaskRun (one UID) while it runs. */

@@ -1,5 +1,6 @@
 package dev.pitstop.engine.hold;
 
+import dev.pitstop.engine.Bounded;
 import dev.pitstop.engine.admission.AdmissionDecider;
 import dev.pitstop.engine.breakpoint.Action;
 import dev.pitstop.engine.breakpoint.CommandOutcome;
@@ -60,8 +61,8 @@ public final class HoldBook {
   public HoldBook(EventFactory events, Clock clock, int maxDone, int maxOutcomes) {
     this.events = Objects.requireNonNull(events);
     this.clock = Objects.requireNonNull(clock);
-    this.done = bounded(maxDone);
-    this.outcomes = bounded(maxOutcomes);
+    this.done = Bounded.map(maxDone);
+    this.outcomes = Bounded.map(maxOutcomes);
   }
 
   public HoldBook(EventFactory events, Clock clock) {
@@ -344,17 +345,5 @@ public final class HoldBook {
 
   private Action publish(EventType type, EventData data, Instant now) {
     return new Action.Publish(events.create(type, data, now));
-  }
-
-  private static <V> Map<String, V> bounded(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1");
-    }
-    return new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-        return size() > capacity;
-      }
-    };
   }
 }
