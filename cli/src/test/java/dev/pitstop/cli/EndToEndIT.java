@@ -360,6 +360,82 @@ class EndToEndIT {
     }
   }
 
+  /**
+   * A PipelineRun carrying Tekton's span context (annotation {@code
+   * tekton.dev/pipelinerunSpanContext}, a W3C carrier) is traced inside Tekton's trace: its run
+   * span has Tekton's trace id and Tekton's span as parent, and its task spans are in the same
+   * trace.
+   */
+  @Test
+  void pipelineRunWithTektonSpanContextJoinsTektonsTrace() throws Exception {
+    String tektonTrace = "0f57e147e992b304d977436289d10628";
+    String tektonSpan = "73d5909e31793992";
+    String yaml =
+        """
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata:
+          name: traced
+          annotations:
+            tekton.dev/pipelinerunSpanContext: '{"traceparent":"00-%s-%s-01"}'
+        spec:
+          pipelineSpec:
+            tasks:
+            - name: build
+              taskSpec:
+                steps:
+                - {name: compile, image: alpine, script: "true"}
+            - name: test
+              runAfter: [build]
+              taskSpec:
+                steps:
+                - {name: unit, image: alpine, script: "true"}
+        """
+            .formatted(tektonTrace, tektonSpan);
+    try (Stack s =
+        Stack.start(SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(150)))) {
+      String uid = root(s.stack.simulator().apply(yaml)).getMetadata().getUid();
+      assertThat(s.awaitRootFinished(uid).reason()).isEqualTo("Succeeded");
+      Set<String> taskRunUids =
+          s.eventsOf(uid).stream()
+              .filter(e -> e.type() == EventType.TASKRUN_FINISHED)
+              .map(e -> e.data().run().uid())
+              .collect(Collectors.toSet());
+      assertThat(taskRunUids).hasSize(2);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                List<ReceivedSpan> spans = s.stack.otlp().spans();
+                List<ReceivedSpan> runSpans =
+                    spans.stream()
+                        .filter(r -> uid.equals(r.attributes().get("cicd.pipeline.run.id")))
+                        .filter(r -> !r.attributes().containsKey("cicd.pipeline.task.name"))
+                        .toList();
+                assertThat(runSpans).as("one pipeline run span").hasSize(1);
+                ReceivedSpan run = runSpans.get(0);
+                assertThat(run.traceId()).isEqualTo(tektonTrace);
+                assertThat(run.parentSpanId()).isEqualTo(tektonSpan);
+                List<ReceivedSpan> tasks =
+                    spans.stream()
+                        .filter(r -> r.attributes().containsKey("cicd.pipeline.task.run.id"))
+                        .filter(
+                            r ->
+                                taskRunUids.contains(
+                                    String.valueOf(
+                                        r.attributes().get("cicd.pipeline.task.run.id"))))
+                        .toList();
+                assertThat(tasks).as("a span per TaskRun").hasSize(2);
+                assertThat(tasks)
+                    .allSatisfy(
+                        t -> {
+                          assertThat(t.traceId()).isEqualTo(tektonTrace);
+                          assertThat(t.parentSpanId()).isEqualTo(run.spanId());
+                        });
+              });
+    }
+  }
+
   @Test
   void onFailurePauseIsContinuedThroughTheApiAndTheRunSucceeds() throws Exception {
     RunFinished finished = pauseAndRelease(Action.CONTINUE);
