@@ -71,6 +71,7 @@ final class RootRunFacts {
     dev.pitstop.events.data.PodScheduled podScheduled;
     dev.pitstop.events.data.PodInitialized podInitialized;
     dev.pitstop.events.data.PodReady podReady;
+    final HoldFacts hold = new HoldFacts();
 
     TaskAttempt(RunRef ref) {
       this.ref = ref;
@@ -127,6 +128,40 @@ final class RootRunFacts {
         return continued.pausedAt();
       }
       return ended == null ? null : ended.pausedAt();
+    }
+  }
+
+  /**
+   * A TaskRun's hold before it started (created pending by Pitstop's admission webhook): held, then
+   * released or ended (the engine's {@code dev.pitstop.hold.*.v1} decisions).
+   */
+  static final class HoldFacts {
+    dev.pitstop.events.data.HoldHeld held;
+    dev.pitstop.events.data.HoldReleased released;
+    dev.pitstop.events.data.HoldEnded ended;
+
+    /** True when any of the hold's events was seen. */
+    boolean seen() {
+      return held != null || released != null || ended != null;
+    }
+
+    /** When the hold began ({@code heldSince} of whichever event carries it), or null. */
+    Instant heldSince() {
+      if (held != null && held.heldSince() != null) {
+        return held.heldSince();
+      }
+      if (released != null && released.heldSince() != null) {
+        return released.heldSince();
+      }
+      return ended == null ? null : ended.heldSince();
+    }
+
+    /** When the hold was released or ended (the decision's time), or null while held. */
+    Instant end() {
+      if (released != null && released.decidedAt() != null) {
+        return released.decidedAt();
+      }
+      return ended == null ? null : ended.decidedAt();
     }
   }
 

@@ -51,6 +51,14 @@ public final class SpanIds {
   }
 
   /**
+   * The span id of the hold of a TaskRun attempt before it started: {@code <taskrun uid>/hold}
+   * (plus {@code /retry/<n>}).
+   */
+  public static String holdSpanId(String taskRunUid, int retry) {
+    return spanId(attemptKey(taskRunUid, retry) + "/hold");
+  }
+
+  /**
    * The span id of a pod phase of a TaskRun attempt: {@code <taskrun uid>/pod/<phase>} (plus {@code
    * /retry/<n>}), phase {@code scheduling}, {@code init/<index>} or {@code starting}.
    */

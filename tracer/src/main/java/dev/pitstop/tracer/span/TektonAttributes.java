@@ -71,6 +71,18 @@ public final class TektonAttributes {
   public static final AttributeKey<String> BREAKPOINT_VIA =
       AttributeKey.stringKey("pitstop.breakpoint.via");
 
+  /**
+   * The breakpoint that held a TaskRun before it started ({@code beforeTasks}, {@code onTasks},
+   * {@code afterTasks}, {@code afterSteps}, {@code unknown}), from {@code
+   * dev.pitstop.hold.held.v1}.
+   */
+  public static final AttributeKey<String> HOLD_BREAKPOINT =
+      AttributeKey.stringKey("pitstop.hold.breakpoint");
+
+  /** The declaration that held the TaskRun, e.g. {@code afterTasks: [compile]}. */
+  public static final AttributeKey<String> HOLD_CAUSE =
+      AttributeKey.stringKey("pitstop.hold.cause");
+
   /** Why a pause ended without a release ({@code TaskRunTimeout}, {@code StepFinished}, ...). */
   public static final AttributeKey<String> BREAKPOINT_END_REASON =
       AttributeKey.stringKey("pitstop.breakpoint.end_reason");

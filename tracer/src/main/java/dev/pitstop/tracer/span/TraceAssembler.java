@@ -261,7 +261,10 @@ public final class TraceAssembler {
               BREAKPOINT_ENDED,
               POD_SCHEDULED,
               POD_INITIALIZED,
-              POD_READY ->
+              POD_READY,
+              HOLD_HELD,
+              HOLD_RELEASED,
+              HOLD_ENDED ->
           true;
       default -> false;
     };
@@ -349,6 +352,27 @@ public final class TraceAssembler {
         TaskAttempt t = facts.taskRunOfPod(p.run());
         if (t != null) {
           t.podReady = p;
+        }
+      }
+      case HOLD_HELD -> {
+        var h = e.data(dev.pitstop.events.data.HoldHeld.class);
+        TaskAttempt t = facts.taskRunOfPod(h.run());
+        if (t != null) {
+          t.hold.held = h;
+        }
+      }
+      case HOLD_RELEASED -> {
+        var h = e.data(dev.pitstop.events.data.HoldReleased.class);
+        TaskAttempt t = facts.taskRunOfPod(h.run());
+        if (t != null) {
+          t.hold.released = h;
+        }
+      }
+      case HOLD_ENDED -> {
+        var h = e.data(dev.pitstop.events.data.HoldEnded.class);
+        TaskAttempt t = facts.taskRunOfPod(h.run());
+        if (t != null) {
+          t.hold.ended = h;
         }
       }
       default -> {}

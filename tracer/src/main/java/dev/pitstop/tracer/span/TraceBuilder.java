@@ -357,11 +357,25 @@ public final class TraceBuilder {
         end = max(end, max(pend, max(first(p.pausedAt(), start), start)));
       }
     }
+    Interval hb = facts.built.get(SpanIds.holdSpanId(key.uid(), key.retry()));
+    if (hb != null) {
+      end = max(end, hb.end());
+    } else if (t.hold.end() != null) {
+      end = max(end, max(t.hold.end(), start));
+    }
     return end == null ? null : max(end, start);
   }
 
+  /**
+   * The attempt's start: its own (see {@link #attemptRawStart}), extended back to the start of its
+   * hold (a held TaskRun gets its {@code startTime} only once released), clamped to its parent's.
+   */
   private static Instant attemptStart(TaskAttempt t, Instant parentStart) {
-    Instant raw = first(attemptRawStart(t), parentStart, Instant.EPOCH);
+    Instant raw = first(attemptRawStart(t), t.hold.heldSince(), parentStart, Instant.EPOCH);
+    Instant heldSince = t.hold.heldSince();
+    if (heldSince != null) {
+      raw = min(raw, heldSince);
+    }
     return parentStart == null ? raw : max(raw, parentStart);
   }
 
@@ -517,6 +531,63 @@ public final class TraceBuilder {
         pauseSpan(p, key, traceId, ctx, parentStart, parent, out);
       }
     }
+    if (t.hold.seen()) {
+      boolean done = t.hold.end() != null && t.hold.heldSince() != null;
+      if ((done || all) && !facts.built.contains(SpanIds.holdSpanId(key.uid(), key.retry()))) {
+        holdSpan(t.hold, key, traceId, ctx, parentStart, parent, out);
+      }
+    }
+  }
+
+  /**
+   * The hold of a TaskRun before it started: {@code hold <breakpoint>} from {@code heldSince} to
+   * the release or end decision, child of the TaskRun's span (which is extended back to cover it).
+   */
+  private void holdSpan(
+      RootRunFacts.HoldFacts h,
+      AttemptKey key,
+      String traceId,
+      SpanContext parentCtx,
+      Instant parentStart,
+      Interval parent,
+      List<SpanData> out) {
+    Instant rawStart = first(h.heldSince(), parentStart);
+    Instant rawEnd = first(h.end(), parent == null ? null : parent.end(), rawStart);
+    AttributesBuilder a = Attributes.builder();
+    Interval placed = clamp(rawStart, rawEnd, parentStart, parent, a);
+    String breakpoint =
+        h.held == null || h.held.breakpoint() == null ? "unknown" : truncate(h.held.breakpoint());
+    a.put(TektonAttributes.HOLD_BREAKPOINT, breakpoint);
+    if (h.held != null && h.held.cause() != null) {
+      a.put(TektonAttributes.HOLD_CAUSE, truncate(h.held.cause()));
+    }
+    if (h.released != null) {
+      if (h.released.action() != null) {
+        a.put(TektonAttributes.BREAKPOINT_ACTION, h.released.action().json());
+      }
+      if (h.released.by() != null && h.released.by().username() != null) {
+        a.put(TektonAttributes.BREAKPOINT_RELEASED_BY, truncate(h.released.by().username()));
+      }
+      if (h.released.via() != null) {
+        a.put(TektonAttributes.BREAKPOINT_VIA, truncate(h.released.via()));
+      }
+    } else if (h.ended != null) {
+      if (h.ended.reason() != null) {
+        a.put(TektonAttributes.BREAKPOINT_END_REASON, truncate(h.ended.reason()));
+      }
+    } else {
+      a.put(TektonAttributes.INCOMPLETE, true);
+    }
+    out.add(
+        span(
+            "hold " + breakpoint,
+            SpanKind.INTERNAL,
+            context(traceId, SpanIds.holdSpanId(key.uid(), key.retry())),
+            parentCtx,
+            StatusData.unset(),
+            placed,
+            a,
+            List.of()));
   }
 
   /**
