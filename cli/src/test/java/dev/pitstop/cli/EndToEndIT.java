@@ -451,6 +451,83 @@ class EndToEndIT {
   }
 
   @Test
+  void beforeTasksHoldsOnlyThatTaskAndItsDependentsUntilReleasedThroughTheApi() throws Exception {
+    String yaml =
+        """
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata:
+          name: held-run
+          annotations:
+            pitstop.dev/breakpoints: '{"beforeTasks": ["deploy"]}'
+        spec:
+          pipelineSpec:
+            tasks:
+            - name: build
+              taskSpec: {steps: [{name: compile, image: alpine, script: "true"}]}
+            - name: deploy
+              runAfter: [build]
+              taskSpec: {steps: [{name: push, image: alpine, script: "true"}]}
+            - name: lint
+              taskSpec: {steps: [{name: check, image: alpine, script: "true"}]}
+            - name: smoke
+              runAfter: [deploy]
+              taskSpec: {steps: [{name: probe, image: alpine, script: "true"}]}
+        """;
+    try (Stack s =
+        Stack.start(SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(150)))) {
+      String uid = root(s.stack.simulator().apply(yaml)).getMetadata().getUid();
+      var held = s.await(uid, EventType.HOLD_HELD, dev.pitstop.events.data.HoldHeld.class);
+      assertThat(held.run().pipelineTask()).isEqualTo("deploy");
+      // The independent branch runs on while deploy is held; its dependent waits.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  s.eventsOf(uid).stream()
+                      .anyMatch(
+                          e ->
+                              e.type() == EventType.TASKRUN_FINISHED
+                                  && "lint".equals(e.data().run().pipelineTask())));
+      assertThat(s.eventsOf(uid))
+          .noneMatch(
+              e ->
+                  e.type() == EventType.TASKRUN_STARTED
+                      && ("deploy".equals(e.data().run().pipelineTask())
+                          || "smoke".equals(e.data().run().pipelineTask())));
+
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      s.stack.engineUrl() + "/v1/holds/default/" + held.run().name() + "/continue"))
+              .header("Authorization", "Bearer " + s.stack.apiToken())
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      HttpResponse<String> res = s.http.send(req, HttpResponse.BodyHandlers.ofString());
+      assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+      var released =
+          s.await(uid, EventType.HOLD_RELEASED, dev.pitstop.events.data.HoldReleased.class);
+      assertThat(released.by().username()).isEqualTo(LocalStack.DEMO_USER);
+
+      RunFinished finished = s.awaitRootFinished(uid);
+      assertThat(finished.reason()).isEqualTo("Succeeded");
+      List<PitstopEvent> events = s.eventsOf(uid);
+      assertOneWellFormedTrace(s, uid, events);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(s.stack.otlp().spans())
+                      .anySatisfy(
+                          span -> {
+                            assertThat(span.name()).isEqualTo("hold beforeTasks");
+                            assertThat(span.attributes().get("pitstop.breakpoint.released_by"))
+                                .isEqualTo(LocalStack.DEMO_USER);
+                          }));
+    }
+  }
+
+  @Test
   void deletingAPausedTaskRunEndsThePause() throws Exception {
     String yaml =
         """
