@@ -269,6 +269,22 @@ class EndToEndIT {
       assertEventsInOrderPerSubject(events);
       assertThat(events).extracting(PitstopEvent::partitionKey).containsOnly(rootUid);
       assertOneWellFormedTrace(s, rootUid, events);
+      // The trace the fixture's YAML and the run's outcome call for: tree, names, attributes,
+      // Kubernetes times, steps in order, skipped tasks.
+      FixtureTrace.Expected expected =
+          FixtureTrace.fromYaml(Files.readString(fixture(f.file())), root);
+      List<FailSpec> fails = f.fail().stream().map(FailSpec::parse).toList();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  FixtureTrace.assertTrace(
+                      expected,
+                      rootUid,
+                      f.rootReason(),
+                      s.stack.otlp().trace(traceIdOf(s, rootUid)),
+                      s.eventsOf(rootUid),
+                      fails));
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
@@ -320,6 +336,20 @@ class EndToEndIT {
           .containsExactly("prepare", "place-scripts");
       assertEventsInOrderPerSubject(events);
       assertOneWellFormedTrace(s, rootUid, events);
+      FixtureTrace.Expected expected =
+          FixtureTrace.fromYaml(
+              Files.readString(fixture("taskruns/sidecar-ready.yaml")), root(applied));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  FixtureTrace.assertTrace(
+                      expected,
+                      rootUid,
+                      "Succeeded",
+                      s.stack.otlp().trace(traceIdOf(s, rootUid)),
+                      s.eventsOf(rootUid),
+                      List.of()));
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
@@ -523,6 +553,14 @@ class EndToEndIT {
                             assertThat(span.name()).isEqualTo("hold beforeTasks");
                             assertThat(span.attributes().get("pitstop.breakpoint.released_by"))
                                 .isEqualTo(LocalStack.DEMO_USER);
+                            // Exactly the held interval: held since → released.
+                            assertThat(span.startEpochNanos())
+                                .isEqualTo(FixtureTrace.nanos(held.heldSince()));
+                            assertThat(span.endEpochNanos())
+                                .isEqualTo(FixtureTrace.nanos(released.decidedAt()));
+                            assertThat(span.attributes())
+                                .containsEntry("pitstop.hold.breakpoint", "beforeTasks")
+                                .containsEntry("pitstop.breakpoint.action", "continue");
                           }));
     }
   }
@@ -627,6 +665,34 @@ class EndToEndIT {
       HttpResponse<String> again = s.release("default", "debug-me", "test", action);
       assertThat(again.statusCode()).isEqualTo(409);
       assertOneWellFormedTrace(s, uid, s.eventsOf(uid));
+      // The pause span covers exactly the paused interval: marker line → release decision.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                ReceivedSpan pause =
+                    s.stack.otlp().spans().stream()
+                        .filter(r -> r.name().equals("breakpoint onFailure"))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(pause.startEpochNanos())
+                    .isEqualTo(FixtureTrace.nanos(paused.pausedAt()));
+                assertThat(pause.endEpochNanos())
+                    .isEqualTo(FixtureTrace.nanos(continued.decidedAt()));
+                assertThat(pause.attributes())
+                    .containsEntry("pitstop.breakpoint.action", action.json())
+                    .containsEntry("pitstop.breakpoint.released_by", LocalStack.DEMO_USER)
+                    .containsEntry("tekton.step.name", "test");
+                ReceivedSpan testSpan =
+                    s.stack.otlp().spans().stream()
+                        .filter(r -> r.name().equals("test"))
+                        .filter(r -> pause.parentSpanId().equals(r.parentSpanId()))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(pause.startEpochNanos())
+                    .as("an on-failure pause lies after the step's command")
+                    .isGreaterThanOrEqualTo(testSpan.startEpochNanos());
+              });
       return finished;
     }
   }
@@ -718,6 +784,16 @@ class EndToEndIT {
                 }
               }
             });
+  }
+
+  /** The trace id of the run's root span (once received). */
+  private static String traceIdOf(Stack s, String rootUid) {
+    return s.stack.otlp().spans().stream()
+        .filter(ReceivedSpan::isRoot)
+        .filter(r -> rootUid.equals(r.attributes().get("cicd.pipeline.run.id")))
+        .map(ReceivedSpan::traceId)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no root span of " + rootUid));
   }
 
   private static HasMetadata root(ApplyResult applied) {
