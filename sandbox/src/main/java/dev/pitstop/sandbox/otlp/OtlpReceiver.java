@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A minimal OTLP/HTTP trace receiver on loopback, standing in for Jaeger or a collector in tests
- * and in the CLI demo (no collector jar exists here).
+ * A minimal OTLP/HTTP and OTLP/gRPC trace receiver on loopback, standing in for Jaeger or a
+ * collector in tests and in the CLI demo (no collector jar exists here).
+ *
+ * <p>OTLP/gRPC is served on the same port over HTTP/2 cleartext with prior knowledge (h2c, what
+ * gRPC clients use for {@code http://} endpoints): {@code POST} {@value #GRPC_PATH} with {@code
+ * Content-Type: application/grpc}, one length-prefixed {@code ExportTraceServiceRequest} message
+ * (uncompressed, or {@code grpc-encoding: gzip}), answered with an empty {@code
+ * ExportTraceServiceResponse} and trailer {@code grpc-status: 0}; a malformed message gets {@code
+ * grpc-status} 3 (INVALID_ARGUMENT), another compression 12 (UNIMPLEMENTED), with {@code
+ * grpc-message}. No gRPC library: the framing is five bytes (compressed flag, big-endian length).
  *
  * <p>Serves {@code POST /v1/traces} with {@code Content-Type: application/x-protobuf} (optionally
  * {@code Content-Encoding: gzip}), decoding {@code ExportTraceServiceRequest} (OTLP 1.x, the
@@ -46,6 +55,10 @@ public final class OtlpReceiver {
 
   /** The path of OTLP/HTTP trace exports. */
   public static final String PATH = "/v1/traces";
+
+  /** The path of OTLP/gRPC trace exports (the gRPC method). */
+  public static final String GRPC_PATH =
+      "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
   /** The largest request body accepted, in bytes (16 MiB). */
   public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -85,6 +98,11 @@ public final class OtlpReceiver {
     return "http://127.0.0.1:" + server.actualPort() + PATH;
   }
 
+  /** The OTLP/gRPC endpoint to export to, e.g. {@code http://127.0.0.1:43181} (no path). */
+  public String grpcEndpoint() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
   /** Every span received so far, in arrival order (a snapshot). */
   public List<ReceivedSpan> spans() {
     return List.copyOf(spans);
@@ -106,8 +124,12 @@ public final class OtlpReceiver {
   }
 
   private void handle(HttpServerRequest req) {
+    if (GRPC_PATH.equals(req.path())) {
+      handleGrpc(req);
+      return;
+    }
     if (!PATH.equals(req.path())) {
-      reply(req, 404, "no such path: only " + PATH);
+      reply(req, 404, "no such path: only " + PATH + " and " + GRPC_PATH);
       return;
     }
     if (req.method() != HttpMethod.POST) {
@@ -161,6 +183,73 @@ public final class OtlpReceiver {
         .setStatusCode(200)
         .putHeader("Content-Type", PROTOBUF)
         .end(Buffer.buffer(ExportTraceServiceResponse.getDefaultInstance().toByteArray()));
+  }
+
+  private void handleGrpc(HttpServerRequest req) {
+    String type = req.getHeader("Content-Type");
+    if (req.version() != HttpVersion.HTTP_2
+        || req.method() != HttpMethod.POST
+        || type == null
+        || !type.toLowerCase(Locale.ROOT).startsWith("application/grpc")) {
+      reply(req, 415, "gRPC needs HTTP/2, POST and Content-Type application/grpc");
+      return;
+    }
+    req.body()
+        .onSuccess(body -> receiveGrpc(req, body))
+        .onFailure(t -> grpcStatus(req, 13, "could not read the body: " + t.getMessage(), null));
+  }
+
+  private void receiveGrpc(HttpServerRequest req, Buffer body) {
+    if (body.length() < 5) {
+      grpcStatus(req, 3, "no length-prefixed message", null);
+      return;
+    }
+    int compressed = body.getByte(0);
+    long length = body.getUnsignedInt(1);
+    if (length > MAX_BODY_BYTES || 5 + length != body.length()) {
+      grpcStatus(req, 3, "expected one message of " + length + " bytes", null);
+      return;
+    }
+    byte[] message = body.getBytes(5, body.length());
+    List<ReceivedSpan> received;
+    try {
+      if (compressed != 0) {
+        String encoding = req.getHeader("grpc-encoding");
+        if (!"gzip".equalsIgnoreCase(encoding)) {
+          grpcStatus(req, 12, "unsupported grpc-encoding " + encoding, null);
+          return;
+        }
+        message = decompress(message, "gzip");
+      }
+      received = convert(ExportTraceServiceRequest.parseFrom(message));
+    } catch (IOException | IllegalArgumentException e) {
+      grpcStatus(req, 3, "not an ExportTraceServiceRequest: " + e.getMessage(), null);
+      return;
+    }
+    spans.addAll(received);
+    LOG.debug("received {} spans over gRPC", received.size());
+    byte[] out = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+    grpcStatus(
+        req,
+        0,
+        null,
+        Buffer.buffer().appendByte((byte) 0).appendUnsignedInt(out.length).appendBytes(out));
+  }
+
+  /** A gRPC answer: HTTP 200, the message if any, and the status in the trailers. */
+  private static void grpcStatus(HttpServerRequest req, int status, String message, Buffer body) {
+    HttpServerResponse r = req.response().setStatusCode(200);
+    r.putHeader("Content-Type", "application/grpc");
+    r.putTrailer("grpc-status", Integer.toString(status));
+    if (message != null) {
+      LOG.debug("answering gRPC export with status {}: {}", status, message);
+      r.putTrailer("grpc-message", message.replaceAll("[^ -~]|%", "?"));
+    }
+    if (body == null) {
+      r.end();
+    } else {
+      r.end(body);
+    }
   }
 
   private static byte[] decompress(byte[] body, String encoding) throws IOException {

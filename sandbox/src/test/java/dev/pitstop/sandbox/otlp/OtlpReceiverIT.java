@@ -15,8 +15,10 @@ import io.opentelemetry.proto.trace.v1.Status;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.util.HexFormat;
@@ -150,5 +152,82 @@ class OtlpReceiverIT {
 
     assertThat(reply.status()).isEqualTo(415);
     assertThat(reply.body().toString()).contains("application/x-protobuf");
+  }
+
+  private record GrpcReply(int status, String contentType, String grpcStatus, Buffer body) {}
+
+  /** A gRPC call as a gRPC client makes it: h2c with prior knowledge, one framed message. */
+  private GrpcReply grpc(byte[] framed) {
+    HttpClient h2 =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    URI uri = URI.create(receiver.grpcEndpoint());
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(uri.getHost())
+            .setPort(uri.getPort())
+            .setURI(OtlpReceiver.GRPC_PATH)
+            .putHeader("Content-Type", "application/grpc")
+            .putHeader("te", "trailers");
+    return h2.request(options)
+        .compose(r -> r.send(Buffer.buffer(framed)))
+        .compose(
+            (HttpClientResponse r) ->
+                r.body()
+                    .map(
+                        b ->
+                            new GrpcReply(
+                                r.statusCode(),
+                                r.getHeader("Content-Type"),
+                                r.getTrailer("grpc-status"),
+                                b)))
+        .eventually(h2::close)
+        .await();
+  }
+
+  private static byte[] frame(byte[] message) {
+    return Buffer.buffer()
+        .appendByte((byte) 0)
+        .appendUnsignedInt(message.length)
+        .appendBytes(message)
+        .getBytes();
+  }
+
+  @Test
+  void servesOtlpGrpcOverH2cOnTheSamePort() throws Exception {
+    Span span =
+        Span.newBuilder()
+            .setTraceId(ByteString.copyFrom(HEX.parseHex(TRACE)))
+            .setSpanId(ByteString.copyFrom(HEX.parseHex("b7ad6b7169203331")))
+            .setName("build")
+            .setStartTimeUnixNano(1_000)
+            .setEndTimeUnixNano(5_000)
+            .build();
+    ExportTraceServiceRequest export =
+        ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(
+                ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
+            .build();
+
+    GrpcReply reply = grpc(frame(export.toByteArray()));
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.contentType()).isEqualTo("application/grpc");
+    assertThat(reply.grpcStatus()).isEqualTo("0");
+    assertThat(reply.body().getByte(0)).isZero();
+    assertThat(reply.body().getUnsignedInt(1)).isEqualTo(reply.body().length() - 5L);
+    assertThat(receiver.spans()).extracting(ReceivedSpan::name).containsExactly("build");
+  }
+
+  @Test
+  void answersGrpcInvalidArgumentForAMessageThatIsNotAnExport() {
+    GrpcReply reply = grpc(frame(new byte[] {(byte) 0xff, 0x01, 0x02}));
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.grpcStatus()).isEqualTo("3");
+    assertThat(receiver.spans()).isEmpty();
   }
 }
