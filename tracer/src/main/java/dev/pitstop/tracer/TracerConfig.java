@@ -21,8 +21,14 @@ import java.util.Objects;
  *   <tr><td>{@code KAFKA_*}</td><td>—</td><td>Kafka client properties; {@code
  *       KAFKA_BOOTSTRAP_SERVERS} is required</td></tr>
  *   <tr><td>{@code PITSTOP_TOPIC_PREFIX}</td><td>{@code pitstop.}</td><td>topic name prefix</td></tr>
- *   <tr><td>{@code TRACER_OTLP_ENDPOINT}</td><td>{@code http://127.0.0.1:4318/v1/traces}</td>
- *       <td>OTLP/HTTP (protobuf) traces URL, with the path</td></tr>
+ *   <tr><td>{@code TRACER_OTLP_PROTOCOL}</td><td>{@code http/protobuf}</td><td>{@code
+ *       http/protobuf} (OTLP/HTTP) or {@code grpc} (OTLP/gRPC, over OkHttp: no grpc-java)</td></tr>
+ *   <tr><td>{@code TRACER_OTLP_ENDPOINT}</td><td>{@code http://127.0.0.1:4318/v1/traces}
+ *       (grpc: {@code http://127.0.0.1:4317})</td>
+ *       <td>http/protobuf: the traces URL with its path; grpc: {@code scheme://host:port}
+ *       without a path</td></tr>
+ *   <tr><td>{@code TRACER_CONSUMER_GROUP}</td><td>{@code tracer}</td><td>Kafka consumer group; a
+ *       second tracer (e.g. to another backend) takes its own group and exports the same ids</td></tr>
  *   <tr><td>{@code TRACER_FINISH_GRACE}</td><td>{@code 3s}</td><td>after a root run finished, how
  *       long to wait for TaskRun finishes still missing before exporting anyway</td></tr>
  *   <tr><td>{@code TRACER_DASHBOARD_URL}</td><td>none</td><td>template of {@code
@@ -43,23 +49,58 @@ import java.util.Objects;
 public record TracerConfig(
     String cluster,
     KafkaSettings kafka,
+    OtlpProtocol otlpProtocol,
     URI otlpEndpoint,
+    String consumerGroup,
     Duration finishGrace,
     RunUrlTemplate dashboardUrl,
     int maxOpenRuns,
     Duration maxIdle,
     int exportQueueSpans,
     int exportBatchSpans) {
-  /** The consumer group and the name in dead-letter headers. */
+  /** The default consumer group and the name in dead-letter headers. */
   public static final String GROUP = "tracer";
 
   public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:4318/v1/traces";
+  public static final String DEFAULT_GRPC_ENDPOINT = "http://127.0.0.1:4317";
+
+  /** How spans are sent: OTLP's {@code OTEL_EXPORTER_OTLP_PROTOCOL} values this tracer takes. */
+  public enum OtlpProtocol {
+    HTTP_PROTOBUF("http/protobuf"),
+    GRPC("grpc");
+
+    private final String value;
+
+    OtlpProtocol(String value) {
+      this.value = value;
+    }
+
+    /** The configuration value, e.g. {@code http/protobuf}. */
+    public String value() {
+      return value;
+    }
+
+    static OtlpProtocol parse(String value) {
+      for (OtlpProtocol p : values()) {
+        if (p.value.equals(value)) {
+          return p;
+        }
+      }
+      throw new ConfigException(
+          "TRACER_OTLP_PROTOCOL="
+              + value
+              + " is not supported: http/protobuf or grpc (http/json is not offered)");
+    }
+  }
+
   public static final Duration DEFAULT_FINISH_GRACE = Duration.ofSeconds(3);
 
   public TracerConfig {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(otlpProtocol, "otlpProtocol");
     Objects.requireNonNull(otlpEndpoint, "otlpEndpoint");
+    Objects.requireNonNull(consumerGroup, "consumerGroup");
     Objects.requireNonNull(finishGrace, "finishGrace");
     Objects.requireNonNull(maxIdle, "maxIdle");
   }
@@ -71,7 +112,18 @@ public record TracerConfig(
     Settings s = new Settings(env);
     String cluster = s.string("PITSTOP_CLUSTER", "sandbox");
     KafkaSettings kafka = KafkaSettings.from(s);
-    URI endpoint = endpoint(s.string("TRACER_OTLP_ENDPOINT", DEFAULT_ENDPOINT));
+    OtlpProtocol protocol = OtlpProtocol.parse(s.string("TRACER_OTLP_PROTOCOL", "http/protobuf"));
+    URI endpoint =
+        endpoint(
+            s.string(
+                "TRACER_OTLP_ENDPOINT",
+                protocol == OtlpProtocol.GRPC ? DEFAULT_GRPC_ENDPOINT : DEFAULT_ENDPOINT),
+            protocol);
+    String group = s.string("TRACER_CONSUMER_GROUP", GROUP);
+    if (!group.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw new ConfigException(
+          "TRACER_CONSUMER_GROUP=" + group + " must be 1 to 200 of [A-Za-z0-9._-]");
+    }
     Duration grace = s.duration("TRACER_FINISH_GRACE", DEFAULT_FINISH_GRACE);
     String template = s.string("TRACER_DASHBOARD_URL", null);
     RunUrlTemplate dashboard = null;
@@ -90,16 +142,27 @@ public record TracerConfig(
     int queue = s.integer("TRACER_EXPORT_QUEUE", 20_000, 1, 10_000_000);
     int batch = s.integer("TRACER_EXPORT_BATCH", 512, 1, 100_000);
     return new TracerConfig(
-        cluster, kafka, endpoint, grace, dashboard, maxOpen, maxIdle, queue, batch);
+        cluster, kafka, protocol, endpoint, group, grace, dashboard, maxOpen, maxIdle, queue,
+        batch);
   }
 
-  private static URI endpoint(String value) {
+  private static URI endpoint(String value, OtlpProtocol protocol) {
     try {
       URI uri = new URI(value);
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
           || uri.getHost() == null) {
         throw new ConfigException(
             "TRACER_OTLP_ENDPOINT=" + value + " must be an http(s) URL with a host");
+      }
+      boolean hasPath =
+          uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath());
+      if (protocol == OtlpProtocol.GRPC && (hasPath || uri.getRawQuery() != null)) {
+        // OTLP/gRPC calls the fixed method path
+        // /opentelemetry.proto.collector.trace.v1.TraceService/Export.
+        throw new ConfigException(
+            "TRACER_OTLP_ENDPOINT="
+                + value
+                + " must be scheme://host:port without a path with TRACER_OTLP_PROTOCOL=grpc");
       }
       return uri;
     } catch (URISyntaxException e) {

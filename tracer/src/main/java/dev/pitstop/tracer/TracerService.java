@@ -9,6 +9,7 @@ import dev.pitstop.tracer.span.TraceAssembler;
 import dev.pitstop.tracer.span.TraceBuilder;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -73,18 +74,32 @@ public final class TracerService implements PitstopService {
 
   /**
    * Starts the tracer exporting to {@code config.otlpEndpoint()} with {@code OtlpHttpSpanExporter}
-   * (protobuf, 10 s timeout, OpenTelemetry's default retry policy for 429/502/503/504).
+   * (protobuf) or, with {@code TRACER_OTLP_PROTOCOL=grpc}, {@code OtlpGrpcSpanExporter} (OkHttp's
+   * HTTP/2 sender, h2c for {@code http://}); 10 s timeout, OpenTelemetry's default retry policy
+   * (HTTP 429/502/503/504; gRPC UNAVAILABLE, RESOURCE_EXHAUSTED, ...).
    *
    * @return completes once the consumer is subscribed; fails with the cause when it cannot
    */
   public static Future<TracerService> start(Vertx vertx, TracerConfig config) {
-    SpanExporter exporter =
-        OtlpHttpSpanExporter.builder()
-            .setEndpoint(config.otlpEndpoint().toString())
-            .setTimeout(Duration.ofSeconds(10))
-            .setRetryPolicy(RetryPolicy.getDefault())
-            .build();
-    return start(vertx, config, exporter);
+    return start(vertx, config, exporter(config));
+  }
+
+  /** The OTLP exporter the configuration asks for. */
+  static SpanExporter exporter(TracerConfig config) {
+    return switch (config.otlpProtocol()) {
+      case HTTP_PROTOBUF ->
+          OtlpHttpSpanExporter.builder()
+              .setEndpoint(config.otlpEndpoint().toString())
+              .setTimeout(Duration.ofSeconds(10))
+              .setRetryPolicy(RetryPolicy.getDefault())
+              .build();
+      case GRPC ->
+          OtlpGrpcSpanExporter.builder()
+              .setEndpoint(config.otlpEndpoint().toString())
+              .setTimeout(Duration.ofSeconds(10))
+              .setRetryPolicy(RetryPolicy.getDefault())
+              .build();
+    };
   }
 
   /**
@@ -108,7 +123,7 @@ public final class TracerService implements PitstopService {
             config.maxOpenRuns(),
             config.maxIdle());
     EventPublisher deadLetters =
-        new EventPublisher(vertx, config.kafka(), TracerConfig.GROUP + "-deadletter");
+        new EventPublisher(vertx, config.kafka(), config.consumerGroup() + "-deadletter");
     TraceExport export =
         new TraceExport(vertx, exporter, config.exportQueueSpans(), config.exportBatchSpans());
     TracerService service =
@@ -118,7 +133,7 @@ public final class TracerService implements PitstopService {
             config.kafka(),
             EventConsumer.topics(
                 config.kafka().topics().observations(), config.kafka().topics().decisions()),
-            TracerConfig.GROUP,
+            config.consumerGroup(),
             deadLetters,
             service::onEvent);
     long tick =
@@ -132,9 +147,11 @@ public final class TracerService implements PitstopService {
               service.consumerDeployment = id;
               service.timer = vertx.setPeriodic(tick, t -> service.onTick());
               LOG.info(
-                  "tracer started: topics {} and {}, exporting to {}, grace {}",
+                  "tracer started: group {}, topics {} and {}, exporting over {} to {}, grace {}",
+                  config.consumerGroup(),
                   config.kafka().topics().observations(),
                   config.kafka().topics().decisions(),
+                  config.otlpProtocol().value(),
                   config.otlpEndpoint(),
                   config.finishGrace());
               return service;

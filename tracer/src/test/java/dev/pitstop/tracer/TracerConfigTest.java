@@ -28,6 +28,46 @@ class TracerConfigTest {
     assertThat(c.otlpEndpoint()).hasToString("http://127.0.0.1:4318/v1/traces");
     assertThat(c.finishGrace()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.dashboardUrl()).isNull();
+    assertThat(c.otlpProtocol()).isEqualTo(TracerConfig.OtlpProtocol.HTTP_PROTOBUF);
+    assertThat(c.consumerGroup()).isEqualTo("tracer");
+  }
+
+  @Test
+  void grpcDefaultsToPort4317AndTakesNoPath() {
+    TracerConfig c = TracerConfig.fromMap(env("TRACER_OTLP_PROTOCOL", "grpc"));
+    assertThat(c.otlpProtocol()).isEqualTo(TracerConfig.OtlpProtocol.GRPC);
+    assertThat(c.otlpEndpoint()).hasToString("http://127.0.0.1:4317");
+    assertThat(
+            TracerConfig.fromMap(
+                    env(
+                        "TRACER_OTLP_PROTOCOL",
+                        "grpc",
+                        "TRACER_OTLP_ENDPOINT",
+                        "https://otel.example:4317/"))
+                .otlpEndpoint())
+        .hasToString("https://otel.example:4317/");
+    assertThatThrownBy(
+            () ->
+                TracerConfig.fromMap(
+                    env(
+                        "TRACER_OTLP_PROTOCOL",
+                        "grpc",
+                        "TRACER_OTLP_ENDPOINT",
+                        "http://otel:4317/v1/traces")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TRACER_OTLP_ENDPOINT");
+    assertThatThrownBy(() -> TracerConfig.fromMap(env("TRACER_OTLP_PROTOCOL", "http/json")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TRACER_OTLP_PROTOCOL");
+  }
+
+  @Test
+  void aSecondTracerTakesItsOwnConsumerGroup() {
+    assertThat(TracerConfig.fromMap(env("TRACER_CONSUMER_GROUP", "tracer-tempo")).consumerGroup())
+        .isEqualTo("tracer-tempo");
+    assertThatThrownBy(() -> TracerConfig.fromMap(env("TRACER_CONSUMER_GROUP", "a b")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TRACER_CONSUMER_GROUP");
   }
 
   @Test

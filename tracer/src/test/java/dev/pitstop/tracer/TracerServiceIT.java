@@ -25,8 +25,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -228,6 +230,45 @@ class TracerServiceIT {
                             + copies.get(0).endEpochNanos()));
     for (ReceivedSpan e : early) {
       assertThat(byId.get(e.spanId()).get(0).startEpochNanos()).isEqualTo(e.startEpochNanos());
+    }
+  }
+
+  /**
+   * A second tracer (its own consumer group, here over OTLP/gRPC to another backend) started after
+   * the first exported the whole run replays the run's events from the start and exports exactly
+   * the same spans: same trace and span ids, parents, names, times and attributes.
+   */
+  @Test
+  void aSecondTracerInAnotherGroupReplaysTheRunAndExportsTheSameSpansOverGrpc() {
+    RunScenario run = new RunScenario(UUID.randomUUID().toString(), true);
+    publishInOrder(run.events());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> receiver.spans().stream().anyMatch(ReceivedSpan::isRoot));
+    Set<ReceivedSpan> first = Set.copyOf(receiver.spans());
+
+    OtlpReceiver second = OtlpReceiver.start(vertx, 0).await();
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers());
+    env.put("PITSTOP_TOPIC_PREFIX", config.kafka().topics().prefix());
+    env.put("TRACER_OTLP_PROTOCOL", "grpc");
+    env.put("TRACER_OTLP_ENDPOINT", second.grpcEndpoint());
+    env.put("TRACER_CONSUMER_GROUP", "tracer-second-" + UUID.randomUUID());
+    env.put("TRACER_FINISH_GRACE", "1s");
+    TracerService other = TracerService.start(vertx, TracerConfig.fromMap(env)).await();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> second.spans().stream().anyMatch(ReceivedSpan::isRoot));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(Set.copyOf(second.spans())).isEqualTo(first));
+      LOG.info("second tracer's trace (gRPC):\n{}", Waterfall.render(second.spans()));
+      assertThat(first).extracting(ReceivedSpan::spanId).doesNotHaveDuplicates();
+      assertThat(first).extracting(ReceivedSpan::traceId).containsOnly(SpanIds.traceId(run.prUid));
+    } finally {
+      other.stop().await();
+      second.close().await();
     }
   }
 }
