@@ -301,6 +301,39 @@ final class FixtureTrace {
             .toList();
     assertThat(others).as("children of " + task + " other than steps and pod phases").isEmpty();
 
+    // Pod phases (watcher's Pod observations): scheduling, Tekton's init containers, starting, in
+    // that order, before the first step's command.
+    Map<String, ReceivedSpan> phases = new LinkedHashMap<>();
+    kids.stream()
+        .filter(k -> k.attributes().containsKey("pitstop.pod.phase"))
+        .forEach(
+            k ->
+                assertThat(phases.put(k.name(), k))
+                    .as("one " + k.name() + " span in " + task)
+                    .isNull());
+    assertThat(phases.keySet())
+        .as("pod phases of " + task)
+        .contains("pod scheduling", "init prepare", "pod starting")
+        .isSubsetOf("pod scheduling", "init prepare", "init place-scripts", "pod starting");
+    for (ReceivedSpan ph : phases.values()) {
+      assertThat(ph.attributes()).as(ph.name()).containsEntry("k8s.pod.name", pod);
+    }
+    ReceivedSpan scheduling = phases.get("pod scheduling");
+    ReceivedSpan prepare = phases.get("init prepare");
+    ReceivedSpan starting = phases.get("pod starting");
+    ReceivedSpan lastInit = phases.getOrDefault("init place-scripts", prepare);
+    assertThat(prepare.startEpochNanos())
+        .as("prepare after scheduling in " + task)
+        .isGreaterThanOrEqualTo(scheduling.endEpochNanos());
+    if (lastInit != prepare) {
+      assertThat(lastInit.startEpochNanos())
+          .as("place-scripts after prepare in " + task)
+          .isGreaterThanOrEqualTo(prepare.endEpochNanos());
+    }
+    assertThat(starting.startEpochNanos())
+        .as("pod starting after the init containers in " + task)
+        .isGreaterThanOrEqualTo(lastInit.endEpochNanos());
+
     List<String> declared = x.steps().get(task);
     // Steps by start time (then index, for equal whole-second times) are the Task's steps in order.
     List<ReceivedSpan> byStart =
@@ -322,6 +355,11 @@ final class FixtureTrace {
           .containsEntry("tekton.step.index", (long) i)
           .containsEntry("k8s.pod.name", pod)
           .containsEntry("k8s.container.name", "step-" + step);
+      if (i == 0) {
+        assertThat(s.startEpochNanos())
+            .as(step + " after the pod's init containers")
+            .isGreaterThanOrEqualTo(lastInit.endEpochNanos());
+      }
       if (i > 0) {
         assertThat(s.startEpochNanos())
             .as(step + " starts after " + declared.get(i - 1) + " ended")
