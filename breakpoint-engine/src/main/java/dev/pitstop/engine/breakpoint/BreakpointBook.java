@@ -74,11 +74,13 @@ import java.util.regex.Pattern;
  *
  * <h2>Memory</h2>
  *
- * State lives in this object only: it is lost when the engine restarts (keeping it in a compacted
- * Kafka topic is issue #3, not done). Per-run state is dropped when the run finishes; what remains
- * is bounded: the last {@code maxFinishedRuns} finished runs' names, UIDs and reasons (so a late or
- * replayed observation cannot pause a finished run again, and a command for it is answered with
- * what happened) and the last {@code maxOutcomes} command outcomes.
+ * State lives in this object; the engine snapshots it per root run ({@link #ofRoot}) to a compacted
+ * topic and {@link #restore}s it at start-up (a release under way comes back paused; a shell-less
+ * release redone by the replayed command asks for the same ephemeral container). Per-run state is
+ * dropped when the run finishes; what remains is bounded: the last {@code maxFinishedRuns} finished
+ * runs' names, UIDs and reasons (so a late or replayed observation cannot pause a finished run
+ * again, and a command for it is answered with what happened) and the last {@code maxOutcomes}
+ * command outcomes.
  *
  * <p>Not thread-safe: one caller at a time (the engine serialises access).
  */
