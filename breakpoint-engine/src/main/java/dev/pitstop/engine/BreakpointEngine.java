@@ -6,6 +6,7 @@ import dev.pitstop.engine.breakpoint.Breakpoint;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
 import dev.pitstop.engine.breakpoint.BreakpointKey;
 import dev.pitstop.engine.breakpoint.CommandOutcome;
+import dev.pitstop.engine.breakpoint.EphemeralOutcome;
 import dev.pitstop.engine.breakpoint.ExecOutcome;
 import dev.pitstop.engine.hold.Hold;
 import dev.pitstop.engine.hold.HoldBook;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The adapter around {@link BreakpointBook}: feeds it consumed events and exec results, carries out
- * its {@link Action}s (publish, exec), and answers the HTTP API. Access to the book is serialised
- * by a lock, so the consumer, exec completions and API requests may call from any thread.
+ * its {@link Action}s (publish, exec, ephemeral container, hold patch), and answers the HTTP API.
+ * Access to the book is serialised by a lock, so the consumer, exec completions and API requests
+ * may call from any thread.
  *
  * <p>An exec is not awaited by {@link #handle}: the breakpoint stays {@code RELEASING} meanwhile,
  * so one slow exec does not stall the other runs' events; its result is fed back when it arrives.
@@ -50,9 +52,21 @@ public final class BreakpointEngine {
   private final Clock clock;
   private final Function<PitstopEvent, Future<Void>> publish;
   private final Function<Action.Exec, Future<ExecOutcome>> exec;
+  private final Function<Action.AddReleaseContainer, Future<EphemeralOutcome>> ephemeral;
   private final HoldBook holds;
   private final Function<Action.ReleaseHold, Future<PatchOutcome>> patch;
   private final Authorizer authorizer;
+
+  /** Without an ephemeral container adapter a shell-less release fails, saying so. */
+  private static final Function<Action.AddReleaseContainer, Future<EphemeralOutcome>> NO_EPHEMERAL =
+      a ->
+          Future.succeededFuture(
+              new EphemeralOutcome(
+                  a.key(),
+                  a.commandId(),
+                  a.name(),
+                  "this engine was built without ephemeral container releases"));
+
   private BiFunction<String, RootState, Future<Void>> state =
       (root, st) -> Future.succeededFuture();
 
@@ -87,7 +101,25 @@ public final class BreakpointEngine {
       Function<Action.Exec, Future<ExecOutcome>> exec,
       Function<Action.ReleaseHold, Future<PatchOutcome>> patch,
       Authorizer authorizer) {
+    this(book, holds, commands, clock, publish, exec, NO_EPHEMERAL, patch, authorizer);
+  }
+
+  /**
+   * @param ephemeral carries out an {@link Action.AddReleaseContainer} (a step whose image has no
+   *     shell); its future must not fail
+   */
+  public BreakpointEngine(
+      BreakpointBook book,
+      HoldBook holds,
+      EventFactory commands,
+      Clock clock,
+      Function<PitstopEvent, Future<Void>> publish,
+      Function<Action.Exec, Future<ExecOutcome>> exec,
+      Function<Action.AddReleaseContainer, Future<EphemeralOutcome>> ephemeral,
+      Function<Action.ReleaseHold, Future<PatchOutcome>> patch,
+      Authorizer authorizer) {
     this.book = book;
+    this.ephemeral = ephemeral;
     this.holds = holds;
     this.commands = commands;
     this.clock = clock;
@@ -280,6 +312,24 @@ public final class BreakpointEngine {
             x.commandId());
         exec.apply(x)
             .onComplete(ar -> onExecDone(x, ar.succeeded() ? ar.result() : failed(x, ar.cause())));
+      } else if (a instanceof Action.AddReleaseContainer x) {
+        LOG.info(
+            "releasing {}: no shell, adding ephemeral container {} to {}/{} (command {})",
+            x.key(),
+            x.name(),
+            x.namespace(),
+            x.pod(),
+            x.commandId());
+        ephemeral
+            .apply(x)
+            .onComplete(
+                ar ->
+                    onEphemeralDone(
+                        x,
+                        ar.succeeded()
+                            ? ar.result()
+                            : new EphemeralOutcome(
+                                x.key(), x.commandId(), x.name(), String.valueOf(ar.cause()))));
       } else if (a instanceof Action.ReleaseHold r) {
         LOG.info(
             "releasing held TaskRun {}/{}: {} (command {})",
@@ -308,12 +358,29 @@ public final class BreakpointEngine {
     if (!o.succeeded()) {
       LOG.warn("release of {} (command {}) failed: exit {}", x.key(), x.commandId(), o.exitCode());
     }
+    afterRelease(x.key(), x.commandId(), () -> book.onExecResult(o));
+  }
+
+  private void onEphemeralDone(Action.AddReleaseContainer x, EphemeralOutcome o) {
+    if (!o.succeeded()) {
+      LOG.warn(
+          "release of {} through ephemeral container {} (command {}) failed: {}",
+          x.key(),
+          x.name(),
+          x.commandId(),
+          o.error());
+    }
+    afterRelease(x.key(), x.commandId(), () -> book.onEphemeralResult(o));
+  }
+
+  private void afterRelease(
+      BreakpointKey key, String commandId, java.util.function.Supplier<List<Action>> decide) {
     List<Action> next;
     String root;
     RootState snap;
     synchronized (book) {
-      next = book.onExecResult(o);
-      root = book.find(x.key()).map(b -> b.run().rootUid()).orElse(null);
+      next = decide.get();
+      root = book.find(key).map(b -> b.run().rootUid()).orElse(null);
       snap = root == null ? null : snapshot(root);
     }
     perform(next)
@@ -321,9 +388,7 @@ public final class BreakpointEngine {
         .onFailure(
             t ->
                 LOG.error(
-                    "could not publish the outcome of command {}: {}",
-                    x.commandId(),
-                    t.toString()));
+                    "could not publish the outcome of command {}: {}", commandId, t.toString()));
   }
 
   private void onPatchDone(PatchOutcome o) {

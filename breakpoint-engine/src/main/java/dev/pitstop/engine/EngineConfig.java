@@ -1,6 +1,7 @@
 package dev.pitstop.engine;
 
 import dev.pitstop.engine.api.ApiTokens;
+import dev.pitstop.engine.breakpoint.ShellLessRelease;
 import dev.pitstop.runtime.config.ConfigException;
 import dev.pitstop.runtime.config.Settings;
 import dev.pitstop.runtime.kafka.KafkaSettings;
@@ -56,6 +57,9 @@ import java.util.Map;
  *       warnBefore}</td></tr>
  *   <tr><td>{@code ENGINE_TIMEOUT_TICK}</td><td>{@code 5s}</td><td>how often deadlines are checked
  *       (100ms ... 1m)</td></tr>
+ *   <tr><td>{@code ENGINE_RELEASE_IMAGE}</td><td>{@value #DEFAULT_RELEASE_IMAGE}</td><td>the image
+ *       of the ephemeral container that releases a step whose image has no shell; needs {@code
+ *       sh}, {@code touch}, {@code echo}; pinned by a tag (not {@code latest}) or a digest</td></tr>
  * </table>
  *
  * @param cluster the cluster name
@@ -73,6 +77,7 @@ import java.util.Map;
  * @param statePartitions its partitions when created
  * @param timeoutWarnBefore the default warning lead
  * @param timeoutTick how often the timeout policy runs
+ * @param releaseImage the image of shell-less releases' ephemeral containers
  */
 public record EngineConfig(
     String cluster,
@@ -89,7 +94,11 @@ public record EngineConfig(
     String stateTopic,
     int statePartitions,
     Duration timeoutWarnBefore,
-    Duration timeoutTick) {
+    Duration timeoutTick,
+    String releaseImage) {
+
+  /** The default {@code ENGINE_RELEASE_IMAGE}: busybox, pinned by tag. */
+  public static final String DEFAULT_RELEASE_IMAGE = "busybox:1.36.1";
 
   /** How the HTTP API authenticates callers. */
   public enum Auth {
@@ -172,7 +181,21 @@ public record EngineConfig(
         stateTopic(s),
         s.integer("ENGINE_STATE_PARTITIONS", 3, 1, 10_000),
         s.duration("ENGINE_TIMEOUT_WARN_BEFORE", Duration.ofMinutes(5)),
-        tick(s));
+        tick(s),
+        releaseImage(s));
+  }
+
+  private static String releaseImage(Settings s) {
+    String image = s.string("ENGINE_RELEASE_IMAGE", DEFAULT_RELEASE_IMAGE);
+    if (!ShellLessRelease.isPinnedImage(image)) {
+      throw new ConfigException(
+          "ENGINE_RELEASE_IMAGE="
+              + (image.length() > 100 ? image.substring(0, 100) + "..." : image)
+              + " is not an image reference pinned by a tag (not latest) or a sha256 digest,"
+              + " e.g. "
+              + DEFAULT_RELEASE_IMAGE);
+    }
+    return image;
   }
 
   private static Duration tick(Settings s) {

@@ -1,6 +1,7 @@
 package dev.pitstop.engine;
 
 import dev.pitstop.engine.actuation.HoldPatcher;
+import dev.pitstop.engine.actuation.PodEphemeralRelease;
 import dev.pitstop.engine.actuation.PodExec;
 import dev.pitstop.engine.admission.AdmissionReporter;
 import dev.pitstop.engine.admission.AdmissionWebhook;
@@ -58,7 +59,11 @@ public final class EngineService implements PitstopService {
 
   /** What start-up built that stop must release. */
   private record Parts(
-      HoldPatcher patcher, WorkerExecutor kube, InformerRunCache cache, long[] timer) {}
+      HoldPatcher patcher,
+      PodEphemeralRelease ephemeral,
+      WorkerExecutor kube,
+      InformerRunCache cache,
+      long[] timer) {}
 
   private EngineService(
       Vertx vertx,
@@ -90,6 +95,7 @@ public final class EngineService implements PitstopService {
         new EventPublisher(vertx, config.kafka(), EngineConfig.SERVICE + "-" + config.cluster());
     PodExec podExec = new PodExec(vertx, client, config.execTimeout());
     HoldPatcher patcher = new HoldPatcher(vertx, client);
+    PodEphemeralRelease ephemeral = new PodEphemeralRelease(vertx, client, config.releaseImage());
     WorkerExecutor kube = vertx.createSharedWorkerExecutor("pitstop-engine-kube", 4);
     EventFactory decisions = new EventFactory(config.cluster(), EngineConfig.SERVICE);
     Authorizer authorizer =
@@ -108,12 +114,13 @@ public final class EngineService implements PitstopService {
             clock,
             publisher::publish,
             podExec,
+            ephemeral,
             patcher,
             authorizer);
     InformerRunCache cache =
         config.webhook() == null ? null : new InformerRunCache(client, config.tektonNamespace());
     long[] timer = {-1};
-    Parts parts = new Parts(patcher, kube, cache, timer);
+    Parts parts = new Parts(patcher, ephemeral, kube, cache, timer);
     EventConsumer consumer =
         new EventConsumer(
             config.kafka(),
@@ -179,6 +186,7 @@ public final class EngineService implements PitstopService {
               }
               podExec.close();
               patcher.close();
+              ephemeral.close();
               kube.close();
               if (cache != null) {
                 cache.close();
@@ -252,6 +260,7 @@ public final class EngineService implements PitstopService {
             () -> {
               podExec.close();
               parts.patcher().close();
+              parts.ephemeral().close();
               parts.kube().close();
               if (parts.cache() != null) {
                 parts.cache().close();

@@ -32,6 +32,20 @@ class EngineConfigTest {
     assertThat(c.kubernetesEvents()).isTrue();
     assertThat(c.stateTopic()).isEqualTo("pitstop.breakpoint-engine.state");
     assertThat(c.statePartitions()).isEqualTo(3);
+    assertThat(c.releaseImage()).isEqualTo("busybox:1.36.1");
+  }
+
+  @Test
+  void releaseImageIsReadAndABadOneStopsStartUpNamingTheKey() {
+    assertThat(
+            EngineConfig.fromMap(with("ENGINE_RELEASE_IMAGE", "registry.local/tools/busybox:1.37"))
+                .releaseImage())
+        .isEqualTo("registry.local/tools/busybox:1.37");
+    for (String bad : new String[] {"busybox", "busybox:latest", "busy box:1", "x:1;sh"}) {
+      assertThatThrownBy(() -> EngineConfig.fromMap(with("ENGINE_RELEASE_IMAGE", bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("ENGINE_RELEASE_IMAGE");
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.pitstop.events.data.BreakpointContinued;
 import dev.pitstop.events.data.BreakpointEnded;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
 import dev.pitstop.events.data.Identity;
@@ -23,9 +24,16 @@ import dev.pitstop.runtime.kafka.EventConsumer;
 import dev.pitstop.runtime.kafka.EventPublisher;
 import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.k8s.ExecResult;
+import dev.pitstop.sandbox.k8s.LogLine;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
 import dev.pitstop.sandbox.kafka.SharedKafka;
+import dev.pitstop.sandbox.sim.SimulatorOptions;
+import dev.pitstop.sandbox.sim.TektonSimulator;
+import dev.pitstop.tekton.model.TaskRun;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +54,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine against the real embedded broker and the sandbox's Kubernetes API: an observation in
  * Kafka becomes a pause, a POST releases it by exec in the paused step's container, and what is no
- * longer paused is refused over HTTP and rejected on the topic.
+ * longer paused is refused over HTTP and rejected on the topic. A step whose image has no shell is
+ * released through an ephemeral container, against the sandbox's Tekton simulator (the watcher is
+ * not part of this test: the observation is published by hand once the marker line is logged).
  */
 class EngineServiceIT {
   static final String TOKEN = "it-token-of-alice";
@@ -59,8 +69,11 @@ class EngineServiceIT {
   final List<PitstopEvent> decisions = new CopyOnWriteArrayList<>();
   final EventFactory watcher = new EventFactory("it", "watcher");
 
+  static final Duration STEP = Duration.ofMillis(100);
+
   Vertx vertx;
   SandboxApiServer api;
+  TektonSimulator sim;
   KubernetesClient client;
   EngineService engine;
   EventPublisher observations;
@@ -75,8 +88,8 @@ class EngineServiceIT {
     api.setExecHandler(
         (namespace, pod, container, command) -> {
           execCalls.add(namespace + "/" + pod + "/" + container + " " + command);
-          if (container.equals("step-distroless")) {
-            return ExecResult.failure(127, "exec: \"/bin/sh\": not found\n");
+          if (container.equals("step-broken")) {
+            return ExecResult.failure(1, "touch: /tekton/run/2/out: read-only file system\n");
           }
           return ExecResult.success("");
         });
@@ -101,8 +114,8 @@ class EngineServiceIT {
                 .withImage("busybox")
                 .endContainer()
                 .addNewContainer()
-                .withName("step-distroless")
-                .withImage("gcr.io/distroless/static")
+                .withName("step-broken")
+                .withImage("busybox")
                 .endContainer()
                 .endSpec()
                 .build())
@@ -158,6 +171,9 @@ class EngineServiceIT {
     }
     if (vertx != null) {
       vertx.close().await();
+    }
+    if (sim != null) {
+      sim.close();
     }
     if (client != null) {
       client.close();
@@ -226,20 +242,183 @@ class EngineServiceIT {
   }
 
   @Test
-  void execFailureInAShellLessStepIsRejectedAndTheStepStaysPausedUntilTheRunTimesOut() {
-    reach("distroless", 2, Mechanism.BEFORE_STEPS);
+  void aShellLessStepPausedBeforeItRunsIsFailContinuedThroughAnEphemeralContainerAndTheRunFails() {
+    sim = TektonSimulator.start(api, SimulatorOptions.defaults().withStepDuration(STEP));
+    String name = "kaniko-" + UUID.randomUUID().toString().substring(0, 6);
+    sim.apply(
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+              beforeSteps: [build]
+          taskSpec:
+            steps:
+            - name: prepare
+              image: alpine
+              script: echo preparing
+            - name: build
+              image: gcr.io/kaniko-project/executor:v1.23.2
+              args: [--no-push]
+            - name: report
+              image: alpine
+              script: echo done
+        """
+            .formatted(name, ns));
+    RunRef simRun =
+        reachSimulated(name, "build", 1, Mechanism.BEFORE_STEPS, "debug before step breakpoint");
+
+    HttpResponse<Buffer> posted =
+        post("/v1/breakpoints/" + ns + "/" + name + "/build/fail-continue");
+    assertThat(posted.statusCode()).isEqualTo(202);
+    String commandId = posted.bodyAsJsonObject().getString("commandId");
+
+    // The exec of Tekton's script fails (no shell): the engine says so ...
+    BreakpointWarning noShell = awaitWarning(BreakpointWarning.NO_SHELL);
+    assertThat(noShell.run().uid()).isEqualTo(simRun.uid());
+    assertThat(noShell.message())
+        .contains("debug-beforestep-fail-continue")
+        .contains("exited with code 127")
+        .contains("executable file not found");
+    // ... and releases through an ephemeral container mounting the step's run volume.
+    BreakpointContinued continued =
+        awaitDecision(EventType.BREAKPOINT_CONTINUED, BreakpointContinued.class);
+    assertThat(continued.action()).isEqualTo(Action.FAIL_CONTINUE);
+    assertThat(continued.releasedThrough()).isEqualTo(BreakpointContinued.EPHEMERAL_CONTAINER);
+    assertThat(continued.releaseContainer()).startsWith("pitstop-release-1-");
+    assertThat(noShell.message()).contains(continued.releaseContainer());
+    EphemeralContainer added = onlyEphemeralContainer(name + "-pod");
+    assertThat(added.getName()).isEqualTo(continued.releaseContainer());
+    assertThat(added.getImage()).isEqualTo(EngineConfig.DEFAULT_RELEASE_IMAGE);
+    assertThat(added.getVolumeMounts())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getName()).isEqualTo("tekton-internal-run-1");
+              assertThat(m.getMountPath()).isEqualTo("/tekton/run/1");
+            });
+    assertThat(added.getArgs()).containsExactly("echo 1 > /tekton/run/1/out.beforestepexit.err");
+    assertThat(added.getSecurityContext().getRunAsNonRoot()).isTrue();
+
+    // Tekton: the step is skipped with exit 1, later steps still run, the TaskRun fails.
+    TaskRun done = awaitDone(name);
+    assertThat(done.getStatus().succeeded().getStatus()).isEqualTo("False");
+    assertThat(done.getStatus().steps).extracting(st -> st.name).contains("build");
+    assertThat(
+            done.getStatus().steps.stream()
+                .filter(st -> st.name.equals("build"))
+                .findFirst()
+                .orElseThrow()
+                .terminated
+                .getExitCode())
+        .isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                "continued"
+                    .equals(
+                        get("/v1/commands/" + commandId).bodyAsJsonObject().getString("status")));
+
+    // A second continue is a no-op, reported as such; no second container is added.
+    HttpResponse<Buffer> again = post("/v1/breakpoints/" + ns + "/" + name + "/build/continue");
+    assertThat(again.statusCode()).isEqualTo(409);
+    Command direct =
+        new Command(
+            simRun,
+            "build",
+            Action.CONTINUE,
+            Identity.of("bob"),
+            "slack",
+            Instant.now(),
+            UUID.randomUUID().toString());
+    observations
+        .publish(
+            new EventFactory("it", "notifier")
+                .create(EventType.COMMAND_CONTINUE, direct, direct.requestedAt()))
+        .await();
+    CommandRejected rejected = awaitDecision(EventType.COMMAND_REJECTED, CommandRejected.class);
+    assertThat(rejected.command().requestId()).isEqualTo(direct.requestId());
+    assertThat(rejected.reason()).isEqualTo(CommandRejected.NOT_PAUSED);
+    assertThat(rejected.message()).contains("fail-continue by alice via api");
+    assertThat(onlyEphemeralContainer(name + "-pod").getName())
+        .isEqualTo(continued.releaseContainer());
+    assertThat(decisions.stream().filter(e -> e.type() == EventType.BREAKPOINT_CONTINUED))
+        .hasSize(1);
+  }
+
+  @Test
+  void aShellLessStepPausedOnFailureIsContinuedThroughAnEphemeralContainerAndTheRunSucceeds() {
+    sim = TektonSimulator.start(api, SimulatorOptions.defaults().withStepDuration(STEP));
+    String name = "distroless-" + UUID.randomUUID().toString().substring(0, 6);
+    sim.apply(
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: %s
+          namespace: %s
+          annotations:
+            sandbox.pitstop.dev/fail: "-/build"
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+          taskSpec:
+            steps:
+            - name: build
+              image: gcr.io/distroless/static:nonroot
+              args: [--build]
+            - name: test
+              image: alpine
+              script: echo testing
+        """
+            .formatted(name, ns));
+    reachSimulated(name, "build", 0, Mechanism.ON_FAILURE, "debug onFailure breakpoint");
+
+    assertThat(post("/v1/breakpoints/" + ns + "/" + name + "/build/continue").statusCode())
+        .isEqualTo(202);
+    assertThat(awaitWarning(BreakpointWarning.NO_SHELL).message()).contains("debug-continue");
+    BreakpointContinued continued =
+        awaitDecision(EventType.BREAKPOINT_CONTINUED, BreakpointContinued.class);
+    assertThat(continued.releasedThrough()).isEqualTo(BreakpointContinued.EPHEMERAL_CONTAINER);
+    EphemeralContainer added = onlyEphemeralContainer(name + "-pod");
+    assertThat(added.getVolumeMounts())
+        .extracting(VolumeMount::getName, VolumeMount::getMountPath)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("tekton-internal-run-0", "/tekton/run/0"));
+    assertThat(added.getArgs())
+        .containsExactly("touch /tekton/run/0/out && echo 0 > /tekton/run/0/out.breakpointexit");
+
+    // Tekton: debug-continue makes the step exit 0 and the next step runs; the run succeeds.
+    TaskRun done = awaitDone(name);
+    assertThat(done.getStatus().succeeded().getStatus()).isEqualTo("True");
+    assertThat(done.getStatus().steps)
+        .extracting(st -> st.terminationReason)
+        .containsExactly("Completed", "Completed");
+  }
+
+  @Test
+  void execFailureThatIsNotAMissingShellIsRejectedAndTheStepStaysPausedUntilTheRunTimesOut() {
+    reach("broken", 2, Mechanism.BEFORE_STEPS);
     awaitDecision(EventType.BREAKPOINT_PAUSED, BreakpointPaused.class);
     HttpResponse<Buffer> posted =
-        post("/v1/breakpoints/" + ns + "/build-compile/distroless/fail-continue");
+        post("/v1/breakpoints/" + ns + "/build-compile/broken/fail-continue");
     assertThat(posted.statusCode()).isEqualTo(202);
     CommandRejected rejected = awaitDecision(EventType.COMMAND_REJECTED, CommandRejected.class);
     assertThat(execCalls)
         .containsExactly(
             ns
-                + "/build-compile-pod/step-distroless"
+                + "/build-compile-pod/step-broken"
                 + " [/tekton/debug/scripts/debug-beforestep-fail-continue]");
     assertThat(rejected.reason()).isEqualTo(CommandRejected.EXEC_FAILED);
-    assertThat(rejected.message()).contains("127").contains("not found");
+    assertThat(rejected.message()).contains("exited with code 1").contains("read-only");
+    assertThat(decisions).noneMatch(e -> e.type() == EventType.BREAKPOINT_WARNING);
     assertThat(get("/v1/breakpoints").bodyAsJsonObject().getJsonArray("breakpoints")).hasSize(1);
 
     observations
@@ -253,6 +432,75 @@ class EngineServiceIT {
     BreakpointEnded ended = awaitDecision(EventType.BREAKPOINT_ENDED, BreakpointEnded.class);
     assertThat(ended.reason()).isEqualTo("TaskRunTimeout");
     assertThat(get("/v1/breakpoints").bodyAsJsonObject().getJsonArray("breakpoints")).isEmpty();
+  }
+
+  // ---- helpers ----
+
+  /** Waits for the simulated step's marker line, then publishes the watcher's observation. */
+  private RunRef reachSimulated(
+      String taskRun, String step, int index, Mechanism m, String marker) {
+    String pod = taskRun + "-pod";
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                api.podLogs().lines(ns, pod, "step-" + step).stream()
+                    .map(LogLine::text)
+                    .anyMatch(l -> l.contains(marker)));
+    TaskRun tr = client.resources(TaskRun.class).inNamespace(ns).withName(taskRun).get();
+    RunRef r =
+        new RunRef(
+            RunRef.TASK_RUN,
+            ns,
+            taskRun,
+            tr.getMetadata().getUid(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            Map.of(),
+            Map.of());
+    BreakpointReached reached =
+        new BreakpointReached(
+            r, new StepRef(step, index, "step-" + step, pod), m, Instant.now(), List.of(), null);
+    observations
+        .publish(watcher.create(EventType.STEP_BREAKPOINT_REACHED, reached, reached.reachedAt()))
+        .await();
+    awaitDecision(EventType.BREAKPOINT_PAUSED, BreakpointPaused.class);
+    return r;
+  }
+
+  private BreakpointWarning awaitWarning(String reason) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                decisions.stream()
+                    .filter(e -> e.type() == EventType.BREAKPOINT_WARNING)
+                    .map(e -> (BreakpointWarning) e.data())
+                    .filter(w -> w.reason().equals(reason))
+                    .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private EphemeralContainer onlyEphemeralContainer(String pod) {
+    Pod p = client.pods().inNamespace(ns).withName(pod).get();
+    assertThat(p.getSpec().getEphemeralContainers()).hasSize(1);
+    return p.getSpec().getEphemeralContainers().get(0);
+  }
+
+  private TaskRun awaitDone(String name) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client.resources(TaskRun.class).inNamespace(ns).withName(name).get(),
+            t ->
+                t.getStatus() != null
+                    && t.getStatus().succeeded() != null
+                    && !"Unknown".equals(t.getStatus().succeeded().getStatus()));
   }
 
   // ---- helpers ----

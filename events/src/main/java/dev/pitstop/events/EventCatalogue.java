@@ -93,7 +93,10 @@ public final class EventCatalogue {
       case BREAKPOINT_PAUSED ->
           "The engine's decision: the step waits at a breakpoint until released.";
       case BREAKPOINT_CONTINUED ->
-          "The engine ran Tekton's debug script in the paused step's container: who asked, through what, which action.";
+          "The engine released the paused step: who asked, through what, which action, and how"
+              + " (`releasedThrough`: `exec` of Tekton's debug script in the step's container, or"
+              + " `ephemeralContainer` when the step's image has no shell; `releaseContainer`"
+              + " names the container that did it).";
       case BREAKPOINT_ENDED ->
           "A pause ended without a release through Pitstop: the TaskRun timed out, was cancelled or deleted, or the step went on.";
       case COMMAND_REJECTED ->
@@ -109,7 +112,7 @@ public final class EventCatalogue {
       case HOLD_ENDED ->
           "A hold ended without a release through Pitstop: the run finished, timed out, was cancelled or deleted, or someone else started it.";
       case BREAKPOINT_WARNING ->
-          "Something about a run's breakpoints a person must know: an invalid annotation, a breakpoint not injected (alpha fields off), a deadline coming, an automatic action taken by policy.";
+          "Something about a run's breakpoints a person must know: an invalid annotation, a breakpoint not injected (alpha fields off), a deadline coming, an automatic action taken by policy, a step image without a shell (`NoShell`: the release goes through an ephemeral container).";
       case POD_SCHEDULED ->
           "A TaskRun's Pod was scheduled: `creationTimestamp` and the `PodScheduled` condition's `lastTransitionTime`.";
       case POD_INITIALIZED ->

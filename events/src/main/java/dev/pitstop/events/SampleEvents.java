@@ -124,7 +124,16 @@ public final class SampleEvents {
     m.put(
         EventType.BREAKPOINT_CONTINUED,
         new BreakpointContinued(
-            TASK_RUN, STEP, Mechanism.ON_FAILURE, Action.CONTINUE, alice, "api", t(30), t(80)));
+            TASK_RUN,
+            STEP,
+            Mechanism.ON_FAILURE,
+            Action.CONTINUE,
+            alice,
+            "api",
+            t(30),
+            t(80),
+            BreakpointContinued.EXEC,
+            "step-test"));
     m.put(
         EventType.BREAKPOINT_ENDED,
         new BreakpointEnded(

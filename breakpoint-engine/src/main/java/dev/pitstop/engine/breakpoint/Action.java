@@ -38,6 +38,35 @@ public sealed interface Action {
   }
 
   /**
+   * Release a paused step whose image has no shell: add an ephemeral container to the TaskRun's Pod
+   * that writes what Tekton's debug script would have written ({@link ShellLessRelease#spec}),
+   * through the Pod's {@code ephemeralcontainers} subresource, then hand the result back with
+   * {@link BreakpointBook#onEphemeralResult(EphemeralOutcome)}. Adding a container of the same name
+   * again is a no-op that succeeds (the name is derived from the command).
+   *
+   * @param key the breakpoint released
+   * @param commandId the {@code requestId} of the command being carried out
+   * @param namespace the Pod's namespace
+   * @param pod the TaskRun's Pod
+   * @param name the ephemeral container's name ({@link ShellLessRelease#containerName})
+   * @param targetContainer the paused step's container, {@code step-<name>}
+   * @param stepIndex the paused step's index, whose run volume is mounted
+   * @param mechanism where the step waits (onFailure or beforeSteps)
+   * @param action continue or fail-continue
+   */
+  record AddReleaseContainer(
+      BreakpointKey key,
+      String commandId,
+      String namespace,
+      String pod,
+      String name,
+      String targetContainer,
+      int stepIndex,
+      dev.pitstop.events.data.Mechanism mechanism,
+      dev.pitstop.events.data.Action action)
+      implements Action {}
+
+  /**
    * Release a held TaskRun by a JSON Patch on it (through fabric8, on a worker), then hand the
    * result back with {@link dev.pitstop.engine.hold.HoldBook#onPatchResult}. The patch first tests
    * that {@code spec.status} is still {@code TaskRunPending}, so a repeat or a race cannot start or

@@ -9,6 +9,7 @@ import dev.pitstop.events.data.BreakpointContinued;
 import dev.pitstop.events.data.BreakpointEnded;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
 import dev.pitstop.events.data.EventData;
@@ -46,9 +47,16 @@ import java.util.regex.Pattern;
  *       Action.Exec} of {@link dev.pitstop.events.data.Mechanism#script} in the paused step's
  *       container of the TaskRun's Pod (a script acts on the step whose container runs it,
  *       tekton-facts.md §2); the breakpoint is {@link State#RELEASING} until {@link
- *       #onExecResult(ExecOutcome)}: exit 0 → {@code breakpoint.continued}; else {@code
- *       command.rejected} {@code ExecFailed} with standard error, and the step stays paused (e.g. a
- *       shell-less image answers 126/127).
+ *       #onExecResult(ExecOutcome)}: exit 0 → {@code breakpoint.continued} ({@code releasedThrough:
+ *       exec}); else {@code command.rejected} {@code ExecFailed} with standard error, and the step
+ *       stays paused.
+ *   <li>An exec that failed because the image has no shell ({@link ShellLessRelease#noShell}: exit
+ *       126/127, "executable file not found") while the step still waits → {@code
+ *       breakpoint.warning} {@code NoShell} and {@link Action.AddReleaseContainer}: an ephemeral
+ *       container writes what the script would have (still {@link State#RELEASING}); when it is
+ *       added ({@link #onEphemeralResult}) → {@code breakpoint.continued} ({@code releasedThrough:
+ *       ephemeralContainer}, naming the container); if it cannot be added → {@code
+ *       command.rejected} {@code ExecFailed}, the step stays paused.
  *   <li>A command for a step that does not wait (already released or being released, ended,
  *       finished, unknown) → {@code command.rejected} {@code NotPaused}, saying what happened
  *       ("continued by alice@example.com via api at ..."). A second continue is thus a no-op,
@@ -66,11 +74,13 @@ import java.util.regex.Pattern;
  *
  * <h2>Memory</h2>
  *
- * State lives in this object only: it is lost when the engine restarts (keeping it in a compacted
- * Kafka topic is issue #3, not done). Per-run state is dropped when the run finishes; what remains
- * is bounded: the last {@code maxFinishedRuns} finished runs' names, UIDs and reasons (so a late or
- * replayed observation cannot pause a finished run again, and a command for it is answered with
- * what happened) and the last {@code maxOutcomes} command outcomes.
+ * State lives in this object; the engine snapshots it per root run ({@link #ofRoot}) to a compacted
+ * topic and {@link #restore}s it at start-up (a release under way comes back paused; a shell-less
+ * release redone by the replayed command asks for the same ephemeral container). Per-run state is
+ * dropped when the run finishes; what remains is bounded: the last {@code maxFinishedRuns} finished
+ * runs' names, UIDs and reasons (so a late or replayed observation cannot pause a finished run
+ * again, and a command for it is answered with what happened) and the last {@code maxOutcomes}
+ * command outcomes.
  *
  * <p>Not thread-safe: one caller at a time (the engine serialises access).
  */
@@ -86,6 +96,7 @@ public final class BreakpointBook {
 
   static final int MAX_LOG_LINES = 20;
   static final int MAX_LOG_LINE = 1_000;
+  static final int MAX_MESSAGE = 8_192;
   private static final Pattern CONTAINER =
       Pattern.compile("step-[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern POD = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
@@ -141,39 +152,14 @@ public final class BreakpointBook {
    * @return what to do
    */
   public List<Action> onExecResult(ExecOutcome o) {
-    Breakpoint bp = breakpoint(o.key());
-    if (bp == null
-        || bp.state() != State.RELEASING
-        || !bp.release().requestId().equals(o.commandId())) {
+    Breakpoint bp = releasing(o.key(), o.commandId());
+    if (bp == null) {
       return List.of();
     }
     Instant now = clock.instant();
     Command c = bp.release();
-    List<Action> out = new ArrayList<>();
     if (o.succeeded()) {
-      put(bp.with(State.CONTINUED, c, now, null));
-      out.add(
-          publish(
-              EventType.BREAKPOINT_CONTINUED,
-              new BreakpointContinued(
-                  bp.run(),
-                  bp.step(),
-                  bp.mechanism(),
-                  c.action(),
-                  c.requestedBy(),
-                  c.via(),
-                  bp.pausedAt(),
-                  now),
-              now));
-      outcomes.put(
-          c.requestId(),
-          new CommandOutcome(
-              c.requestId(),
-              CommandOutcome.Status.CONTINUED,
-              null,
-              bp.key() + ": " + c.action().json() + " done",
-              now));
-      return out;
+      return continued(bp, BreakpointContinued.EXEC, bp.container(), now);
     }
     String message =
         "exec of "
@@ -188,6 +174,121 @@ public final class BreakpointBook {
                 ? " could not run"
                 : " exited with code " + o.exitCode())
             + (o.stderr().isBlank() ? "" : ": " + o.stderr().strip());
+    int index = bp.step().index();
+    if (bp.endReason() == null
+        && ShellLessRelease.noShell(o)
+        && index >= 0
+        && index <= ShellLessRelease.MAX_STEP_INDEX) {
+      String name =
+          ShellLessRelease.containerName(bp.run().uid(), bp.key().step(), index, c.requestId());
+      String warning =
+          message
+              + "; the image has no shell, so "
+              + bp.key()
+              + " is released through ephemeral container "
+              + name
+              + " writing to its run volume "
+              + ShellLessRelease.RUN_VOLUME
+              + index
+              + " (command "
+              + c.requestId()
+              + ")";
+      return List.of(
+          publish(
+              EventType.BREAKPOINT_WARNING,
+              new BreakpointWarning(
+                  bp.run(), BreakpointWarning.NO_SHELL, bounded(warning), null, now),
+              now),
+          new Action.AddReleaseContainer(
+              bp.key(),
+              c.requestId(),
+              bp.key().namespace(),
+              bp.pod(),
+              name,
+              bp.container(),
+              index,
+              bp.mechanism(),
+              c.action()));
+    }
+    return failed(bp, message, now);
+  }
+
+  /**
+   * Feeds the result of an {@link Action.AddReleaseContainer}: added → {@code breakpoint.continued}
+   * ({@code releasedThrough: ephemeralContainer}); else {@code command.rejected} {@code ExecFailed}
+   * and the step stays paused. A result for a breakpoint no longer being released by that command
+   * is ignored.
+   *
+   * @return what to do
+   */
+  public List<Action> onEphemeralResult(EphemeralOutcome o) {
+    Breakpoint bp = releasing(o.key(), o.commandId());
+    if (bp == null) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    if (o.succeeded()) {
+      return continued(bp, BreakpointContinued.EPHEMERAL_CONTAINER, o.name(), now);
+    }
+    return failed(
+        bp,
+        "the step's image has no shell and ephemeral container "
+            + o.name()
+            + " could not be added to "
+            + bp.key().namespace()
+            + "/"
+            + bp.pod()
+            + ": "
+            + o.error(),
+        now);
+  }
+
+  private Breakpoint releasing(BreakpointKey key, String commandId) {
+    Breakpoint bp = breakpoint(key);
+    if (bp == null
+        || bp.state() != State.RELEASING
+        || !bp.release().requestId().equals(commandId)) {
+      return null;
+    }
+    return bp;
+  }
+
+  private List<Action> continued(Breakpoint bp, String through, String container, Instant now) {
+    Command c = bp.release();
+    put(bp.with(State.CONTINUED, c, now, null));
+    outcomes.put(
+        c.requestId(),
+        new CommandOutcome(
+            c.requestId(),
+            CommandOutcome.Status.CONTINUED,
+            null,
+            bp.key()
+                + ": "
+                + c.action().json()
+                + " done"
+                + (BreakpointContinued.EXEC.equals(through)
+                    ? ""
+                    : " through ephemeral container " + container),
+            now));
+    return List.of(
+        publish(
+            EventType.BREAKPOINT_CONTINUED,
+            new BreakpointContinued(
+                bp.run(),
+                bp.step(),
+                bp.mechanism(),
+                c.action(),
+                c.requestedBy(),
+                c.via(),
+                bp.pausedAt(),
+                now,
+                through,
+                container),
+            now));
+  }
+
+  private List<Action> failed(Breakpoint bp, String message, Instant now) {
+    List<Action> out = new ArrayList<>();
     if (bp.endReason() != null) {
       put(bp.with(State.ENDED, null, now, bp.endReason()));
       out.add(ended(bp, bp.endReason(), now));
@@ -196,8 +297,12 @@ public final class BreakpointBook {
       put(bp.with(State.PAUSED, null, null, null));
       message += "; the step still waits";
     }
-    out.add(reject(c, CommandRejected.EXEC_FAILED, message, now));
+    out.add(reject(bp.release(), CommandRejected.EXEC_FAILED, bounded(message), now));
     return out;
+  }
+
+  private static String bounded(String s) {
+    return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) : s;
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.pitstop.events.data.BreakpointContinued;
 import dev.pitstop.events.data.BreakpointEnded;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.CommandRejected;
 import dev.pitstop.events.data.Identity;
@@ -186,14 +187,13 @@ class BreakpointBookTest {
     Command c = command(CONTINUE);
     book.onEvent(commandEvent(c));
     List<Action> actions =
-        book.onExecResult(
-            new ExecOutcome(KEY, c.requestId(), 127, "exec: \"/bin/sh\": not found\n"));
+        book.onExecResult(new ExecOutcome(KEY, c.requestId(), 1, "sed: bad option\n"));
     assertThat(actions).hasSize(1);
     CommandRejected r = published(actions.get(0)).data(CommandRejected.class);
     assertThat(r.reason()).isEqualTo(CommandRejected.EXEC_FAILED);
     assertThat(r.message())
-        .contains("exited with code 127")
-        .contains("\"/bin/sh\": not found")
+        .contains("exited with code 1")
+        .contains("sed: bad option")
         .contains("step-test");
     assertThat(book.find(KEY)).get().extracting(Breakpoint::state).isEqualTo(State.PAUSED);
     assertThat(book.standing(KEY).kind()).isEqualTo(Standing.Kind.PAUSED);
@@ -201,6 +201,125 @@ class BreakpointBookTest {
     assertThat(book.onEvent(commandEvent(command(FAIL_CONTINUE))))
         .singleElement()
         .isInstanceOf(Action.Exec.class);
+  }
+
+  @Test
+  void execFailingForWantOfAShellWarnsNoShellAndReleasesThroughAnEphemeralContainer() {
+    book.onEvent(reached(Mechanism.ON_FAILURE, RUN));
+    Command c = command(FAIL_CONTINUE);
+    book.onEvent(commandEvent(c));
+    String err =
+        "OCI runtime exec failed: exec failed: unable to start container process: exec:"
+            + " \"/tekton/debug/scripts/debug-fail-continue\": executable file not found in $PATH";
+    List<Action> actions = book.onExecResult(new ExecOutcome(KEY, c.requestId(), 127, err));
+    assertThat(actions).hasSize(2);
+    PitstopEvent w = published(actions.get(0));
+    assertThat(w.type()).isEqualTo(EventType.BREAKPOINT_WARNING);
+    BreakpointWarning warning = w.data(BreakpointWarning.class);
+    assertThat(warning.reason()).isEqualTo(BreakpointWarning.NO_SHELL);
+    assertThat(warning.run()).isEqualTo(RUN);
+    String name = ShellLessRelease.containerName("uid-tr", "test", 1, c.requestId());
+    assertThat(warning.message())
+        .contains("exited with code 127")
+        .contains("executable file not found")
+        .contains(name)
+        .contains("tekton-internal-run-1");
+    assertThat(actions.get(1))
+        .isEqualTo(
+            new Action.AddReleaseContainer(
+                KEY,
+                c.requestId(),
+                "ci",
+                "build-compile-pod",
+                name,
+                "step-test",
+                1,
+                Mechanism.ON_FAILURE,
+                FAIL_CONTINUE));
+    // Still being released: a second command is not carried out meanwhile.
+    assertThat(book.find(KEY)).get().extracting(Breakpoint::state).isEqualTo(State.RELEASING);
+    assertThat(published(book.onEvent(commandEvent(command(CONTINUE))).get(0)).type())
+        .isEqualTo(EventType.COMMAND_REJECTED);
+
+    List<Action> after =
+        book.onEphemeralResult(new EphemeralOutcome(KEY, c.requestId(), name, null));
+    BreakpointContinued bc = published(after.get(0)).data(BreakpointContinued.class);
+    assertThat(bc.action()).isEqualTo(FAIL_CONTINUE);
+    assertThat(bc.releasedThrough()).isEqualTo(BreakpointContinued.EPHEMERAL_CONTAINER);
+    assertThat(bc.releaseContainer()).isEqualTo(name);
+    assertThat(book.waiting()).isEmpty();
+    assertThat(book.outcome(c.requestId()))
+        .get()
+        .satisfies(
+            o -> {
+              assertThat(o.status()).isEqualTo(CommandOutcome.Status.CONTINUED);
+              assertThat(o.message()).contains("ephemeral container " + name);
+            });
+    // A repeated result changes nothing; a second continue is a no-op reported NotPaused.
+    assertThat(book.onEphemeralResult(new EphemeralOutcome(KEY, c.requestId(), name, null)))
+        .isEmpty();
+    CommandRejected again =
+        published(book.onEvent(commandEvent(command(CONTINUE))).get(0)).data(CommandRejected.class);
+    assertThat(again.reason()).isEqualTo(CommandRejected.NOT_PAUSED);
+    assertThat(again.message()).contains("fail-continue by alice@example.com via api");
+  }
+
+  @Test
+  void execReleaseIsReportedAsExecInTheStepsContainer() {
+    book.onEvent(reached(Mechanism.ON_FAILURE, RUN));
+    Command c = command(CONTINUE);
+    book.onEvent(commandEvent(c));
+    BreakpointContinued bc =
+        published(book.onExecResult(new ExecOutcome(KEY, c.requestId(), 0, "")).get(0))
+            .data(BreakpointContinued.class);
+    assertThat(bc.releasedThrough()).isEqualTo(BreakpointContinued.EXEC);
+    assertThat(bc.releaseContainer()).isEqualTo("step-test");
+  }
+
+  @Test
+  void anEphemeralContainerThatCannotBeAddedIsRejectedAndTheStepStaysPaused() {
+    book.onEvent(reached(Mechanism.BEFORE_STEPS, RUN));
+    Command c = command(CONTINUE);
+    book.onEvent(commandEvent(c));
+    Action.AddReleaseContainer add =
+        (Action.AddReleaseContainer)
+            book.onExecResult(new ExecOutcome(KEY, c.requestId(), 126, "exec failed")).get(1);
+    assertThat(add.mechanism()).isEqualTo(Mechanism.BEFORE_STEPS);
+    List<Action> after =
+        book.onEphemeralResult(
+            new EphemeralOutcome(KEY, c.requestId(), add.name(), "403 forbidden"));
+    CommandRejected r = published(after.get(0)).data(CommandRejected.class);
+    assertThat(r.reason()).isEqualTo(CommandRejected.EXEC_FAILED);
+    assertThat(r.message()).contains(add.name()).contains("403 forbidden").contains("still waits");
+    assertThat(book.find(KEY)).get().extracting(Breakpoint::state).isEqualTo(State.PAUSED);
+  }
+
+  @Test
+  void aGoneContainerIsNotTakenForAMissingShell() {
+    book.onEvent(reached(Mechanism.ON_FAILURE, RUN));
+    Command c = command(CONTINUE);
+    book.onEvent(commandEvent(c));
+    List<Action> actions =
+        book.onExecResult(
+            new ExecOutcome(
+                KEY,
+                c.requestId(),
+                126,
+                "unable to upgrade connection: container not found (\"step-test\")"));
+    assertThat(actions).singleElement().satisfies(a -> published(a));
+    assertThat(published(actions.get(0)).type()).isEqualTo(EventType.COMMAND_REJECTED);
+  }
+
+  @Test
+  void aStepSeenToEndWhileTheExecFailedIsNotReleasedAgain() {
+    book.onEvent(reached(Mechanism.ON_FAILURE, RUN));
+    Command c = command(CONTINUE);
+    book.onEvent(commandEvent(c));
+    book.onEvent(stepFinished("TaskRunTimeout"));
+    List<Action> actions =
+        book.onExecResult(new ExecOutcome(KEY, c.requestId(), 127, "sh: not found"));
+    assertThat(actions).noneMatch(a -> a instanceof Action.AddReleaseContainer);
+    assertThat(book.find(KEY)).get().extracting(Breakpoint::state).isEqualTo(State.ENDED);
   }
 
   @Test

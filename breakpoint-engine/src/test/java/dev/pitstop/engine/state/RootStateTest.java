@@ -114,4 +114,38 @@ class RootStateTest {
         .singleElement()
         .isInstanceOf(Action.ReleaseHold.class);
   }
+
+  @Test
+  void aShellLessReleaseUnderWayAtARestartIsRedoneWithTheSameEphemeralContainer() throws Exception {
+    BreakpointBook b1 = new BreakpointBook(engine, clock);
+    HoldBook h1 = new HoldBook(engine, clock);
+    RunRef kaniko = run("build-kaniko", "u4", Map.of());
+    BreakpointKey key = new BreakpointKey("ci", "build-kaniko", "test");
+    b1.onEvent(reached(kaniko));
+    b1.onEvent(command(kaniko, "test", "c-shellless"));
+    Action.AddReleaseContainer before =
+        (Action.AddReleaseContainer)
+            b1.onExecResult(new ExecOutcome(key, "c-shellless", 127, "sh: not found")).get(1);
+    // The engine dies before the container's result is known.
+
+    RootState restored = roundTrip(b1, h1);
+    BreakpointBook b2 = new BreakpointBook(engine, clock);
+    restored.breakpoints().forEach(b2::restore);
+    assertThat(b2.waiting()).extracting(bp -> bp.key()).containsExactly(key);
+    // The command is replayed: the exec fails again and the same container is asked for, which
+    // the adapter finds already added (a no-op), so the step is released once.
+    b2.onEvent(command(kaniko, "test", "c-shellless"));
+    List<Action> again = b2.onExecResult(new ExecOutcome(key, "c-shellless", 127, "sh: not found"));
+    assertThat(again.get(1)).isEqualTo(before);
+    b2.onEphemeralResult(
+        new dev.pitstop.engine.breakpoint.EphemeralOutcome(
+            key, "c-shellless", before.name(), null));
+
+    RootState after = roundTrip(b2, new HoldBook(engine, clock));
+    BreakpointBook b3 = new BreakpointBook(engine, clock);
+    after.breakpoints().forEach(b3::restore);
+    assertThat(b3.waiting()).isEmpty();
+    assertThat(b3.onEvent(command(kaniko, "test", "c-shellless"))).isEmpty();
+    assertThat(b3.outcome("c-shellless").orElseThrow().status().json()).isEqualTo("continued");
+  }
 }

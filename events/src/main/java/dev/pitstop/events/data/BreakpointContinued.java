@@ -9,7 +9,14 @@ import java.time.Instant;
  * @param by who asked
  * @param via through what: {@code api}, {@code cli}, {@code slack}, {@code auto}
  * @param pausedAt when the pause began
- * @param decidedAt when the release was carried out (the script exec'd)
+ * @param decidedAt when the release was carried out (the script exec'd, or the ephemeral container
+ *     added)
+ * @param releasedThrough how the engine released the step: {@link #EXEC} (Tekton's debug script
+ *     exec'd in the paused step's container) or {@link #EPHEMERAL_CONTAINER} (the step's image has
+ *     no shell: an ephemeral container wrote the file the script would have written); null in
+ *     events written before this field existed (then: exec)
+ * @param releaseContainer the container that carried the release out: the step's container ({@code
+ *     step-<name>}) for an exec, the ephemeral container's name otherwise; null when not known
  */
 public record BreakpointContinued(
     RunRef run,
@@ -19,5 +26,26 @@ public record BreakpointContinued(
     Identity by,
     String via,
     Instant pausedAt,
-    Instant decidedAt)
-    implements EventData {}
+    Instant decidedAt,
+    String releasedThrough,
+    String releaseContainer)
+    implements EventData {
+  /** {@code releasedThrough}: Tekton's script exec'd in the paused step's container. */
+  public static final String EXEC = "exec";
+
+  /** {@code releasedThrough}: an ephemeral container added to the TaskRun's Pod. */
+  public static final String EPHEMERAL_CONTAINER = "ephemeralContainer";
+
+  /** A release whose means is not stated (as written before {@code releasedThrough} existed). */
+  public BreakpointContinued(
+      RunRef run,
+      StepRef step,
+      Mechanism mechanism,
+      Action action,
+      Identity by,
+      String via,
+      Instant pausedAt,
+      Instant decidedAt) {
+    this(run, step, mechanism, action, by, via, pausedAt, decidedAt, null, null);
+  }
+}
