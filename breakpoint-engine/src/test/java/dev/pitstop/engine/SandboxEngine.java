@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * The engine on the real path, for ITs: the sandbox's API server calls the engine's admission
@@ -79,10 +80,19 @@ final class SandboxEngine implements AutoCloseable {
    * @param extraEnv engine settings added to (or replacing) the defaults here
    */
   static SandboxEngine start(String topicTag, Map<String, String> extraEnv) throws Exception {
-    return new SandboxEngine(topicTag, extraEnv);
+    return new SandboxEngine(topicTag, extraEnv, o -> o);
   }
 
-  private SandboxEngine(String topicTag, Map<String, String> extraEnv) throws Exception {
+  /** As {@link #start(String, Map)}, with the simulator's options changed by {@code sim}. */
+  static SandboxEngine start(
+      String topicTag, Map<String, String> extraEnv, UnaryOperator<SimulatorOptions> sim)
+      throws Exception {
+    return new SandboxEngine(topicTag, extraEnv, sim);
+  }
+
+  private SandboxEngine(
+      String topicTag, Map<String, String> extraEnv, UnaryOperator<SimulatorOptions> simOptions)
+      throws Exception {
     topics =
         new Topics("it-" + topicTag + "-" + UUID.randomUUID().toString().substring(0, 8) + ".");
     String bootstrap = SharedKafka.bootstrapServers();
@@ -92,7 +102,8 @@ final class SandboxEngine implements AutoCloseable {
     api.addUser(BOB, "bob");
     sim =
         TektonSimulator.start(
-            api, SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(200)));
+            api,
+            simOptions.apply(SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(200))));
     client = api.newClient();
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
