@@ -162,17 +162,8 @@ class TaskBreakpointsSandboxIT {
     s =
         SandboxEngine.start(
             "engine-when", Map.of(), o -> o.withResults(Map.of("check-file/exists", "yes")));
-    PipelineRun fixture =
-        (PipelineRun)
-            TektonYaml.load(fixture("pipelineruns/pipelinerun-with-when-expressions.yaml")).get(0);
     String pr = name("guarded");
-    fixture.getMetadata().setGenerateName(null);
-    fixture.getMetadata().setName(pr);
-    fixture.getMetadata().setNamespace(NS);
-    fixture
-        .getMetadata()
-        .setAnnotations(Map.of("pitstop.dev/breakpoints", "{\"afterTasks\":[\"check-file\"]}"));
-    s.client.resource(fixture).create();
+    applyWhenFixture(pr, "{\"afterTasks\":[\"check-file\"]}");
 
     String echo = pr + "-echo-file-exists";
     TaskRun held = s.awaitTaskRun(echo);
@@ -244,6 +235,57 @@ class TaskBreakpointsSandboxIT {
         .extracting(h -> h.run().pipelineTask())
         .containsExactly("echo-file-exists");
   }
+
+  /** Tekton's when-expressions fixture, created under {@code name} with the annotation. */
+  void applyWhenFixture(String name, String breakpoints) throws Exception {
+    PipelineRun fixture =
+        (PipelineRun)
+            TektonYaml.load(fixture("pipelineruns/pipelinerun-with-when-expressions.yaml")).get(0);
+    fixture.getMetadata().setGenerateName(null);
+    fixture.getMetadata().setName(name);
+    fixture.getMetadata().setNamespace(NS);
+    fixture.getMetadata().setAnnotations(Map.of("pitstop.dev/breakpoints", breakpoints));
+    s.client.resource(fixture).create();
+  }
+
+  @Test
+  void beforeTasksOnAFinallyTaskHoldsItAfterEveryTaskEndedAndTheRunEndsAsTektonSays()
+      throws Exception {
+    s =
+        SandboxEngine.start(
+            "engine-finally", Map.of(), o -> o.withResults(Map.of("check-file/exists", "yes")));
+    String pr = name("guarded-fin");
+    applyWhenFixture(pr, "{\"beforeTasks\":[\"finally-task-should-be-executed\"]}");
+    String fin = pr + "-finally-task-should-be-executed";
+    TaskRun held = s.awaitTaskRun(fin);
+    assertThat(held.getSpec().status).isEqualTo("TaskRunPending");
+    assertThat(held.getMetadata().getAnnotations())
+        .containsEntry(AdmissionDecider.HELD_BY, "beforeTasks:finally-task-should-be-executed");
+    List<String> ran =
+        List.of("create-file", "check-file", "echo-file-exists", "sample-task-with-array-values");
+    for (String t : ran) {
+      assertThat(succeeded(s.taskRun(pr + "-" + t))).as(t).isTrue();
+      assertThat(s.taskRun(pr + "-" + t).getSpec().status).as(t).isNull();
+    }
+    assertThat(s.pipelineRun(pr).getStatus().isDone()).isFalse();
+
+    awaitHeld(fin);
+    assertThat(s.releaseHold(fin, "continue")).isEqualTo(202);
+    awaitReleased(fin);
+    PipelineRun done = s.awaitPipelineRunDone(pr);
+    assertThat(done.getStatus().succeeded().getReason()).isEqualTo("Completed");
+    assertThat(done.getStatus().succeeded().getMessage())
+        .isEqualTo("Tasks Completed: 5 (Failed: 0, Cancelled 0), Skipped: 9");
+    assertThat(skipped(done)).hasSize(9).allSatisfy((t, r) -> assertThat(r).isEqualTo(WHEN));
+    Instant finStart = start(fin);
+    for (String t : ran) {
+      assertThat(end(pr + "-" + t)).as(t).isBefore(finStart);
+    }
+    assertThat(time(done.getStatus().finallyStartTime)).isBeforeOrEqualTo(finStart);
+    assertThat(time(done.getStatus().completionTime)).isAfterOrEqualTo(end(fin));
+  }
+
+  static final String WHEN = "When Expressions evaluated to false";
 
   static Map<String, String> skipped(PipelineRun pr) {
     if (pr.getStatus() == null || pr.getStatus().skippedTasks == null) {
