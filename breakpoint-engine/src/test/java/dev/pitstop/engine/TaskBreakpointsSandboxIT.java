@@ -14,11 +14,13 @@ import dev.pitstop.events.data.Action;
 import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.HoldHeld;
 import dev.pitstop.events.data.HoldReleased;
+import dev.pitstop.events.data.Mechanism;
 import dev.pitstop.tekton.TektonYaml;
 import dev.pitstop.tekton.model.PipelineRun;
 import dev.pitstop.tekton.model.SkippedTask;
 import dev.pitstop.tekton.model.TaskRun;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * path ({@link SandboxEngine}): {@code onTasks} holds a task with no Pod while the independent
  * branch runs on; {@code afterTasks} on Tekton's when-expressions fixture (with {@code finally});
  * breakpoints added and removed on a running PipelineRun; a {@code debug.timeout} policy acting at
- * its deadline. What was held and what ran on is read from the Kubernetes timestamps.
+ * its deadline; a pause and a hold live at once. What was held and what ran on is read from the
+ * Kubernetes timestamps.
  */
 class TaskBreakpointsSandboxIT {
   SandboxEngine s;
@@ -236,6 +239,50 @@ class TaskBreakpointsSandboxIT {
         .containsExactly("echo-file-exists");
   }
 
+  JsonObject get(String path) {
+    return s.http
+        .get(s.engine.httpPort(), "127.0.0.1", path)
+        .putHeader("Authorization", "Bearer " + SandboxEngine.ALICE)
+        .send()
+        .await()
+        .bodyAsJsonObject();
+  }
+
+  @Test
+  void aPauseAndAHoldLiveAtOnceInOneRunEachHoldOnlyTheirDependentsAndAreReleasedApart()
+      throws Exception {
+    s = SandboxEngine.start("engine-two-live", Map.of());
+    String pr = name("two-live");
+    s.sim.apply(
+        chain(pr, "{\"onFailure\":\"enabled\",\"beforeTasks\":[\"deploy\"]}")
+            .replace(
+                "    pitstop.dev/breakpoints:",
+                "    sandbox.pitstop.dev/fail: lint/run\n    pitstop.dev/breakpoints:"));
+    s.awaitMarker(pr + "-lint", "run", SandboxEngine.ON_FAILURE_MARKER);
+    TaskRun deploy = s.awaitTaskRun(pr + "-deploy");
+    assertThat(deploy.getSpec().status).isEqualTo("TaskRunPending");
+    assertThat(deploy.getSpec().breakpoints().onFailure).isEqualTo("enabled");
+    s.reached(pr + "-lint", "run", 0, Mechanism.ON_FAILURE);
+    awaitHeld(pr + "-deploy");
+    await().atMost(WAIT).until(() -> s.has(EventType.BREAKPOINT_PAUSED));
+    assertThat(get("/v1/breakpoints").getJsonArray("breakpoints").size()).isEqualTo(1);
+    assertThat(get("/v1/holds").getJsonArray("holds").size()).isEqualTo(1);
+
+    // The hold is released first: deploy and smoke run while lint is still paused.
+    assertThat(s.releaseHold(pr + "-deploy", "continue")).isEqualTo(202);
+    await().atMost(WAIT).until(() -> succeeded(s.taskRun(pr + "-smoke")));
+    assertThat(s.taskRun(pr + "-lint").getStatus().isDone()).as("still paused").isFalse();
+    assertThat(s.pipelineRun(pr).getStatus().isDone()).isFalse();
+    assertThat(s.releaseStep(pr + "-lint", "run", "continue")).isEqualTo(202);
+
+    PipelineRun done = s.awaitPipelineRunDone(pr);
+    assertThat(done.getStatus().succeeded().getStatus()).isEqualTo("True");
+    assertThat(end(pr + "-smoke")).isBefore(end(pr + "-lint"));
+    assertThat(start(pr + "-deploy")).isAfter(end(pr + "-compile"));
+    assertThat(s.events(EventType.HOLD_RELEASED, HoldReleased.class)).hasSize(1);
+    assertThat(s.has(EventType.BREAKPOINT_CONTINUED)).isTrue();
+  }
+
   /** Tekton's when-expressions fixture, created under {@code name} with the annotation. */
   void applyWhenFixture(String name, String breakpoints) throws Exception {
     PipelineRun fixture =
@@ -354,19 +401,19 @@ class TaskBreakpointsSandboxIT {
     s.sim.apply(
         chain(
             pr,
-            "{\"beforeTasks\":[\"deploy\"],\"timeout\":\"6s\",\"onTimeout\":\"fail-continue\","
-                + "\"warnBefore\":\"5s\"}"));
+            "{\"beforeTasks\":[\"deploy\"],\"timeout\":\"8s\",\"onTimeout\":\"fail-continue\","
+                + "\"warnBefore\":\"6s\"}"));
     TaskRun deploy = s.awaitTaskRun(pr + "-deploy");
     assertThat(deploy.getSpec().status).isEqualTo("TaskRunPending");
     Instant created = time(deploy.getMetadata().getCreationTimestamp());
     awaitHeld(pr + "-deploy");
 
-    // Nobody releases it: the policy does, at created + 6s.
+    // Nobody releases it: the policy does, at created + 8s (warning from created + 2s).
     HoldReleased released = awaitReleased(pr + "-deploy");
     assertThat(released.by().username()).isEqualTo("system:pitstop:timeout-policy");
     assertThat(released.via()).isEqualTo("auto");
     assertThat(released.action()).isEqualTo(Action.FAIL_CONTINUE);
-    assertThat(released.decidedAt()).isAfterOrEqualTo(created.plus(Duration.ofSeconds(6)));
+    assertThat(released.decidedAt()).isAfterOrEqualTo(created.plus(Duration.ofSeconds(8)));
 
     List<PitstopEvent> ordered =
         s.decisions.stream()
