@@ -26,6 +26,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The step rows of issue #3's table through the sandbox, the admission webhook on the real HTTPS
@@ -232,24 +234,30 @@ class StepBreakpointsSandboxIT {
     assertThat(startedAt(step(done, "package"))).isAfterOrEqualTo(finishedAt(step(done, "test")));
   }
 
-  @Test
-  void afterStepsOnTheLastStepOfAChildTaskRunHoldsItsDependentsWhileTheIndependentRunsOn() {
+  /**
+   * Declared on compile's own TaskRun (from its embedded taskSpec's metadata, which Tekton copies
+   * to the TaskRun), or on the PipelineRun as {@code compile/build}.
+   */
+  @ParameterizedTest(name = "declared on the {0}")
+  @ValueSource(strings = {"TaskRun", "PipelineRun"})
+  void afterStepsOnTheLastStepOfAChildTaskRunHoldsItsDependentsWhileTheIndependentRunsOn(
+      String on) {
+    boolean onTaskRun = on.equals("TaskRun");
     String pr = name("after-last");
-    // compile's own annotation comes from its embedded taskSpec's metadata (Tekton copies it).
     s.sim.apply(
         """
         apiVersion: tekton.dev/v1
         kind: PipelineRun
         metadata:
           name: %s
+          annotations: {%s}
         spec:
           pipelineSpec:
             tasks:
               - name: compile
                 taskSpec:
                   metadata:
-                    annotations:
-                      pitstop.dev/breakpoints: '{"afterSteps":["build"]}'
+                    annotations: {%s}
                   steps: [{name: build, image: alpine, script: echo b}]
               - name: lint
                 taskSpec: {steps: [{name: run, image: alpine, script: echo l}]}
@@ -260,14 +268,19 @@ class StepBreakpointsSandboxIT {
                 runAfter: [deploy]
                 taskSpec: {steps: [{name: check, image: alpine, script: echo s}]}
         """
-            .formatted(pr));
+            .formatted(
+                pr,
+                onTaskRun ? "" : "pitstop.dev/breakpoints: '{\"afterSteps\":[\"compile/build\"]}'",
+                onTaskRun ? "pitstop.dev/breakpoints: '{\"afterSteps\":[\"build\"]}'" : ""));
     TaskRun deploy = s.awaitTaskRun(pr + "-deploy");
     assertThat(deploy.getSpec().status).isEqualTo("TaskRunPending");
     assertThat(deploy.getMetadata().getAnnotations())
         .containsEntry(AdmissionDecider.HELD_BY, "afterSteps:compile/build");
     TaskRun compile = s.taskRun(pr + "-compile");
     assertThat(compile.getMetadata().getAnnotations())
-        .containsEntry("pitstop.dev/breakpoints", "{\"afterSteps\":[\"build\"]}");
+        .containsEntry(
+            "pitstop.dev/breakpoints",
+            onTaskRun ? "{\"afterSteps\":[\"build\"]}" : "{\"afterSteps\":[\"compile/build\"]}");
     assertThat(compile.getSpec().debug).as("no step after build: nothing step-level").isNull();
     assertThat(compile.getSpec().status).isNull();
     await().atMost(WAIT).until(() -> succeeded(s.taskRun(pr + "-lint")));
