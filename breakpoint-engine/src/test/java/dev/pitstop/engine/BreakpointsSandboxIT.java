@@ -7,36 +7,21 @@ import dev.pitstop.engine.admission.AdmissionDecider;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
-import dev.pitstop.events.Topics;
 import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.HoldReleased;
 import dev.pitstop.events.data.RunPending;
 import dev.pitstop.events.data.RunRef;
-import dev.pitstop.runtime.kafka.EventConsumer;
 import dev.pitstop.runtime.kafka.EventPublisher;
-import dev.pitstop.runtime.kafka.KafkaSettings;
-import dev.pitstop.sandbox.k8s.FailurePolicy;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
-import dev.pitstop.sandbox.kafka.SharedKafka;
-import dev.pitstop.sandbox.sim.SimulatorOptions;
 import dev.pitstop.sandbox.sim.TektonSimulator;
 import dev.pitstop.tekton.model.PipelineRun;
 import dev.pitstop.tekton.model.TaskRun;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.net.SelfSignedCertificate;
-import io.vertx.ext.web.client.WebClient;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,86 +34,29 @@ import org.junit.jupiter.api.Test;
  * engine module does not depend on the watcher).
  */
 class BreakpointsSandboxIT {
-  static final String NS = "default";
+  static final String NS = SandboxEngine.NS;
 
-  final Topics topics =
-      new Topics("it-engine-bp-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-  final List<PitstopEvent> decisions = new CopyOnWriteArrayList<>();
+  SandboxEngine s;
   SandboxApiServer api;
   TektonSimulator sim;
   KubernetesClient client;
-  Vertx vertx;
-  Vertx engineVertx;
-  Map<String, String> env;
-  EngineService engine;
+  List<PitstopEvent> decisions;
   EventPublisher watcher;
-  WebClient http;
 
   @BeforeEach
   void start() throws Exception {
-    String bootstrap = SharedKafka.bootstrapServers();
-    SharedKafka.createTopics(3, topics.all().toArray(String[]::new));
-    api = SandboxApiServer.start();
-    api.addUser("alice-token", "alice").allow("alice", "create", "pods", "exec", NS);
-    api.addUser("bob-token", "bob");
-    sim =
-        TektonSimulator.start(
-            api, SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(200)));
-    client = api.newClient();
-    vertx = Vertx.vertx();
-    http = WebClient.create(vertx);
-    KafkaSettings kafka = KafkaSettings.of(bootstrap, topics);
-    watcher = new EventPublisher(vertx, kafka, "it-watcher");
-    vertx
-        .deployVerticle(
-            new EventConsumer(
-                kafka,
-                EventConsumer.topics(topics.decisions()),
-                "it-decisions-" + UUID.randomUUID(),
-                watcher,
-                e -> {
-                  decisions.add(e);
-                  return Future.succeededFuture();
-                }))
-        .await();
-    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
-    env.put("ENGINE_HTTP_HOST", "127.0.0.1");
-    env.put("ENGINE_HTTP_PORT", "0");
-    env.put("ENGINE_AUTH", "kubernetes");
-    env.put("ENGINE_WEBHOOK_HOST", "localhost");
-    env.put("ENGINE_WEBHOOK_PORT", "0");
-    env.put("ENGINE_WEBHOOK_CERT_FILE", cert.certificatePath());
-    env.put("ENGINE_WEBHOOK_KEY_FILE", cert.privateKeyPath());
-    engineVertx = Vertx.vertx();
-    engine = EngineService.start(engineVertx, EngineConfig.fromMap(env), client).await();
-    api.registerMutatingWebhook(
-        "breakpoints.pitstop.dev",
-        URI.create("https://localhost:" + engine.webhookPort() + "/admission/taskruns"),
-        Files.readAllBytes(Path.of(cert.certificatePath())),
-        Duration.ofSeconds(2),
-        FailurePolicy.IGNORE);
+    s = SandboxEngine.start("engine-bp", Map.of());
+    api = s.api;
+    sim = s.sim;
+    client = s.client;
+    decisions = s.decisions;
+    watcher = s.watcher;
   }
 
   @AfterEach
   void stop() {
-    if (engine != null) {
-      engine.stop().await();
-      engineVertx.close().await();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (api != null) {
-      api.close();
+    if (s != null) {
+      s.close();
     }
   }
 
@@ -158,22 +86,15 @@ class BreakpointsSandboxIT {
   }
 
   TaskRun taskRun(String name) {
-    return client.resources(TaskRun.class).inNamespace(NS).withName(name).get();
+    return s.taskRun(name);
   }
 
   boolean succeeded(TaskRun tr) {
-    return tr != null
-        && tr.getStatus() != null
-        && tr.getStatus().succeeded() != null
-        && "True".equals(tr.getStatus().succeeded().getStatus());
+    return SandboxEngine.succeeded(tr);
   }
 
   int post(String path, String token) {
-    var req = http.post(engine.httpPort(), "127.0.0.1", path);
-    if (token != null) {
-      req.putHeader("Authorization", "Bearer " + token);
-    }
-    return req.send().await().statusCode();
+    return s.post(path, token);
   }
 
   @Test
@@ -373,12 +294,11 @@ class BreakpointsSandboxIT {
         .until(() -> has(EventType.HOLD_HELD) && has(EventType.BREAKPOINT_PAUSED));
 
     // Kill engine A (its Vert.x goes away), start engine B on the same topics and group.
-    engineVertx.close().await();
-    engineVertx = Vertx.vertx();
-    engine = EngineService.start(engineVertx, EngineConfig.fromMap(env), client).await();
+    s.killAndRestartEngine();
 
     var list =
-        http.get(engine.httpPort(), "127.0.0.1", "/v1/breakpoints")
+        s.http
+            .get(s.engine.httpPort(), "127.0.0.1", "/v1/breakpoints")
             .putHeader("Authorization", "Bearer alice-token")
             .send()
             .await()
@@ -407,6 +327,6 @@ class BreakpointsSandboxIT {
   }
 
   boolean has(EventType type) {
-    return decisions.stream().anyMatch(e -> e.type() == type);
+    return s.has(type);
   }
 }

@@ -525,6 +525,14 @@ final class PipelineRunPlanner {
       annotations.putAll(pr.getMetadata().getAnnotations());
     }
     annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+    // An embedded taskSpec's metadata reaches the TaskRun, after the PipelineRun's (Tekton
+    // pipelinerun.go combineTaskRunAndTaskSpecLabels/Annotations: addMetadataByPrecedence keeps the
+    // value already there).
+    if (t.taskSpec != null
+        && t.taskSpec.additionalProperties().get("metadata") instanceof Map<?, ?> m) {
+      addAbsent(labels, m.get("labels"));
+      addAbsent(annotations, m.get("annotations"));
+    }
     TaskRun tr = new TaskRun();
     tr.setMetadata(
         new ObjectMetaBuilder()
@@ -553,6 +561,17 @@ final class PipelineRunPlanner {
     }
     tr.setSpec(trSpec);
     return tr;
+  }
+
+  private static void addAbsent(Map<String, String> to, Object from) {
+    if (from instanceof Map<?, ?> m) {
+      m.forEach(
+          (k, v) -> {
+            if (k != null && v != null) {
+              to.putIfAbsent(String.valueOf(k), String.valueOf(v));
+            }
+          });
+    }
   }
 
   private Object resolve(

@@ -183,4 +183,39 @@ class PipelineRunPlannerTest {
         .isEqualTo("PipelineRunPending");
     assertThat(c.taskRuns).isEmpty();
   }
+
+  @Test
+  void anEmbeddedTaskSpecsMetadataReachesTheChildTaskRunAfterThePipelineRunsOwn() {
+    FakeCluster c = new FakeCluster();
+    c.apply(
+        """
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata:
+          name: pr
+          annotations: {shared: from-pr, only-pr: p}
+          labels: {team: a}
+        spec:
+          pipelineSpec:
+            tasks:
+            - name: a
+              taskSpec:
+                metadata:
+                  annotations: {shared: from-task, only-task: t}
+                  labels: {team: b, tier: x}
+                steps: [{name: s, image: alpine, script: echo a}]
+        """);
+    c.tick();
+    c.tick();
+    TaskRun a = child(c, "a");
+    // Tekton's addMetadataByPrecedence: what the PipelineRun gives wins, the task's adds.
+    assertThat(a.getMetadata().getAnnotations())
+        .containsEntry("shared", "from-pr")
+        .containsEntry("only-pr", "p")
+        .containsEntry("only-task", "t");
+    assertThat(a.getMetadata().getLabels())
+        .containsEntry("team", "a")
+        .containsEntry("tier", "x")
+        .containsEntry("tekton.dev/pipelineTask", "a");
+  }
 }
