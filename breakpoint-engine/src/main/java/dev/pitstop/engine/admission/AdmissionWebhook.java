@@ -3,6 +3,7 @@ package dev.pitstop.engine.admission;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitstop.engine.admission.AdmissionDecision.Warning;
+import dev.pitstop.engine.annotation.BreakpointAnnotation;
 import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.tekton.TektonLabels;
 import dev.pitstop.tekton.model.PipelineRun;
@@ -117,11 +118,12 @@ public final class AdmissionWebhook {
     String ns = tr.getMetadata().getNamespace();
     PipelineRun cached = prName == null ? null : cache.pipelineRun(ns, prName);
     Future<PipelineRun> pr =
-        prName == null || cached != null
+        prName == null || (cached != null && !staleAnnotation(tr, cached))
             ? Future.succeededFuture(cached)
             : ctx.vertx()
                 .executeBlocking(() -> cache.fetchPipelineRun(ns, prName), false)
-                .otherwise((PipelineRun) null);
+                .map(fetched -> fetched != null ? fetched : cached)
+                .otherwise(cached);
     pr.onComplete(
         ar -> {
           try {
@@ -133,6 +135,25 @@ public final class AdmissionWebhook {
           }
           answer(ctx, response);
         });
+  }
+
+  /**
+   * True when the child TaskRun carries a {@code pitstop.dev/breakpoints} value other than the
+   * cached PipelineRun's: Tekton copies the PipelineRun's annotations onto the TaskRuns it creates
+   * (its value wins over the task's, {@code pkg/reconciler/pipelinerun/pipelinerun.go} {@code
+   * getTaskrunAnnotations}), so a difference means either a task-level declaration or an annotation
+   * changed on the running PipelineRun that the informer has not seen yet. Only a read of the
+   * PipelineRun tells which; without it, a stale cache would read the new copy as a TaskRun-level
+   * declaration and apply the old breakpoints.
+   */
+  static boolean staleAnnotation(TaskRun tr, PipelineRun cached) {
+    Map<String, String> own = tr.getMetadata().getAnnotations();
+    String mine = own == null ? null : own.get(BreakpointAnnotation.KEY);
+    if (mine == null) {
+      return false;
+    }
+    Map<String, String> prs = cached.getMetadata().getAnnotations();
+    return !mine.equals(prs == null ? null : prs.get(BreakpointAnnotation.KEY));
   }
 
   private static void answer(RoutingContext ctx, JsonObject response) {

@@ -32,6 +32,10 @@ class AdmissionWebhookTest {
   static HttpServer server;
   static WebClient client;
   static final Map<String, PipelineRun> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What a live read of the API returns (the informer may lag behind it). */
+  static final Map<String, PipelineRun> LIVE = new java.util.concurrent.ConcurrentHashMap<>();
+
   static volatile boolean alpha = true;
   static final List<AdmissionWebhook.Admitted> ADMITTED = new CopyOnWriteArrayList<>();
 
@@ -43,6 +47,10 @@ class AdmissionWebhookTest {
         new RunCache() {
           public PipelineRun pipelineRun(String ns, String name) {
             return RUNS.get(ns + "/" + name);
+          }
+
+          public PipelineRun fetchPipelineRun(String ns, String name) {
+            return LIVE.get(ns + "/" + name);
           }
 
           public PipelineSpec pipeline(String ns, String name) {
@@ -217,4 +225,42 @@ class AdmissionWebhookTest {
     assertThat(resp.getJsonArray("warnings").getString(0))
         .contains("ci/gone is not in the engine's cache");
   }
+
+  @Test
+  void aChildCarryingAnAnnotationNewerThanTheCacheIsDecidedFromALiveRead() {
+    // The informer still holds the PipelineRun as created (hold deploy); the annotation was then
+    // changed to hold smoke instead, and Tekton copied the new value onto the child it creates.
+    String before = "{\"beforeTasks\":[\"deploy\"]}";
+    String after = "{\"beforeTasks\":[\"smoke\"]}";
+    RUNS.put("ci/build", AdmissionDeciderTest.pipelineRun(before));
+    LIVE.put("ci/build", AdmissionDeciderTest.pipelineRun(after));
+    try {
+      JsonObject deploy = childTaskRun("deploy");
+      deploy.getJsonObject("metadata").put("annotations", new JsonObject().put(KEY, after));
+      assertThat(patchOf(post(review("u-8", deploy)))).isNull();
+      JsonObject smoke = childTaskRun("smoke");
+      smoke.getJsonObject("metadata").put("annotations", new JsonObject().put(KEY, after));
+      assertThat(patchOf(post(review("u-9", smoke))))
+          .contains(
+              new JsonObject()
+                  .put("op", "add")
+                  .put("path", "/spec/status")
+                  .put("value", "TaskRunPending"));
+    } finally {
+      LIVE.clear();
+    }
+  }
+
+  @Test
+  void aLiveReadThatFailsFallsBackToTheCache() {
+    String declared = "{\"beforeTasks\":[\"deploy\"]}";
+    RUNS.put("ci/build", AdmissionDeciderTest.pipelineRun(declared));
+    JsonObject deploy = childTaskRun("deploy");
+    deploy
+        .getJsonObject("metadata")
+        .put("annotations", new JsonObject().put(KEY, "{\"beforeTasks\":[\"other\"]}"));
+    assertThat(patchOf(post(review("u-10", deploy)))).isNotNull();
+  }
+
+  private static final String KEY = dev.pitstop.engine.annotation.BreakpointAnnotation.KEY;
 }
