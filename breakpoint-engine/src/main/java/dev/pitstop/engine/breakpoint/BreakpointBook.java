@@ -309,7 +309,7 @@ public final class BreakpointBook {
    */
   public void restore(Breakpoint bp) {
     String k = runKey(bp.key().namespace(), bp.key().taskRun());
-    RunState rs = runs.computeIfAbsent(k, x -> new RunState(bp.run().uid()));
+    RunState rs = runs.computeIfAbsent(k, x -> new RunState(bp.run().uid(), bp.run().rootUid()));
     if (!Objects.equals(rs.uid, bp.run().uid())) {
       return;
     }
@@ -325,6 +325,19 @@ public final class BreakpointBook {
               b.key() + ": " + b.release().action().json() + " done",
               b.decidedAt()));
     }
+  }
+
+  /**
+   * Forgets the state of every run whose root run's uid matches {@code root} (the engine no longer
+   * owns their partition: another instance restores them from the state topic). Finished runs and
+   * command outcomes stay remembered.
+   *
+   * @return how many runs were dropped
+   */
+  public int dropRoots(java.util.function.Predicate<String> root) {
+    int before = runs.size();
+    runs.values().removeIf(rs -> rs.rootUid != null && root.test(rs.rootUid));
+    return before - runs.size();
   }
 
   /** How many runs have state now (for tests and metrics). */
@@ -369,7 +382,7 @@ public final class BreakpointBook {
       rs = null;
     }
     if (rs == null) {
-      rs = new RunState(run.uid());
+      rs = new RunState(run.uid(), run.rootUid());
       runs.put(runKey, rs);
     }
     if (!rs.reached.add(eventId)
@@ -615,12 +628,14 @@ public final class BreakpointBook {
   /** The state of one TaskRun (one UID) while it runs. */
   private static final class RunState {
     final String uid;
+    final String rootUid;
     final Map<String, Breakpoint> steps = new LinkedHashMap<>();
     final Set<String> reached = new HashSet<>();
     final Set<String> finishedSteps = new HashSet<>();
 
-    RunState(String uid) {
+    RunState(String uid, String rootUid) {
       this.uid = uid;
+      this.rootUid = rootUid;
     }
   }
 
