@@ -66,11 +66,13 @@ import java.util.regex.Pattern;
  *
  * <h2>Memory</h2>
  *
- * State lives in this object only: it is lost when the engine restarts (keeping it in a compacted
- * Kafka topic is issue #3, not done). Per-run state is dropped when the run finishes; what remains
- * is bounded: the last {@code maxFinishedRuns} finished runs' names, UIDs and reasons (so a late or
- * replayed observation cannot pause a finished run again, and a command for it is answered with
- * what happened) and the last {@code maxOutcomes} command outcomes.
+ * This object holds the runs of the partitions its engine owns; the engine saves each root run's
+ * breakpoints ({@link #ofRoot}) to its compacted state topic and {@link #restore}s them when given
+ * a partition, {@link #dropRoots dropping} them when the partition goes (see the engine's
+ * DESIGN.md). Per-run state is dropped when the run finishes; what remains is bounded: the last
+ * {@code maxFinishedRuns} finished runs' names, UIDs and reasons (so a late or replayed observation
+ * cannot pause a finished run again, and a command for it is answered with what happened) and the
+ * last {@code maxOutcomes} command outcomes.
  *
  * <p>Not thread-safe: one caller at a time (the engine serialises access).
  */
