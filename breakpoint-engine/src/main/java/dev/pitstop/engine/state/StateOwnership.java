@@ -36,6 +36,13 @@ public final class StateOwnership implements EventConsumer.Ownership {
   private final Promise<Void> first = Promise.promise();
 
   /**
+   * How often each partition was assigned: a revocation that finishes late (after the partition
+   * came back) must not drop the state installed since.
+   */
+  private final java.util.Map<Integer, Long> generations =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
    * @param partitions the partition count every topic involved has
    */
   public StateOwnership(StateTopic topic, BreakpointEngine engine, int partitions) {
@@ -63,6 +70,7 @@ public final class StateOwnership implements EventConsumer.Ownership {
   @Override
   public Future<Void> assigned(Set<TopicPartition> parts) {
     Set<Integer> which = numbers(parts);
+    which.forEach(p -> generations.merge(p, 1L, Long::sum));
     return topic
         .load(which)
         .map(
@@ -82,12 +90,21 @@ public final class StateOwnership implements EventConsumer.Ownership {
   @Override
   public Future<Void> revoked(Set<TopicPartition> parts) {
     Set<Integer> which = numbers(parts);
+    java.util.Map<Integer, Long> at = new java.util.HashMap<>();
+    which.forEach(p -> at.put(p, generations.getOrDefault(p, 0L)));
     return engine
         .actuations()
         .map(
             v -> {
-              engine.drop(rootsOf(which));
-              LOG.info("partitions {} revoked: their root runs' state dropped", which);
+              Set<Integer> gone = new TreeSet<>();
+              at.forEach(
+                  (p, g) -> {
+                    if (generations.getOrDefault(p, 0L).equals(g)) {
+                      gone.add(p);
+                    }
+                  });
+              engine.drop(rootsOf(gone));
+              LOG.info("partitions {} revoked: their root runs' state dropped", gone);
               return null;
             });
   }
