@@ -27,9 +27,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>An exec is not awaited by {@link #handle}: the breakpoint stays {@code RELEASING} meanwhile,
  * so one slow exec does not stall the other runs' events; its result is fed back when it arrives.
  * With {@link #keepStateIn} the books' state per root run is written to a compacted topic after
- * every change and {@link #restore}d from it at start-up.
+ * every change and {@link #restore}d from it when the engine is given a root run's partition; when
+ * the partition goes to another instance, {@link #actuations} are awaited and its root runs are
+ * {@link #drop}ped.
  */
 public final class BreakpointEngine {
   private static final Logger LOG = LoggerFactory.getLogger(BreakpointEngine.class);
@@ -69,6 +74,7 @@ public final class BreakpointEngine {
 
   private BiFunction<String, RootState, Future<Void>> state =
       (root, st) -> Future.succeededFuture();
+  private final Set<Future<Void>> actuating = ConcurrentHashMap.newKeySet();
 
   /**
    * @param book the core (owned by this engine from now on)
@@ -210,7 +216,10 @@ public final class BreakpointEngine {
     return publish.apply(e);
   }
 
-  /** Restores the books from the state topic (before consuming). */
+  /**
+   * Restores the books from the state topic (root runs of partitions just assigned, before their
+   * records are handled).
+   */
   public void restore(Collection<RootState> states) {
     synchronized (book) {
       for (RootState s : states) {
@@ -225,6 +234,34 @@ public final class BreakpointEngine {
         states.size(),
         waiting().size(),
         held().size());
+  }
+
+  /**
+   * Forgets the breakpoints and holds of every root run whose uid matches {@code root} (their
+   * partition went to another instance). Outcomes of commands stay remembered.
+   */
+  public void drop(Predicate<String> root) {
+    int runs;
+    int holdsDropped;
+    synchronized (book) {
+      runs = book.dropRoots(root);
+      holdsDropped = holds == null ? 0 : holds.dropRoots(root);
+    }
+    LOG.info("dropped the state of {} run(s) and {} hold(s)", runs, holdsDropped);
+  }
+
+  /**
+   * Completes when every exec and hold patch under way now has finished and its outcome is
+   * published and saved (never fails).
+   */
+  public Future<Void> actuations() {
+    List<Future<Void>> now = new ArrayList<>(actuating);
+    return Future.join(now).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private void track(Future<Void> f) {
+    actuating.add(f);
+    f.onComplete(ar -> actuating.remove(f));
   }
 
   private RootState snapshot(String root) {
@@ -310,8 +347,10 @@ public final class BreakpointEngine {
             x.pod(),
             x.container(),
             x.commandId());
-        exec.apply(x)
-            .onComplete(ar -> onExecDone(x, ar.succeeded() ? ar.result() : failed(x, ar.cause())));
+        track(
+            exec.apply(x)
+                .transform(
+                    ar -> onExecDone(x, ar.succeeded() ? ar.result() : failed(x, ar.cause()))));
       } else if (a instanceof Action.AddReleaseContainer x) {
         LOG.info(
             "releasing {}: no shell, adding ephemeral container {} to {}/{} (command {})",
@@ -320,16 +359,20 @@ public final class BreakpointEngine {
             x.namespace(),
             x.pod(),
             x.commandId());
-        ephemeral
-            .apply(x)
-            .onComplete(
-                ar ->
-                    onEphemeralDone(
-                        x,
-                        ar.succeeded()
-                            ? ar.result()
-                            : new EphemeralOutcome(
-                                x.key(), x.commandId(), x.name(), String.valueOf(ar.cause()))));
+        track(
+            ephemeral
+                .apply(x)
+                .transform(
+                    ar ->
+                        onEphemeralDone(
+                            x,
+                            ar.succeeded()
+                                ? ar.result()
+                                : new EphemeralOutcome(
+                                    x.key(),
+                                    x.commandId(),
+                                    x.name(),
+                                    String.valueOf(ar.cause())))));
       } else if (a instanceof Action.ReleaseHold r) {
         LOG.info(
             "releasing held TaskRun {}/{}: {} (command {})",
@@ -337,31 +380,32 @@ public final class BreakpointEngine {
             r.taskRun(),
             r.cancel() ? "spec.status TaskRunCancelled" : "clear spec.status",
             r.commandId());
-        patch
-            .apply(r)
-            .onComplete(
-                ar ->
-                    onPatchDone(
-                        ar.succeeded()
-                            ? ar.result()
-                            : new PatchOutcome(
-                                r.namespace(),
-                                r.taskRun(),
-                                r.commandId(),
-                                String.valueOf(ar.cause()))));
+        track(
+            patch
+                .apply(r)
+                .transform(
+                    ar ->
+                        onPatchDone(
+                            ar.succeeded()
+                                ? ar.result()
+                                : new PatchOutcome(
+                                    r.namespace(),
+                                    r.taskRun(),
+                                    r.commandId(),
+                                    String.valueOf(ar.cause())))));
       }
     }
     return Future.all(published).mapEmpty();
   }
 
-  private void onExecDone(Action.Exec x, ExecOutcome o) {
+  private Future<Void> onExecDone(Action.Exec x, ExecOutcome o) {
     if (!o.succeeded()) {
       LOG.warn("release of {} (command {}) failed: exit {}", x.key(), x.commandId(), o.exitCode());
     }
-    afterRelease(x.key(), x.commandId(), () -> book.onExecResult(o));
+    return afterRelease(x.key(), x.commandId(), () -> book.onExecResult(o));
   }
 
-  private void onEphemeralDone(Action.AddReleaseContainer x, EphemeralOutcome o) {
+  private Future<Void> onEphemeralDone(Action.AddReleaseContainer x, EphemeralOutcome o) {
     if (!o.succeeded()) {
       LOG.warn(
           "release of {} through ephemeral container {} (command {}) failed: {}",
@@ -370,10 +414,10 @@ public final class BreakpointEngine {
           x.commandId(),
           o.error());
     }
-    afterRelease(x.key(), x.commandId(), () -> book.onEphemeralResult(o));
+    return afterRelease(x.key(), x.commandId(), () -> book.onEphemeralResult(o));
   }
 
-  private void afterRelease(
+  private Future<Void> afterRelease(
       BreakpointKey key, String commandId, java.util.function.Supplier<List<Action>> decide) {
     List<Action> next;
     String root;
@@ -383,15 +427,16 @@ public final class BreakpointEngine {
       root = book.find(key).map(b -> b.run().rootUid()).orElse(null);
       snap = root == null ? null : snapshot(root);
     }
-    perform(next)
+    return perform(next)
         .compose(v -> next.isEmpty() ? Future.<Void>succeededFuture() : save(root, snap))
         .onFailure(
             t ->
                 LOG.error(
-                    "could not publish the outcome of command {}: {}", commandId, t.toString()));
+                    "could not publish the outcome of command {}: {}", commandId, t.toString()))
+        .otherwiseEmpty();
   }
 
-  private void onPatchDone(PatchOutcome o) {
+  private Future<Void> onPatchDone(PatchOutcome o) {
     if (!o.succeeded()) {
       LOG.warn(
           "release of {}/{} (command {}) failed: {}",
@@ -408,14 +453,13 @@ public final class BreakpointEngine {
       root = holds.find(o.namespace(), o.taskRun()).map(h -> h.run().rootUid()).orElse(null);
       snap = root == null ? null : snapshot(root);
     }
-    perform(next)
+    return perform(next)
         .compose(v -> next.isEmpty() ? Future.<Void>succeededFuture() : save(root, snap))
         .onFailure(
             t ->
                 LOG.error(
-                    "could not publish the outcome of command {}: {}",
-                    o.commandId(),
-                    t.toString()));
+                    "could not publish the outcome of command {}: {}", o.commandId(), t.toString()))
+        .otherwiseEmpty();
   }
 
   private static ExecOutcome failed(Action.Exec x, Throwable t) {

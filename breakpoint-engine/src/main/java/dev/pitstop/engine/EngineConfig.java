@@ -50,8 +50,9 @@ import java.util.Map;
  *   <tr><td>{@code ENGINE_STATE_TOPIC}</td><td>{@code <prefix>breakpoint-engine.state}</td><td>the
  *       compacted topic of live breakpoints, holds and handled commands, created at start-up if
  *       missing</td></tr>
- *   <tr><td>{@code ENGINE_STATE_PARTITIONS}</td><td>{@code 3}</td><td>its partitions when created;
- *       make it the partition count of the observations and commands topics</td></tr>
+ *   <tr><td>{@code ENGINE_STATE_PARTITIONS}</td><td>unset: the observations topic's</td><td>its
+ *       partition count; start-up fails unless it equals the observations and commands topics'
+ *       (which must be equal too)</td></tr>
  *   <tr><td>{@code ENGINE_TIMEOUT_WARN_BEFORE}</td><td>{@code 5m}</td><td>how long before a deadline
  *       (TaskRun timeout, {@code debug.timeout}) to warn, unless the annotation says {@code
  *       warnBefore}</td></tr>
@@ -61,6 +62,11 @@ import java.util.Map;
  *       of the ephemeral container that releases a step whose image has no shell; needs {@code
  *       sh}, {@code touch}, {@code echo}; pinned by a tag (not {@code latest}) or a digest</td></tr>
  * </table>
+ *
+ * <p>The engine's consumer group uses Kafka's range assignor (so partition {@code p} of the
+ * observations and of the commands topic go to the same instance); {@code
+ * KAFKA_PARTITION_ASSIGNMENT_STRATEGY} or {@code KAFKA_GROUP_REMOTE_ASSIGNOR} naming another
+ * assignor is refused.
  *
  * @param cluster the cluster name
  * @param kafka Kafka client settings and topic names
@@ -74,7 +80,7 @@ import java.util.Map;
  * @param tektonNamespace Tekton's namespace ({@code feature-flags})
  * @param kubernetesEvents whether warnings also become Kubernetes Events
  * @param stateTopic the compacted state topic
- * @param statePartitions its partitions when created
+ * @param statePartitions its expected partition count, 0 = the observations topic's
  * @param timeoutWarnBefore the default warning lead
  * @param timeoutTick how often the timeout policy runs
  * @param releaseImage the image of shell-less releases' ephemeral containers
@@ -118,6 +124,9 @@ public record EngineConfig(
 
   public static final String SERVICE = "breakpoint-engine";
 
+  /** The only classic-protocol assignor the engine's group may use. */
+  public static final String RANGE_ASSIGNOR = "org.apache.kafka.clients.consumer.RangeAssignor";
+
   /**
    * @throws ConfigException naming the first key whose value is missing or invalid
    */
@@ -158,6 +167,7 @@ public record EngineConfig(
         throw new ConfigException(f[0] + "=" + f[1] + " cannot be read");
       }
     }
+    assignor(s);
     Webhook webhook =
         cert == null
             ? null
@@ -179,7 +189,9 @@ public record EngineConfig(
         s.string("ENGINE_TEKTON_NAMESPACE", "tekton-pipelines"),
         s.bool("ENGINE_KUBERNETES_EVENTS", true),
         stateTopic(s),
-        s.integer("ENGINE_STATE_PARTITIONS", 3, 1, 10_000),
+        s.string("ENGINE_STATE_PARTITIONS", null) == null
+            ? 0
+            : s.integer("ENGINE_STATE_PARTITIONS", 1, 1, 10_000),
         s.duration("ENGINE_TIMEOUT_WARN_BEFORE", Duration.ofMinutes(5)),
         tick(s),
         releaseImage(s));
@@ -196,6 +208,25 @@ public record EngineConfig(
               + DEFAULT_RELEASE_IMAGE);
     }
     return image;
+  }
+
+  private static void assignor(Settings s) {
+    String classic = s.string("KAFKA_PARTITION_ASSIGNMENT_STRATEGY", null);
+    if (classic != null && !classic.trim().equals(RANGE_ASSIGNOR)) {
+      throw new ConfigException(
+          "KAFKA_PARTITION_ASSIGNMENT_STRATEGY="
+              + classic
+              + ": the engine's group needs "
+              + RANGE_ASSIGNOR
+              + " (partition p of observations and commands to one instance); unset it");
+    }
+    String remote = s.string("KAFKA_GROUP_REMOTE_ASSIGNOR", null);
+    if (remote != null && !remote.trim().equals("range")) {
+      throw new ConfigException(
+          "KAFKA_GROUP_REMOTE_ASSIGNOR="
+              + remote
+              + ": the engine's group needs the range assignor; unset it");
+    }
   }
 
   private static Duration tick(Settings s) {

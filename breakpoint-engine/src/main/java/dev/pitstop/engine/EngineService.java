@@ -14,6 +14,7 @@ import dev.pitstop.engine.auth.SubjectAccessReviewAuthorizer;
 import dev.pitstop.engine.auth.TokenReviewAuthenticator;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
 import dev.pitstop.engine.hold.HoldBook;
+import dev.pitstop.engine.state.StateOwnership;
 import dev.pitstop.engine.state.StateTopic;
 import dev.pitstop.engine.timeout.TimeoutPlanner;
 import dev.pitstop.events.EventFactory;
@@ -28,6 +29,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +45,36 @@ import org.slf4j.LoggerFactory;
  * SubjectAccessReview when {@code ENGINE_AUTHORIZE_COMMANDS}.
  *
  * <p>State (breakpoints, holds, the commands that released them) is written per root run to a
- * compacted topic ({@code ENGINE_STATE_TOPIC}, created if missing) and read back at start-up,
- * before consuming. A timer ({@code ENGINE_TIMEOUT_TICK}) applies the timeout policy ({@link
- * TimeoutPlanner}).
+ * compacted topic ({@code ENGINE_STATE_TOPIC}, created if missing) partitioned like the input
+ * topics; instances of one consumer group share the partitions, and each reads back the state of
+ * the partitions it is assigned before handling their records ({@link StateOwnership}; see
+ * DESIGN.md). Start-up checks the topics' partition counts and waits for the first assignment. A
+ * timer ({@code ENGINE_TIMEOUT_TICK}) applies the timeout policy ({@link TimeoutPlanner}).
  */
 public final class EngineService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
+
+  /** How long a rebalance may wait for state to be installed or handed over. */
+  static final Duration OWNERSHIP_LIMIT = Duration.ofSeconds(90);
+
+  /** How long start-up waits for the group to assign partitions (possibly none). */
+  static final Duration FIRST_ASSIGNMENT_LIMIT = Duration.ofSeconds(60);
+
+  /**
+   * The consumer's Kafka settings: the range assignor (classic protocol) or {@code range} remote
+   * assignor (KIP-848 {@code group.protocol=consumer}), which give one member the same partition
+   * number of every subscribed topic, so observations and commands of partition {@code p} reach the
+   * same instance. {@link EngineConfig} refuses other assignors.
+   */
+  static dev.pitstop.runtime.kafka.KafkaSettings consumerSettings(EngineConfig config) {
+    java.util.Map<String, String> client = new java.util.HashMap<>(config.kafka().client());
+    if ("consumer".equalsIgnoreCase(client.get("group.protocol"))) {
+      client.put("group.remote.assignor", "range");
+    } else {
+      client.put("partition.assignment.strategy", EngineConfig.RANGE_ASSIGNOR);
+    }
+    return new dev.pitstop.runtime.kafka.KafkaSettings(client, config.kafka().topics());
+  }
 
   private final Vertx vertx;
   private final EventPublisher publisher;
@@ -121,23 +148,49 @@ public final class EngineService implements PitstopService {
         config.webhook() == null ? null : new InformerRunCache(client, config.tektonNamespace());
     long[] timer = {-1};
     Parts parts = new Parts(patcher, ephemeral, kube, cache, timer);
-    EventConsumer consumer =
-        new EventConsumer(
-            config.kafka(),
-            EventConsumer.topics(
-                config.kafka().topics().observations(), config.kafka().topics().commands()),
-            EngineConfig.SERVICE,
-            publisher,
-            engine::handle);
     BreakpointApi api = new BreakpointApi(engine, authenticator, authorizer);
     StateTopic stateTopic =
         new StateTopic(vertx, config.kafka(), config.stateTopic(), config.statePartitions());
     engine.keepStateIn((root, st) -> stateTopic.write(publisher, root, st));
+    StateOwnership[] ownership = {null};
     return stateTopic
-        .ensure()
-        .compose(v -> stateTopic.load())
-        .onSuccess(states -> engine.restore(states.values()))
-        .compose(v -> vertx.deployVerticle(consumer))
+        .prepare()
+        .compose(
+            partitions -> {
+              ownership[0] = new StateOwnership(stateTopic, engine, partitions);
+              EventConsumer consumer =
+                  new EventConsumer(
+                          consumerSettings(config),
+                          EventConsumer.topics(
+                              config.kafka().topics().observations(),
+                              config.kafka().topics().commands()),
+                          EngineConfig.SERVICE,
+                          publisher,
+                          engine::handle)
+                      .withOwnership(ownership[0], OWNERSHIP_LIMIT);
+              return vertx.deployVerticle(consumer);
+            })
+        .compose(
+            id ->
+                ownership[0]
+                    .firstAssignment()
+                    .timeout(FIRST_ASSIGNMENT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)
+                    .map(id)
+                    .recover(
+                        t ->
+                            vertx
+                                .undeploy(id)
+                                .transform(
+                                    x ->
+                                        Future.<String>failedFuture(
+                                            new IllegalStateException(
+                                                "no partitions assigned to group "
+                                                    + EngineConfig.SERVICE
+                                                    + " within "
+                                                    + FIRST_ASSIGNMENT_LIMIT
+                                                    + ": "
+                                                    + t.getMessage(),
+                                                t)))))
         .onSuccess(
             id -> {
               TimeoutPlanner planner = new TimeoutPlanner(config.timeoutWarnBefore());

@@ -31,7 +31,7 @@ class EngineConfigTest {
     assertThat(c.tektonNamespace()).isEqualTo("tekton-pipelines");
     assertThat(c.kubernetesEvents()).isTrue();
     assertThat(c.stateTopic()).isEqualTo("pitstop.breakpoint-engine.state");
-    assertThat(c.statePartitions()).isEqualTo(3);
+    assertThat(c.statePartitions()).as("unset: the observations topic's").isZero();
     assertThat(c.releaseImage()).isEqualTo("busybox:1.36.1");
   }
 
@@ -148,5 +148,33 @@ class EngineConfigTest {
     var m = new java.util.HashMap<>(MIN);
     m.put(k, v);
     return m;
+  }
+
+  @Test
+  void theGroupMustUseTheRangeAssignorSoPartitionPOfBothInputsMeet() {
+    java.util.Map<String, String> env = new java.util.HashMap<>(MIN);
+    env.put(
+        "KAFKA_PARTITION_ASSIGNMENT_STRATEGY",
+        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    assertThatThrownBy(() -> EngineConfig.fromMap(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("KAFKA_PARTITION_ASSIGNMENT_STRATEGY");
+    env.remove("KAFKA_PARTITION_ASSIGNMENT_STRATEGY");
+    env.put("KAFKA_GROUP_REMOTE_ASSIGNOR", "uniform");
+    assertThatThrownBy(() -> EngineConfig.fromMap(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("KAFKA_GROUP_REMOTE_ASSIGNOR");
+    env.put("KAFKA_GROUP_REMOTE_ASSIGNOR", "range");
+    env.put("KAFKA_GROUP_PROTOCOL", "consumer");
+    EngineConfig c = EngineConfig.fromMap(env);
+    assertThat(EngineService.consumerSettings(c).client())
+        .containsEntry("group.remote.assignor", "range")
+        .doesNotContainKey("partition.assignment.strategy");
+    assertThat(EngineService.consumerSettings(EngineConfig.fromMap(MIN)).client())
+        .containsEntry("partition.assignment.strategy", EngineConfig.RANGE_ASSIGNOR);
+    env.put("ENGINE_STATE_PARTITIONS", "0");
+    assertThatThrownBy(() -> EngineConfig.fromMap(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ENGINE_STATE_PARTITIONS");
   }
 }

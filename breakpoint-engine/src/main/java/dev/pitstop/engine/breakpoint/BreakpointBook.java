@@ -74,13 +74,14 @@ import java.util.regex.Pattern;
  *
  * <h2>Memory</h2>
  *
- * State lives in this object; the engine snapshots it per root run ({@link #ofRoot}) to a compacted
- * topic and {@link #restore}s it at start-up (a release under way comes back paused; a shell-less
- * release redone by the replayed command asks for the same ephemeral container). Per-run state is
- * dropped when the run finishes; what remains is bounded: the last {@code maxFinishedRuns} finished
- * runs' names, UIDs and reasons (so a late or replayed observation cannot pause a finished run
- * again, and a command for it is answered with what happened) and the last {@code maxOutcomes}
- * command outcomes.
+ * This object holds the runs of the partitions its engine owns; the engine saves each root run's
+ * breakpoints ({@link #ofRoot}) to its compacted state topic and {@link #restore}s them when given
+ * a partition, {@link #dropRoots dropping} them when the partition goes (see the engine's
+ * DESIGN.md). A release under way comes back paused; a shell-less release redone by the replayed
+ * command asks for the same ephemeral container. Per-run state is dropped when the run finishes;
+ * what remains is bounded: the last {@code maxFinishedRuns} finished runs' names, UIDs and reasons
+ * (so a late or replayed observation cannot pause a finished run again, and a command for it is
+ * answered with what happened) and the last {@code maxOutcomes} command outcomes.
  *
  * <p>Not thread-safe: one caller at a time (the engine serialises access).
  */
@@ -414,7 +415,7 @@ public final class BreakpointBook {
    */
   public void restore(Breakpoint bp) {
     String k = runKey(bp.key().namespace(), bp.key().taskRun());
-    RunState rs = runs.computeIfAbsent(k, x -> new RunState(bp.run().uid()));
+    RunState rs = runs.computeIfAbsent(k, x -> new RunState(bp.run().uid(), bp.run().rootUid()));
     if (!Objects.equals(rs.uid, bp.run().uid())) {
       return;
     }
@@ -430,6 +431,19 @@ public final class BreakpointBook {
               b.key() + ": " + b.release().action().json() + " done",
               b.decidedAt()));
     }
+  }
+
+  /**
+   * Forgets the state of every run whose root run's uid matches {@code root} (the engine no longer
+   * owns their partition: another instance restores them from the state topic). Finished runs and
+   * command outcomes stay remembered.
+   *
+   * @return how many runs were dropped
+   */
+  public int dropRoots(java.util.function.Predicate<String> root) {
+    int before = runs.size();
+    runs.values().removeIf(rs -> rs.rootUid != null && root.test(rs.rootUid));
+    return before - runs.size();
   }
 
   /** How many runs have state now (for tests and metrics). */
@@ -474,7 +488,7 @@ public final class BreakpointBook {
       rs = null;
     }
     if (rs == null) {
-      rs = new RunState(run.uid());
+      rs = new RunState(run.uid(), run.rootUid());
       runs.put(runKey, rs);
     }
     if (!rs.reached.add(eventId)
@@ -720,12 +734,14 @@ public final class BreakpointBook {
   /** The state of one TaskRun (one UID) while it runs. */
   private static final class RunState {
     final String uid;
+    final String rootUid;
     final Map<String, Breakpoint> steps = new LinkedHashMap<>();
     final Set<String> reached = new HashSet<>();
     final Set<String> finishedSteps = new HashSet<>();
 
-    RunState(String uid) {
+    RunState(String uid, String rootUid) {
       this.uid = uid;
+      this.rootUid = rootUid;
     }
   }
 

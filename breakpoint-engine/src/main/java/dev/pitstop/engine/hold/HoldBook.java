@@ -192,6 +192,19 @@ public final class HoldBook {
     }
   }
 
+  /**
+   * Forgets every hold, live or remembered, whose root run's uid matches {@code root} (the engine
+   * no longer owns their partition). Command outcomes stay remembered.
+   *
+   * @return how many holds were dropped
+   */
+  public int dropRoots(java.util.function.Predicate<String> root) {
+    int before = holds.size() + done.size();
+    holds.values().removeIf(h -> root.test(h.run().rootUid()));
+    done.values().removeIf(h -> root.test(h.run().rootUid()));
+    return before - holds.size() - done.size();
+  }
+
   /** A sentence saying why a command for {@code h} would be a no-op; null when it would act. */
   public static String notHeld(Hold h) {
     return switch (h.state()) {

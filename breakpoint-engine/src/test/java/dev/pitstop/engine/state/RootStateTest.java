@@ -148,4 +148,58 @@ class RootStateTest {
     assertThat(b3.onEvent(command(kaniko, "test", "c-shellless"))).isEmpty();
     assertThat(b3.outcome("c-shellless").orElseThrow().status().json()).isEqualTo("continued");
   }
+
+  @Test
+  void droppingAPartitionsRootsForgetsTheirBreakpointsAndHoldsButNotOtherRootsNorOutcomes() {
+    BreakpointBook b = new BreakpointBook(engine, clock);
+    HoldBook h = new HoldBook(engine, clock);
+    RunRef mine = run("build-compile", "u1", Map.of());
+    RunRef other =
+        new RunRef(
+            RunRef.TASK_RUN,
+            "ci",
+            "solo",
+            "u9",
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            Map.of(),
+            Map.of());
+    RunRef held = run("build-deploy", "u2", Map.of("pitstop.dev/held-by", "beforeTasks:deploy"));
+    b.onEvent(reached(mine));
+    b.onEvent(reached(other));
+    h.onEvent(watcher.create(EventType.TASKRUN_PENDING, new RunPending(held, T0, null), T0));
+    b.onEvent(command(other, "test", "c-other"));
+    b.onExecResult(new ExecOutcome(new BreakpointKey("ci", "solo", "test"), "c-other", 0, ""));
+
+    assertThat(b.dropRoots("root"::equals)).isEqualTo(1);
+    assertThat(h.dropRoots("root"::equals)).isEqualTo(1);
+
+    assertThat(b.ofRoot("root")).isEmpty();
+    assertThat(h.ofRoot("root")).isEmpty();
+    assertThat(h.waiting()).isEmpty();
+    assertThat(b.ofRoot("u9"))
+        .singleElement()
+        .satisfies(bp -> assertThat(bp.run()).isEqualTo(other));
+    assertThat(b.outcome("c-other")).isPresent();
+    // A command for a dropped run is not carried out here: its new owner decides it.
+    assertThat(b.onEvent(command(mine, "test", "c-mine"))).noneMatch(a -> a instanceof Action.Exec);
+  }
+
+  @Test
+  void partitionOfIsThePartitionKafkasProducerPicksForTheRootUid() {
+    java.util.Random random = new java.util.Random(20261121L);
+    for (int i = 0; i < 2_000; i++) {
+      String uid = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+      int n = 1 + random.nextInt(64);
+      assertThat(StateTopic.partitionOf(uid, n))
+          .as(uid + " of " + n)
+          .isEqualTo(
+              org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(
+                  uid.getBytes(java.nio.charset.StandardCharsets.UTF_8), n));
+    }
+  }
 }

@@ -40,6 +40,27 @@ import org.slf4j.LoggerFactory;
  * repeats (the first copy's offset holds the watermark) or whose handling failed (dead-lettered)
  * are committable at once. Tracking of a revoked partition is dropped (its records are replayed by
  * the new owner from the last committed offset).
+ *
+ * <p><b>Partition ownership</b> ({@link #withOwnership}): for a consumer that keeps per-partition
+ * state (the breakpoint engine), the rebalance is made synchronous with that state. The Kafka
+ * consumer's rebalance callbacks run on its polling thread inside {@code poll()}; Vert.x's own
+ * {@code partitionsAssignedHandler}/{@code partitionsRevokedHandler} are called later on the
+ * context, after the rebalance went on, so they cannot hold it. Here the polling thread waits in
+ * the callback itself (up to the configured limit, which must stay below {@code
+ * max.poll.interval.ms}):
+ *
+ * <ul>
+ *   <li><i>revoked</i>: records of the revoked partitions that arrive later are dropped (the new
+ *       owner reads them from the committed offset); the records in hand are handled to the end,
+ *       then {@link Ownership#revoked} runs (e.g. waits for actuations and drops the partitions'
+ *       state), then the offsets handled are committed synchronously, then the rebalance goes on.
+ *       So the next owner starts exactly after the last record this one acted on. On a lost
+ *       partition (the group went on without this member) nothing is committed.
+ *   <li><i>assigned</i>: {@link Ownership#assigned} runs (e.g. reads the state topic's matching
+ *       partitions) before the first record of those partitions is fetched. When it fails or does
+ *       not finish within the limit, the partitions are paused and it is retried every 5 seconds
+ *       until it succeeds (then they are resumed) or the partitions are revoked.
+ * </ul>
  */
 public final class EventConsumer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
@@ -60,6 +81,41 @@ public final class EventConsumer extends VerticleBase {
   private int inFlight;
   private boolean paused;
   private long commitTimer = -1;
+  private Ownership ownership;
+  private java.time.Duration ownershipLimit;
+  private final Set<TopicPartition> owned = new java.util.HashSet<>();
+
+  /**
+   * What a consumer that keeps state per partition does when partitions are assigned or revoked
+   * (see the class comment). Both run on the consumer's context; the partitions are Kafka's plain
+   * {@link org.apache.kafka.common.TopicPartition}s of every subscribed topic.
+   */
+  public interface Ownership {
+    /**
+     * Installs the state of newly assigned partitions; no record of them is handled before the
+     * future succeeds. A failed future is retried (the partitions stay paused meanwhile).
+     */
+    Future<Void> assigned(Set<org.apache.kafka.common.TopicPartition> partitions);
+
+    /**
+     * Called once every record of the revoked partitions in hand was handled, before their offsets
+     * are committed: finish what is under way for them and drop their state. A failure is logged.
+     */
+    Future<Void> revoked(Set<org.apache.kafka.common.TopicPartition> partitions);
+  }
+
+  /**
+   * Makes rebalances wait for {@code ownership} (see the class comment); call before deploying.
+   *
+   * @param limit how long the polling thread waits for one hook (keep it well below {@code
+   *     max.poll.interval.ms}, 5 minutes by default)
+   * @return this
+   */
+  public EventConsumer withOwnership(Ownership ownership, java.time.Duration limit) {
+    this.ownership = java.util.Objects.requireNonNull(ownership);
+    this.ownershipLimit = java.util.Objects.requireNonNull(limit);
+    return this;
+  }
 
   /**
    * @param name the consumer group id and the name in dead-letter headers (e.g. {@code tracer})
@@ -127,7 +183,13 @@ public final class EventConsumer extends VerticleBase {
   /** Subscribes to the topics; completes once subscribed. */
   @Override
   public Future<?> start() {
-    consumer = KafkaConsumer.create(vertx, settings.consumerConfig(name, name));
+    if (ownership == null) {
+      consumer = KafkaConsumer.create(vertx, settings.consumerConfig(name, name));
+    } else {
+      consumer =
+          KafkaConsumer.create(
+              vertx, new OwningConsumer(new HashMap<>(settings.consumerConfig(name, name))));
+    }
     consumer.exceptionHandler(
         t -> {
           if (t instanceof org.apache.kafka.common.errors.WakeupException) {
@@ -151,6 +213,15 @@ public final class EventConsumer extends VerticleBase {
   }
 
   private void onRecord(KafkaConsumerRecord<byte[], byte[]> rec) {
+    if (ownership != null && !owned.contains(new TopicPartition(rec.topic(), rec.partition()))) {
+      LOG.debug(
+          "{}: drop {}-{}@{}: partition not owned (revoked)",
+          name,
+          rec.topic(),
+          rec.partition(),
+          rec.offset());
+      return;
+    }
     if (deferredHandler != null) {
       pending
           .computeIfAbsent(
@@ -295,6 +366,9 @@ public final class EventConsumer extends VerticleBase {
   }
 
   private Future<Void> commit() {
+    if (ownership != null) {
+      toCommit.keySet().retainAll(owned); // a revoked partition's offsets were committed then
+    }
     if (toCommit.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -320,6 +394,218 @@ public final class EventConsumer extends VerticleBase {
     Promise<Void> p = Promise.promise();
     tail.eventually(this::commit).eventually(consumer::close).onComplete(ar -> p.complete());
     return p.future();
+  }
+
+  // ---- partition ownership (see the class comment) ----
+
+  private static TopicPartition vertxPartition(org.apache.kafka.common.TopicPartition tp) {
+    return new TopicPartition(tp.topic(), tp.partition());
+  }
+
+  /** On the context: stop taking the partitions' records, finish those in hand, then the hook. */
+  private Future<Map<org.apache.kafka.common.TopicPartition, Long>> revoking(
+      Set<org.apache.kafka.common.TopicPartition> parts) {
+    Set<TopicPartition> vparts = new java.util.HashSet<>();
+    parts.forEach(tp -> vparts.add(vertxPartition(tp)));
+    owned.removeAll(vparts);
+    return tail.transform(ignored -> ownership.revoked(parts))
+        .recover(
+            t -> {
+              LOG.warn("{}: revoking {} failed: {}", name, parts, t.toString());
+              return Future.succeededFuture();
+            })
+        .map(
+            v -> {
+              Map<org.apache.kafka.common.TopicPartition, Long> offsets = new HashMap<>();
+              for (TopicPartition tp : vparts) {
+                OffsetAndMetadata o = toCommit.remove(tp);
+                pending.remove(tp);
+                if (o != null) {
+                  offsets.put(
+                      new org.apache.kafka.common.TopicPartition(tp.getTopic(), tp.getPartition()),
+                      o.getOffset());
+                }
+              }
+              return offsets;
+            });
+  }
+
+  /** On the context: the hook, retried every 5 s until it succeeds or the partitions go. */
+  private Future<Void> assigning(Set<org.apache.kafka.common.TopicPartition> parts) {
+    Set<TopicPartition> vparts = new java.util.HashSet<>();
+    parts.forEach(tp -> vparts.add(vertxPartition(tp)));
+    owned.addAll(vparts);
+    Promise<Void> done = Promise.promise();
+    attemptAssigned(parts, vparts, done);
+    return done.future();
+  }
+
+  private void attemptAssigned(
+      Set<org.apache.kafka.common.TopicPartition> parts,
+      Set<TopicPartition> vparts,
+      Promise<Void> done) {
+    Future<Void> f;
+    try {
+      f = ownership.assigned(parts);
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            done.tryComplete();
+          } else if (!owned.containsAll(vparts)) {
+            done.tryFail("revoked before their state was installed");
+          } else {
+            LOG.error(
+                "{}: installing the state of {} failed (retrying in 5s; they stay paused): {}",
+                name,
+                parts,
+                ar.cause().toString());
+            vertx.setTimer(5_000, id -> attemptAssigned(parts, vparts, done));
+          }
+        });
+  }
+
+  /** Runs {@code hook} on the context and waits for it on the calling (polling) thread. */
+  private <T> T await(java.util.function.Supplier<Future<T>> hook, String what) throws Exception {
+    java.util.concurrent.CompletableFuture<T> cf = new java.util.concurrent.CompletableFuture<>();
+    context.runOnContext(
+        v -> {
+          try {
+            hook.get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        cf.complete(ar.result());
+                      } else {
+                        cf.completeExceptionally(ar.cause());
+                      }
+                    });
+          } catch (RuntimeException e) {
+            cf.completeExceptionally(e);
+          }
+        });
+    try {
+      return cf.get(ownershipLimit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new java.util.concurrent.TimeoutException(what + " took longer than " + ownershipLimit);
+    }
+  }
+
+  /**
+   * The Kafka consumer under Vert.x's, whose rebalance listener is wrapped so the polling thread
+   * waits for the {@link Ownership} hooks.
+   */
+  private final class OwningConsumer
+      extends org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> {
+    OwningConsumer(Map<String, Object> config) {
+      super(config);
+    }
+
+    @Override
+    public void subscribe(
+        java.util.Collection<String> topics,
+        org.apache.kafka.clients.consumer.ConsumerRebalanceListener vertxListener) {
+      super.subscribe(topics, new Listener(this, vertxListener));
+    }
+  }
+
+  private final class Listener
+      implements org.apache.kafka.clients.consumer.ConsumerRebalanceListener {
+    private final OwningConsumer kafka;
+    private final org.apache.kafka.clients.consumer.ConsumerRebalanceListener vertxListener;
+
+    Listener(
+        OwningConsumer kafka,
+        org.apache.kafka.clients.consumer.ConsumerRebalanceListener vertxListener) {
+      this.kafka = kafka;
+      this.vertxListener = vertxListener;
+    }
+
+    @Override
+    public void onPartitionsRevoked(
+        java.util.Collection<org.apache.kafka.common.TopicPartition> parts) {
+      giveUp(parts, true);
+      vertxListener.onPartitionsRevoked(parts);
+    }
+
+    @Override
+    public void onPartitionsLost(
+        java.util.Collection<org.apache.kafka.common.TopicPartition> parts) {
+      giveUp(parts, false);
+      vertxListener.onPartitionsLost(parts);
+    }
+
+    private void giveUp(
+        java.util.Collection<org.apache.kafka.common.TopicPartition> parts, boolean commit) {
+      if (parts.isEmpty()) {
+        return;
+      }
+      Set<org.apache.kafka.common.TopicPartition> set = Set.copyOf(parts);
+      Map<org.apache.kafka.common.TopicPartition, Long> offsets;
+      try {
+        offsets = await(() -> revoking(set), "revoking " + set);
+      } catch (Exception e) {
+        LOG.error(
+            "{}: revoking {} did not finish ({}); the next owner may replay records in hand",
+            name,
+            set,
+            e.toString());
+        return;
+      }
+      if (!commit || offsets.isEmpty()) {
+        LOG.info("{}: partitions revoked {}", name, set);
+        return;
+      }
+      Map<
+              org.apache.kafka.common.TopicPartition,
+              org.apache.kafka.clients.consumer.OffsetAndMetadata>
+          commits = new HashMap<>();
+      offsets.forEach(
+          (tp, o) -> commits.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(o)));
+      for (int attempt = 1; ; attempt++) {
+        try {
+          kafka.commitSync(commits);
+          LOG.info("{}: partitions revoked {}, committed {}", name, set, offsets);
+          return;
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+          if (attempt >= 2) {
+            LOG.error("{}: commit on revoking {} interrupted twice: {}", name, set, e.toString());
+            return;
+          }
+        } catch (RuntimeException e) {
+          LOG.error("{}: commit on revoking {} failed: {}", name, set, e.toString());
+          return;
+        }
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(
+        java.util.Collection<org.apache.kafka.common.TopicPartition> parts) {
+      vertxListener.onPartitionsAssigned(parts);
+      Set<org.apache.kafka.common.TopicPartition> set = Set.copyOf(parts);
+      @SuppressWarnings("unchecked")
+      Future<Void>[] install = new Future[1];
+      try {
+        await(() -> install[0] = assigning(set), "installing the state of " + set);
+        LOG.info("{}: partitions assigned {}", name, set);
+      } catch (Exception e) {
+        LOG.error("{}: {}; pausing them until it succeeds", name, e.toString());
+        kafka.pause(set);
+        Set<TopicPartition> vparts = new java.util.HashSet<>();
+        set.forEach(tp -> vparts.add(vertxPartition(tp)));
+        // Runs after the hook was called (same context, in order): resume once installed.
+        context.runOnContext(
+            v ->
+                install[0].onSuccess(
+                    x -> {
+                      LOG.info("{}: state of {} installed late; resuming", name, set);
+                      consumer.resume(vparts);
+                    }));
+      }
+    }
   }
 
   /** Topics to subscribe to, for convenience. */

@@ -20,6 +20,25 @@ public final class RunRefs {
   private final Allowlist labels;
   private final Allowlist annotations;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunRefs.class);
+
+  /**
+   * The annotations that pass the allowlist; a value dropped for being over its bound (see {@link
+   * Allowlist}) is logged with the run and named in the result under {@link Allowlist#DROPPED}.
+   */
+  private Map<String, String> filterAnnotations(ObjectMeta m) {
+    Map<String, String> out = annotations.filter(m.getAnnotations());
+    String dropped = out.get(Allowlist.DROPPED);
+    if (dropped != null) {
+      LOG.warn(
+          "{}/{}: annotation value(s) over their bound dropped, not cut: {}",
+          m.getNamespace(),
+          m.getName(),
+          dropped);
+    }
+    return out;
+  }
+
   public RunRefs(Allowlist labels, Allowlist annotations) {
     this.labels = labels;
     this.annotations = annotations;
@@ -59,7 +78,7 @@ public final class RunRefs {
         retry,
         labels.filter(l),
         withSpanContext(
-            annotations.filter(m.getAnnotations()),
+            filterAnnotations(m),
             SpanContextCarrier.TASKRUN_ANNOTATION,
             tr.getStatus() == null ? null : tr.getStatus().spanContext,
             m.getAnnotations()));
@@ -101,7 +120,7 @@ public final class RunRefs {
         l.get(TektonLabels.TASK),
         retryOfPod(m.getName()),
         labels.filter(l),
-        annotations.filter(m.getAnnotations()));
+        filterAnnotations(m));
   }
 
   /** The attempt a Pod name belongs to: n for {@code <taskrun>-pod-retry<n>}, else 0. */
@@ -134,7 +153,7 @@ public final class RunRefs {
         0,
         labels.filter(l),
         withSpanContext(
-            annotations.filter(m.getAnnotations()),
+            filterAnnotations(m),
             SpanContextCarrier.PIPELINERUN_ANNOTATION,
             pr.getStatus() == null ? null : pr.getStatus().spanContext,
             m.getAnnotations()));
