@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *       consumes it. If Kafka does not take it, the user is told to try again. If the engine
  *       rejects it ({@code command.rejected}, fed through {@link #onEvent}), the user is told the
  *       engine's reason, ephemerally.
+ *   <li>A verified request seen before (same signature, within twice the 5-minute window) → 200 and
+ *       nothing done: a replay must not publish a second command.
  *   <li>{@code GET /healthz} → 200 {@code ok}; anything else → 404 or 405.
  * </ul>
  *
@@ -57,6 +59,8 @@ public final class SlackInteractivity {
   private final WebClient client;
   private final Clock clock;
   private final PendingOutcomes pending;
+  private final ReplayGuard replays =
+      new ReplayGuard(dev.pitstop.notifier.slack.SlackSignature.TOLERANCE.multipliedBy(2), 100_000);
   private HttpServer server;
 
   private SlackInteractivity(
@@ -214,6 +218,16 @@ public final class SlackInteractivity {
     if (forged.isPresent()) {
       LOG.info("401 for {} from {}: {}", PATH, req.remoteAddress(), forged.get());
       plain(req, 401, forged.get());
+      return;
+    }
+    boolean first;
+    synchronized (replays) {
+      first = replays.firstTime(req.getHeader("X-Slack-Signature").strip(), now);
+    }
+    if (!first) {
+      LOG.warn(
+          "a signed request was replayed from {}: answered 200, nothing done", req.remoteAddress());
+      req.response().setStatusCode(200).end();
       return;
     }
     Interaction click;

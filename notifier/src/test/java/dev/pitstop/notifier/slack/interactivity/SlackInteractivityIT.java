@@ -133,13 +133,17 @@ class SlackInteractivityIT {
   }
 
   @Test
-  void aSignedClickOfAKnownUserPublishesExactlyOneCommandKeyedByTheRootRun() throws Exception {
+  void aSignedClickOfAKnownUserPublishesExactlyOneCommandKeyedByTheRootRunEvenWhenReplayed()
+      throws Exception {
     byte[] body =
         SlackClicks.form(
             SlackClicks.payload(
                 "U024BE7LH", StatusCard.FAIL_CONTINUE, SlackClicks.VALUE, responseUrl));
-    HttpResponse<String> r = post(body, Instant.now().getEpochSecond(), null);
+    long ts = Instant.now().getEpochSecond();
+    HttpResponse<String> r = post(body, ts, null);
     assertThat(r.statusCode()).isEqualTo(200);
+    // The same signed request again (a replay within Slack's 5 minutes) does nothing.
+    assertThat(post(body, ts, null).statusCode()).isEqualTo(200);
 
     awaitCommands(1);
     // Exactly one: nothing else follows.
