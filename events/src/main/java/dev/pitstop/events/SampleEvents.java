@@ -154,7 +154,10 @@ public final class SampleEvents {
             TASK_RUN,
             "test",
             Action.FAIL_CONTINUE,
-            alice,
+            new Identity(
+                "alice@example.com",
+                List.of("developers"),
+                Map.of(Identity.SLACK_USER_ID, "U024BE7LH", Identity.SLACK_TEAM_ID, "T024BE7LD")),
             "slack",
             t(79),
             "0e9d8c7b-6a5f-4e3d-b2c1-a09f8e7d6c5b"));

@@ -6,6 +6,7 @@ import dev.pitstop.notifier.routing.Endpoint;
 import dev.pitstop.notifier.routing.Routes;
 import dev.pitstop.notifier.routing.Subscription;
 import dev.pitstop.notifier.routing.UrlPolicy;
+import dev.pitstop.notifier.slack.interactivity.InteractivityConfig;
 import dev.pitstop.notifier.webhook.ContentMode;
 import dev.pitstop.notifier.webhook.WebhookSigner;
 import dev.pitstop.runtime.config.ConfigException;
@@ -74,6 +75,9 @@ import java.util.Set;
  *       missing</td></tr>
  *   <tr><td>{@code NOTIFIER_STATE_CAPACITY}</td><td>100000</td>
  *       <td>keys remembered (delivered event × endpoint, Slack cards); the oldest are forgotten</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_SIGNING_SECRET}[{@code _FILE}], {@code NOTIFIER_SLACK_USERS_FILE},
+ *       {@code NOTIFIER_SLACK_INTERACTIVITY_*}, ...</td><td>off</td>
+ *       <td>the Slack interactivity endpoint ({@link InteractivityConfig})</td></tr>
  * </table>
  *
  * @param cluster the cluster's name ({@code PITSTOP_CLUSTER})
@@ -91,6 +95,7 @@ import java.util.Set;
  * @param maxEndpoints endpoints served at once
  * @param stateTopic the compacted state topic
  * @param stateCapacity keys remembered in it
+ * @param slackInteractivity the Slack buttons' endpoint, or null when off (no signing secret)
  */
 public record NotifierConfig(
     String cluster,
@@ -107,7 +112,8 @@ public record NotifierConfig(
     ChannelPolicy channelPolicy,
     int maxEndpoints,
     String stateTopic,
-    int stateCapacity) {
+    int stateCapacity,
+    InteractivityConfig slackInteractivity) {
   public static final String CLUSTER = "PITSTOP_CLUSTER";
   public static final String WEBHOOK_URLS = "NOTIFIER_WEBHOOK_URLS";
   public static final String MAX_ATTEMPTS = "NOTIFIER_MAX_ATTEMPTS";
@@ -194,6 +200,7 @@ public record NotifierConfig(
       throw new ConfigException(STATE_TOPIC + "=" + stateTopic + " is not a Kafka topic name");
     }
     int stateCapacity = s.integer(STATE_CAPACITY, 100_000, 100, 10_000_000);
+    InteractivityConfig interactivity = InteractivityConfig.from(s);
     return new NotifierConfig(
         cluster,
         kafka,
@@ -209,7 +216,8 @@ public record NotifierConfig(
         channelPolicy,
         maxEndpoints,
         stateTopic,
-        stateCapacity);
+        stateCapacity,
+        interactivity);
   }
 
   private static List<Subscription> routes(Settings s) {

@@ -14,6 +14,7 @@ import dev.pitstop.notifier.routing.AnnotationSubscriptions;
 import dev.pitstop.notifier.routing.Endpoint;
 import dev.pitstop.notifier.routing.Router;
 import dev.pitstop.notifier.routing.Subscription;
+import dev.pitstop.notifier.slack.interactivity.SlackInteractivity;
 import dev.pitstop.notifier.state.NotifierState;
 import dev.pitstop.notifier.webhook.UrlGuard;
 import dev.pitstop.notifier.webhook.WebhookChannel;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -78,6 +80,7 @@ public final class NotifierService implements PitstopService {
   private Future<Void> annotationChain = Future.succeededFuture();
   private boolean stopping;
   private String consumerDeployment;
+  private SlackInteractivity interactivity;
 
   private NotifierService(
       Vertx vertx,
@@ -165,7 +168,8 @@ public final class NotifierService implements PitstopService {
             config.stateCapacity(),
             java.time.Duration.ofSeconds(30))
         .onSuccess(st -> context.runOnContext(v -> service.state = st))
-        .compose(st -> vertx.deployVerticle(consumer))
+        .compose(st -> service.startInteractivity())
+        .compose(v -> vertx.deployVerticle(consumer))
         .map(
             id -> {
               service.consumerDeployment = id;
@@ -182,8 +186,30 @@ public final class NotifierService implements PitstopService {
         .recover(
             t -> {
               client.close();
-              return publisher.closeAsync().transform(ar -> Future.failedFuture(t));
+              Future<Void> slack =
+                  service.interactivity == null
+                      ? Future.succeededFuture()
+                      : service.interactivity.stop();
+              return slack
+                  .eventually(publisher::closeAsync)
+                  .transform(ar -> Future.failedFuture(t));
             });
+  }
+
+  /** Starts the Slack interactivity endpoint when configured. */
+  private Future<Void> startInteractivity() {
+    if (config.slackInteractivity() == null) {
+      return Future.succeededFuture();
+    }
+    return SlackInteractivity.start(
+            vertx, config.slackInteractivity(), publisher, factory, Clock.systemUTC())
+        .onSuccess(s -> interactivity = s)
+        .mapEmpty();
+  }
+
+  /** The Slack interactivity endpoint, when configured and started. */
+  public Optional<SlackInteractivity> slackInteractivity() {
+    return Optional.ofNullable(interactivity);
   }
 
   /**
@@ -191,6 +217,9 @@ public final class NotifierService implements PitstopService {
    * context, in the consumer's order). Completes at once: delivery goes on in the queues.
    */
   private Future<Void> accept(PitstopEvent e) {
+    if (interactivity != null) {
+      interactivity.onEvent(e);
+    }
     if (!Router.isNotable(e)) {
       return Future.succeededFuture();
     }
@@ -413,10 +442,14 @@ public final class NotifierService implements PitstopService {
    */
   @Override
   public Future<Void> stop() {
+    Future<Void> slackStopped =
+        interactivity == null ? Future.succeededFuture() : interactivity.stop();
     Future<Void> consumerStopped =
-        consumerDeployment == null
-            ? Future.succeededFuture()
-            : vertx.undeploy(consumerDeployment).otherwiseEmpty();
+        slackStopped.compose(
+            x ->
+                consumerDeployment == null
+                    ? Future.succeededFuture()
+                    : vertx.undeploy(consumerDeployment).otherwiseEmpty());
     return consumerStopped
         .compose(v -> stopQueues())
         .eventually(
