@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitstop.deploy.PitstopService.TopicNeed;
 import dev.pitstop.engine.EngineConfig;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +126,42 @@ class KubernetesManifestsTest {
             .doesNotContainKey("minAvailable");
       }
     }
+  }
+
+  @ParameterizedTest
+  @FieldSource("TARGETS")
+  void everyKubernetesObjectHasOnlyFieldsKubernetesKnows(String target) {
+    KubernetesSerialization k8s = new KubernetesSerialization();
+    List<String> unknown = new ArrayList<>();
+    int typed = 0;
+    for (Map<String, Object> doc : Kustomize.build(target)) {
+      Object obj = k8s.convertValue(doc, KubernetesResource.class);
+      if (obj instanceof GenericKubernetesResource) {
+        continue; // cert-manager's and Strimzi's kinds: validate.mjs and StrimziResourcesTest
+      }
+      typed++;
+      unknown.addAll(
+          UnknownFields.in(obj, doc.get("kind") + " " + Yaml.string(doc, "metadata", "name")));
+    }
+    assertThat(typed).isPositive();
+    assertThat(unknown).isEmpty();
+  }
+
+  @Test
+  void aMisspeltFieldIsFound() {
+    Map<String, Object> doc =
+        Kustomize.build("k8s/base").stream()
+            .filter(d -> "Deployment".equals(d.get("kind")))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Object> sc =
+        Yaml.map(doc, "spec", "template", "spec", "containers", 0, "securityContext");
+    sc.put("readOnlyRootFilesytem", true);
+    Object obj = new KubernetesSerialization().convertValue(doc, KubernetesResource.class);
+    assertThat(UnknownFields.in(obj, "d"))
+        .singleElement()
+        .asString()
+        .contains("readOnlyRootFilesytem");
   }
 
   @ParameterizedTest

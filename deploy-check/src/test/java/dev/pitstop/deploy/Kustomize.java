@@ -21,6 +21,9 @@ final class Kustomize {
       List.of(
           "k8s/base", "k8s/overlays/dev", "k8s/overlays/namespaced", "k8s/overlays/kafka-strimzi");
 
+  /** {@code -Dpitstop.kubectl=PATH} picks another kubectl (or none: a path that does not exist). */
+  static final String KUBECTL = System.getProperty("pitstop.kubectl", "kubectl");
+
   private static Boolean kubectl;
 
   private Kustomize() {}
@@ -29,7 +32,7 @@ final class Kustomize {
     if (kubectl == null) {
       try {
         Process p =
-            new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            new ProcessBuilder(KUBECTL, "version", "--client").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         kubectl = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
       } catch (IOException e) {
@@ -42,20 +45,40 @@ final class Kustomize {
     return kubectl;
   }
 
+  private static final Map<String, String> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A fresh copy of the objects each time (tests may change them); kubectl runs once per target.
+   */
   static List<Map<String, Object>> build(String target) {
+    if (kubectlPresent()) {
+      return Yaml.documents(BUILT.computeIfAbsent(target, Kustomize::kustomize));
+    }
+    return read(target);
+  }
+
+  private static String kustomize(String target) {
     Path dir = PitstopService.Repo.root().resolve(target);
     try {
-      if (kubectlPresent()) {
-        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).start();
-        byte[] err = new byte[0];
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-          throw new AssertionError(
-              "kubectl kustomize " + target + ": " + new String(err, StandardCharsets.UTF_8));
-        }
-        return Yaml.documents(out);
+      Process p = new ProcessBuilder(KUBECTL, "kustomize", dir.toString()).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      byte[] err = p.getErrorStream().readAllBytes();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError(
+            "kubectl kustomize " + target + ": " + new String(err, StandardCharsets.UTF_8));
       }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static List<Map<String, Object>> read(String target) {
+    Path dir = PitstopService.Repo.root().resolve(target);
+    try {
       Assumptions.assumeTrue(
           target.equals("k8s/base"),
           "kubectl is not on the PATH: " + target + " is not built, its checks are skipped");
@@ -68,9 +91,6 @@ final class Kustomize {
       return docs;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 
