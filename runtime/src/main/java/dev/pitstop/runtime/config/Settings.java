@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Typed reads of a service's configuration from a map of environment variables. Every read names
@@ -13,7 +16,37 @@ import java.util.Map;
  * message. Only a service's {@code Main} passes {@code System.getenv()}; tests pass {@code Map.of}.
  */
 public final class Settings {
+  private static final ThreadLocal<Set<String>> READS = new ThreadLocal<>();
+
   private final Map<String, String> env;
+
+  /**
+   * Runs {@code read} (typically an {@code XxxConfig.fromMap}) and returns every key that any
+   * {@code Settings} read on this thread meanwhile, present or not; a prefix read by {@link
+   * #byPrefix} is recorded as {@code PREFIX*}. For checks that a deployment sets only keys a
+   * service reads (k8s/, docker-compose.yml) without a second list of keys.
+   */
+  public static Set<String> keysRead(Supplier<?> read) {
+    Set<String> outer = READS.get();
+    Set<String> keys = new TreeSet<>();
+    READS.set(keys);
+    try {
+      read.get();
+      return keys;
+    } finally {
+      READS.set(outer);
+      if (outer != null) {
+        outer.addAll(keys);
+      }
+    }
+  }
+
+  private static void record(String key) {
+    Set<String> keys = READS.get();
+    if (keys != null) {
+      keys.add(key);
+    }
+  }
 
   public Settings(Map<String, String> env) {
     this.env = Map.copyOf(env);
@@ -21,6 +54,7 @@ public final class Settings {
 
   /** The raw value, or {@code defaultValue} when the key is absent or blank. */
   public String string(String key, String defaultValue) {
+    record(key);
     String v = env.get(key);
     return v == null || v.isBlank() ? defaultValue : v.trim();
   }
@@ -105,6 +139,7 @@ public final class Settings {
    * bootstrap.servers}, {@code KAFKA_SECURITY_PROTOCOL} → {@code security.protocol}.
    */
   public Map<String, String> byPrefix(String prefix) {
+    record(prefix + "*");
     Map<String, String> out = new HashMap<>();
     env.forEach(
         (k, v) -> {

@@ -51,4 +51,21 @@ class SettingsTest {
                         Map.of("KAFKA_BOOTSTRAP_SERVERS", "b", "PITSTOP_TOPIC_PREFIX", "a b"))))
         .hasMessageContaining("PITSTOP_TOPIC_PREFIX");
   }
+
+  @Test
+  void recordsEveryKeyReadPresentOrNotAndPrefixes() {
+    var keys =
+        Settings.keysRead(
+            () -> {
+              Settings s = new Settings(Map.of("A", "1", "UNREAD", "x", "KAFKA_X", "y"));
+              s.integer("A", 0, 0, 9);
+              s.duration("ABSENT", Duration.ZERO);
+              s.bool("B", false);
+              return KafkaSettings.from(new Settings(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:9092")));
+            });
+    assertThat(keys).containsExactly("A", "ABSENT", "B", "KAFKA_*", "PITSTOP_TOPIC_PREFIX");
+    // Outside keysRead nothing is recorded (and nothing leaks into the next call).
+    new Settings(Map.of()).string("LATER", null);
+    assertThat(Settings.keysRead(() -> null)).isEmpty();
+  }
 }
