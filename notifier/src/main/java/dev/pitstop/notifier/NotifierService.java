@@ -14,6 +14,10 @@ import dev.pitstop.notifier.routing.AnnotationSubscriptions;
 import dev.pitstop.notifier.routing.Endpoint;
 import dev.pitstop.notifier.routing.Router;
 import dev.pitstop.notifier.routing.Subscription;
+import dev.pitstop.notifier.slack.SlackApi;
+import dev.pitstop.notifier.slack.SlackCards;
+import dev.pitstop.notifier.slack.SlackSettings;
+import dev.pitstop.notifier.slack.StatusCard;
 import dev.pitstop.notifier.state.NotifierState;
 import dev.pitstop.notifier.webhook.UrlGuard;
 import dev.pitstop.notifier.webhook.WebhookChannel;
@@ -32,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -75,6 +80,7 @@ public final class NotifierService implements PitstopService {
   private final EventPublisher publisher;
   private final EventFactory factory;
   private NotifierState state = NotifierState.inMemory(1);
+  private SlackCards slack;
   private Future<Void> annotationChain = Future.succeededFuture();
   private boolean stopping;
   private String consumerDeployment;
@@ -139,7 +145,8 @@ public final class NotifierService implements PitstopService {
     subscriptions.addAll(config.routes());
     Router router = new Router(subscriptions);
     AnnotationSubscriptions annotations =
-        new AnnotationSubscriptions(config.urlPolicy(), config.channelPolicy(), false);
+        new AnnotationSubscriptions(
+            config.urlPolicy(), config.channelPolicy(), config.slack() != null);
     NotifierService service =
         new NotifierService(
             vertx, context, config, router, annotations, channels, deadLetters, client, publisher);
@@ -164,7 +171,13 @@ public final class NotifierService implements PitstopService {
             publisher,
             config.stateCapacity(),
             java.time.Duration.ofSeconds(30))
-        .onSuccess(st -> context.runOnContext(v -> service.state = st))
+        .onSuccess(
+            st ->
+                context.runOnContext(
+                    v -> {
+                      service.state = st;
+                      service.startSlack(st);
+                    }))
         .compose(st -> vertx.deployVerticle(consumer))
         .map(
             id -> {
@@ -186,16 +199,62 @@ public final class NotifierService implements PitstopService {
             });
   }
 
+  /** Creates the Slack side once the state is read (on the context). */
+  private void startSlack(NotifierState st) {
+    SlackSettings s = config.slack();
+    if (s == null) {
+      return;
+    }
+    SplittableRandom random = new SplittableRandom();
+    slack =
+        new SlackCards(
+            vertx,
+            context,
+            s,
+            new SlackApi(s.apiUrl(), s.token(), config.requestTimeout()),
+            st,
+            results,
+            deadLetters,
+            Clock.systemUTC(),
+            config.retry().maxAttempts(),
+            (n, floor) -> config.retry().backoff(n, random));
+  }
+
+  /**
+   * The Slack side, for the interactivity endpoint ({@link SlackCards#pauseOf}, {@link
+   * SlackCards#showReleasedBy}); empty when Slack is not configured or before start completed.
+   */
+  public Optional<SlackCards> slackCards() {
+    return Optional.ofNullable(slack);
+  }
+
   /**
    * The consumer's handler: routes the event and hands it to the endpoints' queues (on their
-   * context, in the consumer's order). Completes at once: delivery goes on in the queues.
+   * context, in the consumer's order). Completes at once: delivery goes on in the queues. Slack
+   * channels get more than the notable events: every event that changes a run's status card ({@link
+   * StatusCard#changesCard}).
    */
   private Future<Void> accept(PitstopEvent e) {
-    if (!Router.isNotable(e)) {
+    boolean notable = Router.isNotable(e);
+    boolean card = config.slack() != null && StatusCard.changesCard(e);
+    if (!notable && !card) {
       return Future.succeededFuture();
     }
-    List<Endpoint> targets = router.route(e);
-    List<AnnotationSubscriptions.Requested> requested = annotations.of(e.data().run());
+    List<Endpoint> targets = new ArrayList<>();
+    if (notable) {
+      router.route(e).stream().filter(t -> !t.isSlack()).forEach(targets::add);
+    }
+    if (card) {
+      targets.addAll(router.routeSlack(e));
+    }
+    List<AnnotationSubscriptions.Requested> requested =
+        annotations.of(e.data().run()).stream()
+            .filter(
+                r ->
+                    r instanceof AnnotationSubscriptions.Accepted a
+                        ? (a.endpoint().isSlack() ? card : notable)
+                        : notable)
+            .toList();
     if (targets.isEmpty() && requested.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -252,6 +311,10 @@ public final class NotifierService implements PitstopService {
   }
 
   private void offerByAnnotation(PitstopEvent e, AnnotationSubscriptions.Accepted a) {
+    if (a.endpoint().isSlack()) {
+      offer(a.endpoint(), e);
+      return;
+    }
     if (!queues.containsKey(a.endpoint()) && queues.size() >= config.maxEndpoints()) {
       reject(
           e,
@@ -291,6 +354,16 @@ public final class NotifierService implements PitstopService {
   }
 
   private void offer(Endpoint endpoint, PitstopEvent e) {
+    if (endpoint.isSlack()) {
+      if (slack == null) {
+        if (Router.isNotable(e)) {
+          reject(e, endpoint.name(), "configuration", "Slack is not configured");
+        }
+      } else {
+        slack.offer(endpoint.channel(), e);
+      }
+      return;
+    }
     if (state.contains(NotifierState.deliveredKey(e.id(), endpoint.name()))) {
       LOG.debug(
           "{} {} of {} was delivered to {} before: dropped",
@@ -419,6 +492,15 @@ public final class NotifierService implements PitstopService {
             : vertx.undeploy(consumerDeployment).otherwiseEmpty();
     return consumerStopped
         .compose(v -> stopQueues())
+        .compose(
+            v -> {
+              Promise<Void> p = Promise.promise();
+              context.runOnContext(
+                  x ->
+                      (slack == null ? Future.<Void>succeededFuture() : slack.stop())
+                          .onComplete(p));
+              return p.future().otherwiseEmpty();
+            })
         .eventually(
             () -> {
               client.close();

@@ -169,6 +169,12 @@ public final class SlackApiEmulator implements AutoCloseable {
   }
 
   private int injectedRetryAfter = 1;
+  private long lastInjectedNanos;
+
+  /** When (on the emulator's clock) the last injected 429 was answered; 0 when none was. */
+  public synchronized long lastInjectedThrottleNanos() {
+    return lastInjectedNanos;
+  }
 
   /** 429 answers given because a channel was called faster than once per second. */
   public synchronized int rateLimited() {
@@ -310,6 +316,7 @@ public final class SlackApiEmulator implements AutoCloseable {
     if (n != null && n > 0) {
       injected.put(channel, n - 1);
       injectedServed++;
+      lastInjectedNanos = now;
       return new Result(429, error("ratelimited"), String.valueOf(injectedRetryAfter));
     }
     Long last = lastCall.get(channel);
