@@ -114,6 +114,9 @@ public final class SlackCards {
   private Instant timerAt;
   private int throttles;
   private boolean stopped;
+  private int inFlight;
+  private final List<Future<Void>> writes = new ArrayList<>();
+  private io.vertx.core.Promise<Void> drained;
 
   /**
    * @param context the context all of this runs on
@@ -336,6 +339,7 @@ public final class SlackCards {
     String ts = entry.ts;
     String channelId = entry.channelId;
     busy.add(due.channel());
+    inFlight++;
     Future<SlackApi.Answer> f =
         pool.executeBlocking(
             () ->
@@ -354,6 +358,7 @@ public final class SlackCards {
                           ? ar.result()
                           : new SlackApi.Failed("no answer: " + ar.cause(), true);
                   onCard(due, entry, carried, card, ts == null, a);
+                  landed();
                   pump();
                 }));
   }
@@ -379,7 +384,7 @@ public final class SlackCards {
       } else {
         LOG.debug("card of {} in {} updated", card.run().display(), entry.channel);
       }
-      state.put(entry.key, write(new Stored(entry.channelId, entry.ts, card)));
+      track(state.put(entry.key, write(new Stored(entry.channelId, entry.ts, card))));
       Endpoint endpoint = Endpoint.slack(entry.channel);
       for (PitstopEvent e : carried) {
         if (StatusCard.reply(e).isEmpty()) {
@@ -459,6 +464,7 @@ public final class SlackCards {
     String ts = entry.ts;
     String channelId = entry.channelId;
     busy.add(due.channel());
+    inFlight++;
     pool.<SlackApi.Answer>executeBlocking(() -> api.post(channelId, r.text(), null, ts), false)
         .onComplete(
             ar ->
@@ -471,6 +477,7 @@ public final class SlackCards {
                               ? ar.result()
                               : new SlackApi.Failed("no answer: " + ar.cause(), true);
                       onReply(due, entry, r, a);
+                      landed();
                       pump();
                     }));
   }
@@ -503,8 +510,22 @@ public final class SlackCards {
     }
   }
 
+  /** Keeps a state write's future while calls are in flight, so {@link #stop} can wait for it. */
+  private void track(Future<Void> write) {
+    if (stopped) {
+      writes.add(write);
+    }
+  }
+
+  private void landed() {
+    inFlight--;
+    if (inFlight == 0 && drained != null) {
+      drained.tryComplete();
+    }
+  }
+
   private void markDelivered(PitstopEvent e, Endpoint endpoint, int attempts) {
-    state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "delivered");
+    track(state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "delivered"));
     if (Router.isNotable(e)) {
       listener.delivered(e, endpoint, attempts, new AttemptResult.Delivered(200));
     }
@@ -584,10 +605,12 @@ public final class SlackCards {
   }
 
   /**
-   * Stops: nothing more is sent; calls in flight finish. What is still pending is left (a restart
-   * updates the card from the state at the run's next event).
+   * Stops: nothing more is sent; calls in flight finish and their cards' {@code ts} are written to
+   * the state. What is still pending is left (a restart updates the card from the state at the
+   * run's next event).
    *
-   * @return completed when the worker pool is closed
+   * @return completed when calls in flight landed, their state writes are done, and the worker pool
+   *     is closed
    */
   public Future<Void> stop() {
     stopped = true;
@@ -597,7 +620,14 @@ public final class SlackCards {
     if (governor.pending() > 0) {
       LOG.info("Slack: stopping with {} calls pending", governor.pending());
     }
-    return pool.close()
+    drained = io.vertx.core.Promise.promise();
+    if (inFlight == 0) {
+      drained.complete();
+    }
+    return drained
+        .future()
+        .compose(v -> Future.join(List.copyOf(writes)).otherwiseEmpty())
+        .compose(v -> pool.close())
         .eventually(
             () ->
                 vertx.executeBlocking(
