@@ -130,7 +130,8 @@ public final class NotifierService implements PitstopService {
     Function<Endpoint, Channel> channels =
         endpoint -> {
           if (endpoint.isSlack()) {
-            throw new UnsupportedOperationException("Slack is not configured");
+            // Slack channels are served by SlackCards, not by an EndpointQueue.
+            throw new UnsupportedOperationException("a Slack channel has no EndpointQueue");
           }
           return new WebhookChannel(
               client,

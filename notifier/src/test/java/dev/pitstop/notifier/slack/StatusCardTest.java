@@ -247,6 +247,19 @@ class StatusCardTest {
   }
 
   @Test
+  void docsShowThePausedCardAsItIsRendered() throws Exception {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "notifications.md"));
+    int at = doc.indexOf("### The card (Block Kit JSON)");
+    int start = doc.indexOf("```json", at) + "```json".length();
+    int end = doc.indexOf("\n```\n", start);
+    JsonNode shown = EventCodec.mapper().readTree(doc.substring(start, end));
+    StatusCard card =
+        StatusCard.of(SampleEvents.TASK_RUN).apply(SampleEvents.of(EventType.BREAKPOINT_PAUSED));
+    assertThat(shown).isEqualTo(json(card));
+  }
+
+  @Test
   void theEmulatorRefusesBlocksBeyondSlacksLimits() throws Exception {
     JsonNode tooLong =
         EventCodec.mapper()
