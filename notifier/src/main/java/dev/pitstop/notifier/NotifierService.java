@@ -53,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * addresses its host resolves to ({@link UrlGuard}). A refused subscription is logged and the event
  * is dead-lettered with the reason, for every event it would have received.
  *
+ * <p><b>Slack.</b> With a bot token ({@code NOTIFIER_SLACK_TOKEN}), Slack channels (routes and
+ * allowed annotations) get one status card per run, posted and updated in place by {@link
+ * SlackCards} (rate-governed per channel, its {@code ts} kept in the state topic); they see every
+ * event that changes a card, not only the notable ones. {@link #slackCards()} gives the
+ * interactivity endpoint the cards.
+ *
  * <p><b>Delivery guarantee.</b> The consumer hands each event to the per-endpoint queues and moves
  * on at once, so a slow endpoint never holds up the consumer or the other endpoints; the offset is
  * committed once the event is queued, not once it is delivered. Every event is therefore delivered
