@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * card per run), while thread replies queue in order. A 429 holds the channel for its {@code
  * Retry-After} and the call is tried again.
  *
+ * <p>A new instance waits one interval after its start before its first call to a channel (its
+ * predecessor may have just called it).
+ *
  * <p><b>State.</b> A posted card is kept under {@code slack-card|<channel>|<root run uid>} in the
  * {@link NotifierState} (a compacted topic): {@code {"channelId","ts","card"}} as JSON, written
  * after every successful call. A restarted notifier reads it back and updates the same message. A
@@ -115,6 +118,8 @@ public final class SlackCards {
   private int throttles;
   private boolean stopped;
   private int inFlight;
+  private final Instant startedAt;
+  private final Set<String> seenChannels = new HashSet<>();
   private final List<Future<Void>> writes = new ArrayList<>();
   private io.vertx.core.Promise<Void> drained;
 
@@ -149,6 +154,7 @@ public final class SlackCards {
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.governor = new RateGovernor<>(settings.interval());
+    this.startedAt = clock.instant();
     int max = settings.maxCards();
     this.entries =
         new LinkedHashMap<>(16, 0.75f, true) {
@@ -248,6 +254,11 @@ public final class SlackCards {
       return;
     }
     entry.unsent.add(e);
+    if (seenChannels.add(channel)) {
+      // A previous instance may have called this channel just before it stopped: the first call
+      // of this one waits an interval from the start, as if it had called then.
+      governor.done(channel, startedAt);
+    }
     governor.offer(channel, key, new CardCall(key));
     StatusCard.reply(e)
         .ifPresent(
