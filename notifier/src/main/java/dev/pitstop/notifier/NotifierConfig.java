@@ -6,6 +6,8 @@ import dev.pitstop.notifier.routing.Endpoint;
 import dev.pitstop.notifier.routing.Routes;
 import dev.pitstop.notifier.routing.Subscription;
 import dev.pitstop.notifier.routing.UrlPolicy;
+import dev.pitstop.notifier.slack.SlackSettings;
+import dev.pitstop.notifier.slack.StatusCard;
 import dev.pitstop.notifier.slack.interactivity.InteractivityConfig;
 import dev.pitstop.notifier.webhook.ContentMode;
 import dev.pitstop.notifier.webhook.WebhookSigner;
@@ -75,6 +77,23 @@ import java.util.Set;
  *       missing</td></tr>
  *   <tr><td>{@code NOTIFIER_STATE_CAPACITY}</td><td>100000</td>
  *       <td>keys remembered (delivered event × endpoint, Slack cards); the oldest are forgotten</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_TOKEN}</td><td>none</td>
+ *       <td>the Slack bot token ({@code xoxb-...}); with it (or the file) Slack is enabled. Never
+ *       logged, never read from annotations</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_TOKEN_FILE}</td><td>none</td>
+ *       <td>a file holding the token (a mounted Secret); wins over {@code NOTIFIER_SLACK_TOKEN}</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_API_URL}</td><td>{@code https://slack.com/api/}</td>
+ *       <td>the Web API's base URL (tests: the emulator's)</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_CARD_POST_ON}</td><td>{@code pause}</td>
+ *       <td>when a run's card is first posted: {@code pause} (its first pause, or its failure when
+ *       it never paused) or {@code start} (its first event)</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_CARD_GRACE}</td><td>{@code 10m}</td>
+ *       <td>how long a finished run's card stays in the state topic before it is tombstoned</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_INTERVAL}</td><td>{@code 1s}</td>
+ *       <td>the least time between two calls to one channel (at least 100ms)</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_WORKERS}</td><td>2</td>
+ *       <td>threads of the worker pool making the SDK's blocking calls</td></tr>
+ *   <tr><td>{@code NOTIFIER_SLACK_MAX_CARDS}</td><td>10000</td><td>cards held in memory</td></tr>
  *   <tr><td>{@code NOTIFIER_SLACK_SIGNING_SECRET}[{@code _FILE}], {@code NOTIFIER_SLACK_USERS_FILE},
  *       {@code NOTIFIER_SLACK_INTERACTIVITY_*}, ...</td><td>off</td>
  *       <td>the Slack interactivity endpoint ({@link InteractivityConfig})</td></tr>
@@ -95,6 +114,8 @@ import java.util.Set;
  * @param maxEndpoints endpoints served at once
  * @param stateTopic the compacted state topic
  * @param stateCapacity keys remembered in it
+ * @param slack how to post to Slack, or null when no token is configured (Slack routes and
+ *     annotations are then refused)
  * @param slackInteractivity the Slack buttons' endpoint, or null when off (no signing secret)
  */
 public record NotifierConfig(
@@ -113,6 +134,7 @@ public record NotifierConfig(
     int maxEndpoints,
     String stateTopic,
     int stateCapacity,
+    SlackSettings slack,
     InteractivityConfig slackInteractivity) {
   public static final String CLUSTER = "PITSTOP_CLUSTER";
   public static final String WEBHOOK_URLS = "NOTIFIER_WEBHOOK_URLS";
@@ -132,6 +154,14 @@ public record NotifierConfig(
   public static final String MAX_ENDPOINTS = "NOTIFIER_MAX_ENDPOINTS";
   public static final String STATE_TOPIC = "NOTIFIER_STATE_TOPIC";
   public static final String STATE_CAPACITY = "NOTIFIER_STATE_CAPACITY";
+  public static final String SLACK_TOKEN = "NOTIFIER_SLACK_TOKEN";
+  public static final String SLACK_TOKEN_FILE = "NOTIFIER_SLACK_TOKEN_FILE";
+  public static final String SLACK_API_URL = "NOTIFIER_SLACK_API_URL";
+  public static final String SLACK_CARD_POST_ON = "NOTIFIER_SLACK_CARD_POST_ON";
+  public static final String SLACK_CARD_GRACE = "NOTIFIER_SLACK_CARD_GRACE";
+  public static final String SLACK_INTERVAL = "NOTIFIER_SLACK_INTERVAL";
+  public static final String SLACK_WORKERS = "NOTIFIER_SLACK_WORKERS";
+  public static final String SLACK_MAX_CARDS = "NOTIFIER_SLACK_MAX_CARDS";
 
   public NotifierConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -181,7 +211,8 @@ public record NotifierConfig(
       throw new ConfigException(CONTENT_MODE + ": " + e.getMessage());
     }
     WebhookSigner signer = signer(s);
-    List<Subscription> routes = routes(s);
+    SlackSettings slack = slack(s);
+    List<Subscription> routes = routes(s, slack != null);
     UrlPolicy urlPolicy;
     try {
       urlPolicy = new UrlPolicy(s.list(URL_ALLOWLIST, List.of()), s.bool(ALLOW_PRIVATE, false));
@@ -217,10 +248,71 @@ public record NotifierConfig(
         maxEndpoints,
         stateTopic,
         stateCapacity,
+        slack,
         interactivity);
   }
 
-  private static List<Subscription> routes(Settings s) {
+  /** Slack's settings, or null when neither token key is set. */
+  private static SlackSettings slack(Settings s) {
+    String token = s.string(SLACK_TOKEN, null);
+    String file = s.string(SLACK_TOKEN_FILE, null);
+    if (file != null && !file.isBlank()) {
+      try {
+        token = Files.readString(Path.of(file.strip())).strip();
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException(
+            SLACK_TOKEN_FILE + "=" + file + " cannot be read: " + e.getClass().getSimpleName());
+      }
+      if (token.isEmpty()) {
+        throw new ConfigException(SLACK_TOKEN_FILE + "=" + file + " is empty");
+      }
+    }
+    if (token == null || token.isBlank()) {
+      return null;
+    }
+    token = token.strip();
+    if (token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+      // Said without the value: it is a secret.
+      throw new ConfigException(
+          SLACK_TOKEN + "/" + SLACK_TOKEN_FILE + ": the token holds spaces or control characters");
+    }
+    String url = s.string(SLACK_API_URL, "https://slack.com/api/").strip();
+    URI api;
+    try {
+      api = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(SLACK_API_URL + "=" + url + " is not a URL");
+    }
+    if (!api.isAbsolute()
+        || !("https".equals(api.getScheme()) || "http".equals(api.getScheme()))
+        || api.getHost() == null) {
+      throw new ConfigException(SLACK_API_URL + "=" + url + " is not an absolute http(s) URL");
+    }
+    StatusCard.PostOn postOn;
+    try {
+      postOn = StatusCard.PostOn.of(s.string(SLACK_CARD_POST_ON, "pause"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(SLACK_CARD_POST_ON + ": " + e.getMessage());
+    }
+    Duration grace = s.duration(SLACK_CARD_GRACE, Duration.ofMinutes(10));
+    if (grace.isNegative()) {
+      throw new ConfigException(SLACK_CARD_GRACE + " must not be negative");
+    }
+    Duration interval = s.duration(SLACK_INTERVAL, Duration.ofSeconds(1));
+    if (interval.toMillis() < 100) {
+      throw new ConfigException(SLACK_INTERVAL + " must be at least 100ms");
+    }
+    return new SlackSettings(
+        token,
+        url.endsWith("/") ? url : url + "/",
+        postOn,
+        grace,
+        interval,
+        s.integer(SLACK_WORKERS, 2, 1, 64),
+        s.integer(SLACK_MAX_CARDS, 10_000, 10, 1_000_000));
+  }
+
+  private static List<Subscription> routes(Settings s, boolean slackEnabled) {
     String file = s.string(ROUTES_FILE, null);
     if (file == null || file.isBlank()) {
       return List.of();
@@ -239,14 +331,31 @@ public record NotifierConfig(
       throw new ConfigException(ROUTES_FILE + "=" + file + ": " + e.getMessage());
     }
     for (Subscription r : routes) {
-      if (r.endpoint().isSlack()) {
+      if (!r.endpoint().isSlack()) {
+        continue;
+      }
+      if (!slackEnabled) {
         throw new ConfigException(
             ROUTES_FILE
                 + "="
                 + file
                 + ": a route to "
                 + r.endpoint()
-                + " needs Slack, which is not configured");
+                + " needs Slack, which is not configured ("
+                + SLACK_TOKEN
+                + ")");
+      }
+      if (!r.match().types().isEmpty() || !r.match().outcomes().isEmpty()) {
+        // A Slack route gets the run's card, which follows every event of the run: a narrower
+        // match would be silently widened, so it is refused.
+        throw new ConfigException(
+            ROUTES_FILE
+                + "="
+                + file
+                + ": the route to "
+                + r.endpoint()
+                + " sets types or outcomes; a Slack route selects runs by namespaces and"
+                + " pipelines only (it gets the run's status card)");
       }
     }
     return routes;

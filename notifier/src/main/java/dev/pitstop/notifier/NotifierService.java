@@ -14,6 +14,10 @@ import dev.pitstop.notifier.routing.AnnotationSubscriptions;
 import dev.pitstop.notifier.routing.Endpoint;
 import dev.pitstop.notifier.routing.Router;
 import dev.pitstop.notifier.routing.Subscription;
+import dev.pitstop.notifier.slack.SlackApi;
+import dev.pitstop.notifier.slack.SlackCards;
+import dev.pitstop.notifier.slack.SlackSettings;
+import dev.pitstop.notifier.slack.StatusCard;
 import dev.pitstop.notifier.slack.interactivity.SlackInteractivity;
 import dev.pitstop.notifier.state.NotifierState;
 import dev.pitstop.notifier.webhook.UrlGuard;
@@ -50,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * addresses its host resolves to ({@link UrlGuard}). A refused subscription is logged and the event
  * is dead-lettered with the reason, for every event it would have received.
  *
+ * <p><b>Slack.</b> With a bot token ({@code NOTIFIER_SLACK_TOKEN}), Slack channels (routes and
+ * allowed annotations) get one status card per run, posted and updated in place by {@link
+ * SlackCards} (rate-governed per channel, its {@code ts} kept in the state topic); they see every
+ * event that changes a card, not only the notable ones. {@link #slackCards()} gives the
+ * interactivity endpoint the cards.
+ *
  * <p><b>Delivery guarantee.</b> The consumer hands each event to the per-endpoint queues and moves
  * on at once, so a slow endpoint never holds up the consumer or the other endpoints; the offset is
  * committed once the event is queued, not once it is delivered. Every event is therefore delivered
@@ -77,6 +87,7 @@ public final class NotifierService implements PitstopService {
   private final EventPublisher publisher;
   private final EventFactory factory;
   private NotifierState state = NotifierState.inMemory(1);
+  private SlackCards slack;
   private Future<Void> annotationChain = Future.succeededFuture();
   private boolean stopping;
   private String consumerDeployment;
@@ -127,7 +138,8 @@ public final class NotifierService implements PitstopService {
     Function<Endpoint, Channel> channels =
         endpoint -> {
           if (endpoint.isSlack()) {
-            throw new UnsupportedOperationException("Slack is not configured");
+            // Slack channels are served by SlackCards, not by an EndpointQueue.
+            throw new UnsupportedOperationException("a Slack channel has no EndpointQueue");
           }
           return new WebhookChannel(
               client,
@@ -142,7 +154,8 @@ public final class NotifierService implements PitstopService {
     subscriptions.addAll(config.routes());
     Router router = new Router(subscriptions);
     AnnotationSubscriptions annotations =
-        new AnnotationSubscriptions(config.urlPolicy(), config.channelPolicy(), false);
+        new AnnotationSubscriptions(
+            config.urlPolicy(), config.channelPolicy(), config.slack() != null);
     NotifierService service =
         new NotifierService(
             vertx, context, config, router, annotations, channels, deadLetters, client, publisher);
@@ -167,7 +180,13 @@ public final class NotifierService implements PitstopService {
             publisher,
             config.stateCapacity(),
             java.time.Duration.ofSeconds(30))
-        .onSuccess(st -> context.runOnContext(v -> service.state = st))
+        .onSuccess(
+            st ->
+                context.runOnContext(
+                    v -> {
+                      service.state = st;
+                      service.startSlack(st);
+                    }))
         .compose(st -> service.startInteractivity())
         .compose(v -> vertx.deployVerticle(consumer))
         .map(
@@ -212,19 +231,65 @@ public final class NotifierService implements PitstopService {
     return Optional.ofNullable(interactivity);
   }
 
+  /** Creates the Slack side once the state is read (on the context). */
+  private void startSlack(NotifierState st) {
+    SlackSettings s = config.slack();
+    if (s == null) {
+      return;
+    }
+    SplittableRandom random = new SplittableRandom();
+    slack =
+        new SlackCards(
+            vertx,
+            context,
+            s,
+            new SlackApi(s.apiUrl(), s.token(), config.requestTimeout()),
+            st,
+            results,
+            deadLetters,
+            Clock.systemUTC(),
+            config.retry().maxAttempts(),
+            (n, floor) -> config.retry().backoff(n, random));
+  }
+
+  /**
+   * The Slack side, for the interactivity endpoint ({@link SlackCards#pauseOf}, {@link
+   * SlackCards#showReleasedBy}); empty when Slack is not configured or before start completed.
+   */
+  public Optional<SlackCards> slackCards() {
+    return Optional.ofNullable(slack);
+  }
+
   /**
    * The consumer's handler: routes the event and hands it to the endpoints' queues (on their
-   * context, in the consumer's order). Completes at once: delivery goes on in the queues.
+   * context, in the consumer's order). Completes at once: delivery goes on in the queues. Slack
+   * channels get more than the notable events: every event that changes a run's status card ({@link
+   * StatusCard#changesCard}).
    */
   private Future<Void> accept(PitstopEvent e) {
     if (interactivity != null) {
       interactivity.onEvent(e);
     }
-    if (!Router.isNotable(e)) {
+    boolean notable = Router.isNotable(e);
+    boolean card = config.slack() != null && StatusCard.changesCard(e);
+    if (!notable && !card) {
       return Future.succeededFuture();
     }
-    List<Endpoint> targets = router.route(e);
-    List<AnnotationSubscriptions.Requested> requested = annotations.of(e.data().run());
+    List<Endpoint> targets = new ArrayList<>();
+    if (notable) {
+      router.route(e).stream().filter(t -> !t.isSlack()).forEach(targets::add);
+    }
+    if (card) {
+      targets.addAll(router.routeSlack(e));
+    }
+    List<AnnotationSubscriptions.Requested> requested =
+        annotations.of(e.data().run()).stream()
+            .filter(
+                r ->
+                    r instanceof AnnotationSubscriptions.Accepted a
+                        ? (a.endpoint().isSlack() ? card : notable)
+                        : notable)
+            .toList();
     if (targets.isEmpty() && requested.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -281,6 +346,10 @@ public final class NotifierService implements PitstopService {
   }
 
   private void offerByAnnotation(PitstopEvent e, AnnotationSubscriptions.Accepted a) {
+    if (a.endpoint().isSlack()) {
+      offer(a.endpoint(), e);
+      return;
+    }
     if (!queues.containsKey(a.endpoint()) && queues.size() >= config.maxEndpoints()) {
       reject(
           e,
@@ -320,6 +389,16 @@ public final class NotifierService implements PitstopService {
   }
 
   private void offer(Endpoint endpoint, PitstopEvent e) {
+    if (endpoint.isSlack()) {
+      if (slack == null) {
+        if (Router.isNotable(e)) {
+          reject(e, endpoint.name(), "configuration", "Slack is not configured");
+        }
+      } else {
+        slack.offer(endpoint.channel(), e);
+      }
+      return;
+    }
     if (state.contains(NotifierState.deliveredKey(e.id(), endpoint.name()))) {
       LOG.debug(
           "{} {} of {} was delivered to {} before: dropped",
@@ -452,6 +531,15 @@ public final class NotifierService implements PitstopService {
                     : vertx.undeploy(consumerDeployment).otherwiseEmpty());
     return consumerStopped
         .compose(v -> stopQueues())
+        .compose(
+            v -> {
+              Promise<Void> p = Promise.promise();
+              context.runOnContext(
+                  x ->
+                      (slack == null ? Future.<Void>succeededFuture() : slack.stop())
+                          .onComplete(p));
+              return p.future().otherwiseEmpty();
+            })
         .eventually(
             () -> {
               client.close();

@@ -148,4 +148,70 @@ class NotifierConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("NOTIFIER_WEBHOOK_CONTENT_MODE");
   }
+
+  @Test
+  void slackIsOffWithoutATokenAndReadsItsKeysWithOne() throws Exception {
+    assertThat(NotifierConfig.fromMap(env()).slack()).isNull();
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("token", "");
+    java.nio.file.Files.writeString(file, "xoxb-from-file\n");
+    NotifierConfig c =
+        NotifierConfig.fromMap(
+            env(
+                "NOTIFIER_SLACK_TOKEN", "xoxb-from-env",
+                "NOTIFIER_SLACK_TOKEN_FILE", file.toString(),
+                "NOTIFIER_SLACK_API_URL", "http://127.0.0.1:9/api",
+                "NOTIFIER_SLACK_CARD_POST_ON", "start",
+                "NOTIFIER_SLACK_CARD_GRACE", "1m",
+                "NOTIFIER_SLACK_INTERVAL", "1500ms"));
+    assertThat(c.slack().token()).isEqualTo("xoxb-from-file");
+    assertThat(c.slack().apiUrl()).isEqualTo("http://127.0.0.1:9/api/");
+    assertThat(c.slack().postOn()).isEqualTo(dev.pitstop.notifier.slack.StatusCard.PostOn.START);
+    assertThat(c.slack().cardGrace()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.slack().interval()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.slack().toString()).doesNotContain("xoxb");
+    assertThat(c.toString()).doesNotContain("xoxb");
+    NotifierConfig d = NotifierConfig.fromMap(env("NOTIFIER_SLACK_TOKEN", "xoxb-1"));
+    assertThat(d.slack().postOn()).isEqualTo(dev.pitstop.notifier.slack.StatusCard.PostOn.PAUSE);
+    assertThat(d.slack().apiUrl()).isEqualTo("https://slack.com/api/");
+  }
+
+  @Test
+  void slackRoutesNeedATokenAndSelectRunsOnly() throws Exception {
+    java.nio.file.Path routes = java.nio.file.Files.createTempFile("routes", ".yaml");
+    java.nio.file.Files.writeString(
+        routes, "routes:\n  - match: {namespaces: [ci]}\n    slack: \"#ci\"\n");
+    assertThatThrownBy(() -> NotifierConfig.fromMap(env("NOTIFIER_ROUTES_FILE", routes.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NOTIFIER_SLACK_TOKEN");
+    assertThat(
+            NotifierConfig.fromMap(
+                    env(
+                        "NOTIFIER_ROUTES_FILE",
+                        routes.toString(),
+                        "NOTIFIER_SLACK_TOKEN",
+                        "xoxb-1"))
+                .routes())
+        .hasSize(1);
+    java.nio.file.Files.writeString(
+        routes, "routes:\n  - match: {types: [pipelinerun.finished]}\n    slack: \"#ci\"\n");
+    assertThatThrownBy(
+            () ->
+                NotifierConfig.fromMap(
+                    env(
+                        "NOTIFIER_ROUTES_FILE",
+                        routes.toString(),
+                        "NOTIFIER_SLACK_TOKEN",
+                        "xoxb-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("namespaces and pipelines only");
+    assertThatThrownBy(
+            () -> NotifierConfig.fromMap(env("NOTIFIER_SLACK_TOKEN", "xoxb-secret value")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(
+            () ->
+                NotifierConfig.fromMap(
+                    env("NOTIFIER_SLACK_TOKEN", "xoxb-1", "NOTIFIER_SLACK_CARD_POST_ON", "end")))
+        .hasMessageContaining("NOTIFIER_SLACK_CARD_POST_ON");
+  }
 }

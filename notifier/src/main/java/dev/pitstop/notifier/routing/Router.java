@@ -64,6 +64,21 @@ public final class Router {
     return new ArrayList<>(out);
   }
 
+  /**
+   * The Slack channels whose subscription matches the event, whether notable or not: a Slack
+   * channel gets a run's status card, which follows every event of the run (a Slack route selects
+   * runs by namespace and pipeline; {@code NotifierConfig} refuses types and outcomes on it).
+   */
+  public List<Endpoint> routeSlack(PitstopEvent e) {
+    Set<Endpoint> out = new LinkedHashSet<>();
+    for (Subscription s : subscriptions) {
+      if (s.endpoint().isSlack() && s.matches(e)) {
+        out.add(s.endpoint());
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
   /** Every endpoint some subscription names, each once. */
   public List<Endpoint> endpoints() {
     Set<Endpoint> out = new LinkedHashSet<>();

@@ -50,10 +50,18 @@ public final class RateGovernor<T> {
    * The channel may then not be called again before {@code now + interval}.
    */
   public Optional<Due<T>> next(Instant now) {
+    return next(now, c -> false);
+  }
+
+  /**
+   * The next call that may go at {@code now} to a channel that is not {@code busy} (e.g. one call
+   * of it still in flight), removed from the pending ones; empty when none may.
+   */
+  public Optional<Due<T>> next(Instant now, java.util.function.Predicate<String> busy) {
     for (Map.Entry<String, LinkedHashMap<String, T>> e : pending.entrySet()) {
       String channel = e.getKey();
       Instant nb = notBefore.get(channel);
-      if (e.getValue().isEmpty() || (nb != null && now.isBefore(nb))) {
+      if (e.getValue().isEmpty() || (nb != null && now.isBefore(nb)) || busy.test(channel)) {
         continue;
       }
       Map.Entry<String, T> first = e.getValue().entrySet().iterator().next();
@@ -71,6 +79,22 @@ public final class RateGovernor<T> {
   public void throttled(String channel, String key, T call, Duration retryAfter, Instant now) {
     notBefore.put(channel, now.plus(retryAfter.compareTo(interval) < 0 ? interval : retryAfter));
     pending.computeIfAbsent(channel, c -> new LinkedHashMap<>()).putIfAbsent(key, call);
+  }
+
+  /**
+   * A call to the channel ended at {@code now}: nothing goes to it before {@code now + interval}
+   * (measured from the answer too, so that the spacing Slack sees between two requests is at least
+   * the interval whatever the network's delays).
+   */
+  public void done(String channel, Instant now) {
+    Instant at = now.plus(interval);
+    notBefore.merge(channel, at, (a, b) -> a.isAfter(b) ? a : b);
+  }
+
+  /** True when a call of this channel and key is pending. */
+  public boolean isPending(String channel, String key) {
+    LinkedHashMap<String, T> m = pending.get(channel);
+    return m != null && m.containsKey(key);
   }
 
   /** When the next call may go, or empty when nothing is pending. */

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded: at most {@code capacity} keys; the least recently written key is forgotten and a
  * tombstone is written for it, so compaction bounds the topic too. Keys: {@code delivered|<event
- * id>|<endpoint>} and {@code card|<channel>|<root run uid>}. The topic ({@code
+ * id>|<endpoint>} and {@code slack-card|<channel>|<root run uid>}. The topic ({@code
  * <prefix>notifier-state}, one partition, {@code cleanup.policy=compact}) is created at start-up
  * when missing; creating it again is harmless. Use on one context (not thread-safe).
  */
@@ -166,6 +166,11 @@ public final class NotifierState {
   public Future<Void> remove(String key) {
     values.remove(key);
     return send(key, null);
+  }
+
+  /** The keys held that start with {@code prefix}, oldest written first. */
+  public List<String> keys(String prefix) {
+    return values.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
   }
 
   /** Keys held. */

@@ -77,6 +77,21 @@ class SlackPartsTest {
   }
 
   @Test
+  void aBusyChannelWaitsAndTheIntervalCountsFromTheAnswer() {
+    RateGovernor<String> g = new RateGovernor<>(Duration.ofSeconds(1));
+    Instant t0 = Instant.parse("2026-11-21T09:00:00Z");
+    g.offer("#ci", "card", "a");
+    g.offer("#ci", "reply|1", "b");
+    assertThat(g.next(t0, c -> c.equals("#ci"))).isEmpty();
+    assertThat(g.next(t0)).get().extracting(RateGovernor.Due::call).isEqualTo("a");
+    assertThat(g.isPending("#ci", "reply|1")).isTrue();
+    // The answer came 300 ms later: the next call waits a full interval from then.
+    g.done("#ci", t0.plusMillis(300));
+    assertThat(g.next(t0.plusSeconds(1))).isEmpty();
+    assertThat(g.next(t0.plusMillis(1300))).get().extracting(RateGovernor.Due::call).isEqualTo("b");
+  }
+
+  @Test
   void honoursRetryAfter() {
     RateGovernor<String> g = new RateGovernor<>(Duration.ofSeconds(1));
     Instant t0 = Instant.parse("2026-11-21T09:00:00Z");
