@@ -218,16 +218,22 @@ public final class BreakpointEngine {
 
   /**
    * Restores the books from the state topic (root runs of partitions just assigned, before their
-   * records are handled).
+   * records are handled), and confirms again the releases through ephemeral containers that were
+   * under way ({@link BreakpointBook#restore}).
    */
   public void restore(Collection<RootState> states) {
+    List<Action> resumed = new ArrayList<>();
     synchronized (book) {
       for (RootState s : states) {
-        s.breakpoints().forEach(book::restore);
+        s.breakpoints().forEach(b -> resumed.addAll(book.restore(b)));
         if (holds != null) {
           s.holds().forEach(holds::restore);
         }
       }
+    }
+    if (!resumed.isEmpty()) {
+      LOG.info("confirming {} release(s) through ephemeral containers again", resumed.size());
+      perform(resumed);
     }
     LOG.info(
         "restored {} root run(s): {} waiting step(s), {} held TaskRun(s)",
@@ -353,26 +359,29 @@ public final class BreakpointEngine {
                     ar -> onExecDone(x, ar.succeeded() ? ar.result() : failed(x, ar.cause()))));
       } else if (a instanceof Action.AddReleaseContainer x) {
         LOG.info(
-            "releasing {}: no shell, adding ephemeral container {} to {}/{} (command {})",
+            "releasing {}: no shell, adding (or confirming) ephemeral container {} in {}/{} (command"
+                + " {})",
             x.key(),
             x.name(),
             x.namespace(),
             x.pod(),
             x.commandId());
-        track(
-            ephemeral
-                .apply(x)
-                .transform(
-                    ar ->
-                        onEphemeralDone(
-                            x,
-                            ar.succeeded()
-                                ? ar.result()
-                                : new EphemeralOutcome(
-                                    x.key(),
-                                    x.commandId(),
-                                    x.name(),
-                                    String.valueOf(ar.cause())))));
+        // Not tracked as an actuation: the state already names the container, so a new owner of
+        // the partition confirms it again (BreakpointBook.restore) instead of waiting for it here.
+        ephemeral
+            .apply(x)
+            .transform(
+                ar ->
+                    onEphemeralDone(
+                        x,
+                        ar.succeeded()
+                            ? ar.result()
+                            : new EphemeralOutcome(
+                                x.key(),
+                                x.commandId(),
+                                x.name(),
+                                String.valueOf(ar.cause()),
+                                false)));
       } else if (a instanceof Action.ReleaseHold r) {
         LOG.info(
             "releasing held TaskRun {}/{}: {} (command {})",

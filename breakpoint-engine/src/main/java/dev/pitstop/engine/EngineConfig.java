@@ -61,6 +61,9 @@ import java.util.Map;
  *   <tr><td>{@code ENGINE_RELEASE_IMAGE}</td><td>{@value #DEFAULT_RELEASE_IMAGE}</td><td>the image
  *       of the ephemeral container that releases a step whose image has no shell; needs {@code
  *       sh}, {@code touch}, {@code echo}; pinned by a tag (not {@code latest}) or a digest</td></tr>
+ *   <tr><td>{@code ENGINE_RELEASE_CONTAINER_TIMEOUT}</td><td>{@code 2m}</td><td>how long such a
+ *       container may take, from its addition, to terminate (image pull included) before the
+ *       command is rejected and the step stays paused (5s ... 30m)</td></tr>
  * </table>
  *
  * <p>The engine's consumer group uses Kafka's range assignor (so partition {@code p} of the
@@ -84,6 +87,7 @@ import java.util.Map;
  * @param timeoutWarnBefore the default warning lead
  * @param timeoutTick how often the timeout policy runs
  * @param releaseImage the image of shell-less releases' ephemeral containers
+ * @param releaseContainerTimeout how long a release container may take to terminate
  */
 public record EngineConfig(
     String cluster,
@@ -101,7 +105,8 @@ public record EngineConfig(
     int statePartitions,
     Duration timeoutWarnBefore,
     Duration timeoutTick,
-    String releaseImage) {
+    String releaseImage,
+    Duration releaseContainerTimeout) {
 
   /** The default {@code ENGINE_RELEASE_IMAGE}: busybox, pinned by tag. */
   public static final String DEFAULT_RELEASE_IMAGE = "busybox:1.36.1";
@@ -194,7 +199,17 @@ public record EngineConfig(
             : s.integer("ENGINE_STATE_PARTITIONS", 1, 1, 10_000),
         s.duration("ENGINE_TIMEOUT_WARN_BEFORE", Duration.ofMinutes(5)),
         tick(s),
-        releaseImage(s));
+        releaseImage(s),
+        releaseContainerTimeout(s));
+  }
+
+  private static Duration releaseContainerTimeout(Settings s) {
+    Duration d = s.duration("ENGINE_RELEASE_CONTAINER_TIMEOUT", Duration.ofMinutes(2));
+    if (d.compareTo(Duration.ofSeconds(5)) < 0 || d.compareTo(Duration.ofMinutes(30)) > 0) {
+      throw new ConfigException(
+          "ENGINE_RELEASE_CONTAINER_TIMEOUT=" + d + " is out of range [5s, 30m]");
+    }
+    return d;
   }
 
   private static String releaseImage(Settings s) {

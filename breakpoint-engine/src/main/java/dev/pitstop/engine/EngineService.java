@@ -122,7 +122,9 @@ public final class EngineService implements PitstopService {
         new EventPublisher(vertx, config.kafka(), EngineConfig.SERVICE + "-" + config.cluster());
     PodExec podExec = new PodExec(vertx, client, config.execTimeout());
     HoldPatcher patcher = new HoldPatcher(vertx, client);
-    PodEphemeralRelease ephemeral = new PodEphemeralRelease(vertx, client, config.releaseImage());
+    PodEphemeralRelease ephemeral =
+        new PodEphemeralRelease(
+            vertx, client, config.releaseImage(), config.releaseContainerTimeout());
     WorkerExecutor kube = vertx.createSharedWorkerExecutor("pitstop-engine-kube", 4);
     EventFactory decisions = new EventFactory(config.cluster(), EngineConfig.SERVICE);
     Authorizer authorizer =

@@ -33,6 +33,20 @@ class EngineConfigTest {
     assertThat(c.stateTopic()).isEqualTo("pitstop.breakpoint-engine.state");
     assertThat(c.statePartitions()).as("unset: the observations topic's").isZero();
     assertThat(c.releaseImage()).isEqualTo("busybox:1.36.1");
+    assertThat(c.releaseContainerTimeout()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void releaseContainerTimeoutIsReadAndBoundedNamingTheKey() {
+    assertThat(
+            EngineConfig.fromMap(with("ENGINE_RELEASE_CONTAINER_TIMEOUT", "45s"))
+                .releaseContainerTimeout())
+        .isEqualTo(Duration.ofSeconds(45));
+    for (String bad : new String[] {"1s", "31m", "soon"}) {
+      assertThatThrownBy(() -> EngineConfig.fromMap(with("ENGINE_RELEASE_CONTAINER_TIMEOUT", bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("ENGINE_RELEASE_CONTAINER_TIMEOUT");
+    }
   }
 
   @Test

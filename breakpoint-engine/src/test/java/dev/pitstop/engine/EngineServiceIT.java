@@ -150,18 +150,31 @@ class EngineServiceIT {
                   return Future.succeededFuture();
                 }))
         .await();
-    EngineConfig config =
-        EngineConfig.fromMap(
+    engine = EngineService.start(vertx, config(Map.of()), client).await();
+    web = WebClient.create(vertx);
+  }
+
+  /** The engine's configuration for this test, with {@code extra} keys over the defaults. */
+  private EngineConfig config(Map<String, String> extra) {
+    Map<String, String> env =
+        new java.util.HashMap<>(
             Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
                 "PITSTOP_TOPIC_PREFIX", topics.prefix(),
                 "PITSTOP_CLUSTER", "it",
                 "ENGINE_HTTP_HOST", "127.0.0.1",
                 "ENGINE_HTTP_PORT", "0",
                 "ENGINE_API_TOKENS", "alice=" + TOKEN,
                 "ENGINE_EXEC_TIMEOUT", "10s"));
-    engine = EngineService.start(vertx, config, client).await();
-    web = WebClient.create(vertx);
+    env.putAll(extra);
+    return EngineConfig.fromMap(env);
+  }
+
+  /** Stops the engine and starts another on the same topics (its state comes back). */
+  private void restartEngine(Map<String, String> extra) {
+    engine.stop().await();
+    engine = null;
+    engine = EngineService.start(vertx, config(extra), client).await();
   }
 
   @AfterEach
@@ -388,6 +401,21 @@ class EngineServiceIT {
         awaitDecision(EventType.BREAKPOINT_CONTINUED, BreakpointContinued.class);
     assertThat(continued.releasedThrough()).isEqualTo(BreakpointContinued.EPHEMERAL_CONTAINER);
     EphemeralContainer added = onlyEphemeralContainer(name + "-pod");
+    // "continued" was said once the container was seen to terminate with exit code 0 (or the
+    // step's container to terminate): by now the Pod reports one of them.
+    Pod pod = client.pods().inNamespace(ns).withName(name + "-pod").get();
+    boolean releaseDone =
+        pod.getStatus().getEphemeralContainerStatuses().stream()
+            .anyMatch(
+                st ->
+                    st.getName().equals(continued.releaseContainer())
+                        && st.getState().getTerminated() != null
+                        && st.getState().getTerminated().getExitCode() == 0);
+    boolean stepDone =
+        pod.getStatus().getContainerStatuses().stream()
+            .anyMatch(
+                st -> st.getName().equals("step-build") && st.getState().getTerminated() != null);
+    assertThat(releaseDone || stepDone).isTrue();
     assertThat(added.getVolumeMounts())
         .extracting(VolumeMount::getName, VolumeMount::getMountPath)
         .containsExactly(
@@ -401,6 +429,85 @@ class EngineServiceIT {
     assertThat(done.getStatus().steps)
         .extracting(st -> st.terminationReason)
         .containsExactly("Completed", "Completed");
+  }
+
+  @Test
+  void aReleaseContainerThatCannotRunIsRejectedTheStepStaysPausedAndAnotherContinueReleasesIt() {
+    // An engine whose release image cannot be pulled (the simulator: a name with pull-fails).
+    restartEngine(Map.of("ENGINE_RELEASE_IMAGE", "registry.invalid/pull-fails:1"));
+    sim = TektonSimulator.start(api, SimulatorOptions.defaults().withStepDuration(STEP));
+    String name = "distroless-" + UUID.randomUUID().toString().substring(0, 6);
+    sim.apply(
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: %s
+          namespace: %s
+          annotations:
+            sandbox.pitstop.dev/fail: "-/build"
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+          taskSpec:
+            steps:
+            - name: build
+              image: gcr.io/distroless/static:nonroot
+              args: [--build]
+            - name: test
+              image: alpine
+              script: echo testing
+        """
+            .formatted(name, ns));
+    reachSimulated(name, "build", 0, Mechanism.ON_FAILURE, "debug onFailure breakpoint");
+
+    HttpResponse<Buffer> posted = post("/v1/breakpoints/" + ns + "/" + name + "/build/continue");
+    assertThat(posted.statusCode()).isEqualTo(202);
+    String first = posted.bodyAsJsonObject().getString("commandId");
+    assertThat(awaitWarning(BreakpointWarning.NO_SHELL).message()).contains("debug-continue");
+    CommandRejected rejected = awaitDecision(EventType.COMMAND_REJECTED, CommandRejected.class);
+    String container = onlyEphemeralContainer(name + "-pod").getName();
+    assertThat(rejected.command().requestId()).isEqualTo(first);
+    assertThat(rejected.reason()).isEqualTo(CommandRejected.EXEC_FAILED);
+    assertThat(rejected.message())
+        .contains("ephemeral container " + container)
+        .contains("ErrImagePull")
+        .contains("still waits");
+    assertThat(decisions).noneMatch(e -> e.type() == EventType.BREAKPOINT_CONTINUED);
+    assertThat(get("/v1/commands/" + first).bodyAsJsonObject().getString("status"))
+        .isEqualTo("rejected");
+    assertThat(get("/v1/breakpoints").bodyAsJsonObject().getJsonArray("breakpoints")).hasSize(1);
+    assertThat(client.resources(TaskRun.class).inNamespace(ns).withName(name).get())
+        .extracting(t -> t.getStatus().succeeded().getReason())
+        .isEqualTo("Running");
+
+    // With a release image that runs, a new continue releases it, through a new container.
+    restartEngine(Map.of());
+    HttpResponse<Buffer> again = post("/v1/breakpoints/" + ns + "/" + name + "/build/continue");
+    assertThat(again.statusCode()).isEqualTo(202);
+    BreakpointContinued continued =
+        awaitDecision(EventType.BREAKPOINT_CONTINUED, BreakpointContinued.class);
+    assertThat(continued.releasedThrough()).isEqualTo(BreakpointContinued.EPHEMERAL_CONTAINER);
+    assertThat(continued.releaseContainer()).isNotEqualTo(container);
+    Pod pod = client.pods().inNamespace(ns).withName(name + "-pod").get();
+    assertThat(pod.getSpec().getEphemeralContainers())
+        .extracting(EphemeralContainer::getName, EphemeralContainer::getImage)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(container, "registry.invalid/pull-fails:1"),
+            org.assertj.core.groups.Tuple.tuple(
+                continued.releaseContainer(), EngineConfig.DEFAULT_RELEASE_IMAGE));
+    TaskRun done = awaitDone(name);
+    assertThat(done.getStatus().succeeded().getStatus()).isEqualTo("True");
+    String second = again.bodyAsJsonObject().getString("commandId");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                "continued"
+                    .equals(get("/v1/commands/" + second).bodyAsJsonObject().getString("status")));
+    assertThat(decisions.stream().filter(e -> e.type() == EventType.BREAKPOINT_CONTINUED))
+        .hasSize(1);
   }
 
   @Test

@@ -27,6 +27,10 @@ import java.util.List;
  * @param decidedAt when it was released or ended; null while paused or releasing
  * @param endReason why it ended ({@link State#ENDED}); while releasing, the reason the step was
  *     seen to end meanwhile; else null
+ * @param releaseContainer the ephemeral container releasing ({@link State#RELEASING}) or that
+ *     released ({@link State#CONTINUED}) a step whose image has no shell; else null. A release
+ *     under way through a container survives a restart: it is confirmed again by the container's
+ *     status (absent in state written before it existed: read as null)
  */
 public record Breakpoint(
     BreakpointKey key,
@@ -42,7 +46,8 @@ public record Breakpoint(
     State state,
     Command release,
     Instant decidedAt,
-    String endReason) {
+    String endReason,
+    String releaseContainer) {
 
   /** Where a breakpoint stands. */
   public enum State {
@@ -65,7 +70,24 @@ public record Breakpoint(
     return state == State.PAUSED || state == State.RELEASING;
   }
 
+  /**
+   * This breakpoint in another state; the release container is kept while releasing or continued.
+   */
   Breakpoint with(State newState, Command newRelease, Instant newDecidedAt, String newEndReason) {
+    return with(
+        newState,
+        newRelease,
+        newDecidedAt,
+        newEndReason,
+        newState == State.RELEASING || newState == State.CONTINUED ? releaseContainer : null);
+  }
+
+  Breakpoint with(
+      State newState,
+      Command newRelease,
+      Instant newDecidedAt,
+      String newEndReason,
+      String newReleaseContainer) {
     return new Breakpoint(
         key,
         run,
@@ -80,6 +102,7 @@ public record Breakpoint(
         newState,
         newRelease,
         newDecidedAt,
-        newEndReason);
+        newEndReason,
+        newReleaseContainer);
   }
 }

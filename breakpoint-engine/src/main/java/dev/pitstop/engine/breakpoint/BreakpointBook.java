@@ -53,10 +53,14 @@ import java.util.regex.Pattern;
  *   <li>An exec that failed because the image has no shell ({@link ShellLessRelease#noShell}: exit
  *       126/127, "executable file not found") while the step still waits → {@code
  *       breakpoint.warning} {@code NoShell} and {@link Action.AddReleaseContainer}: an ephemeral
- *       container writes what the script would have (still {@link State#RELEASING}); when it is
- *       added ({@link #onEphemeralResult}) → {@code breakpoint.continued} ({@code releasedThrough:
- *       ephemeralContainer}, naming the container); if it cannot be added → {@code
- *       command.rejected} {@code ExecFailed}, the step stays paused.
+ *       container writes what the script would have (still {@link State#RELEASING}, the container
+ *       named in {@link Breakpoint#releaseContainer}); when its status shows it terminated with
+ *       exit code 0, or the step is seen to finish ({@code step.finished}, {@code StepFinished}) →
+ *       {@code breakpoint.continued} ({@code releasedThrough: ephemeralContainer}, naming the
+ *       container); if it cannot be added, exits non-zero, cannot be pulled or created, or does not
+ *       terminate in time ({@link #onEphemeralResult}) → {@code command.rejected} {@code
+ *       ExecFailed} naming the container and its status, the step stays paused, and a new command
+ *       tries again with a new container.
  *   <li>A command for a step that does not wait (already released or being released, ended,
  *       finished, unknown) → {@code command.rejected} {@code NotPaused}, saying what happened
  *       ("continued by alice@example.com via api at ..."). A second continue is thus a no-op,
@@ -77,11 +81,12 @@ import java.util.regex.Pattern;
  * This object holds the runs of the partitions its engine owns; the engine saves each root run's
  * breakpoints ({@link #ofRoot}) to its compacted state topic and {@link #restore}s them when given
  * a partition, {@link #dropRoots dropping} them when the partition goes (see the engine's
- * DESIGN.md). A release under way comes back paused; a shell-less release redone by the replayed
- * command asks for the same ephemeral container. Per-run state is dropped when the run finishes;
- * what remains is bounded: the last {@code maxFinishedRuns} finished runs' names, UIDs and reasons
- * (so a late or replayed observation cannot pause a finished run again, and a command for it is
- * answered with what happened) and the last {@code maxOutcomes} command outcomes.
+ * DESIGN.md). A release by exec under way comes back paused; a release through an ephemeral
+ * container under way comes back releasing and is confirmed again by the container's status ({@link
+ * #restore}); a replay of the command under way is ignored. Per-run state is dropped when the run
+ * finishes; what remains is bounded: the last {@code maxFinishedRuns} finished runs' names, UIDs
+ * and reasons (so a late or replayed observation cannot pause a finished run again, and a command
+ * for it is answered with what happened) and the last {@code maxOutcomes} command outcomes.
  *
  * <p>Not thread-safe: one caller at a time (the engine serialises access).
  */
@@ -194,31 +199,40 @@ public final class BreakpointBook {
               + " (command "
               + c.requestId()
               + ")";
+      put(bp.with(State.RELEASING, c, null, bp.endReason(), name));
       return List.of(
           publish(
               EventType.BREAKPOINT_WARNING,
               new BreakpointWarning(
                   bp.run(), BreakpointWarning.NO_SHELL, bounded(warning), null, now),
               now),
-          new Action.AddReleaseContainer(
-              bp.key(),
-              c.requestId(),
-              bp.key().namespace(),
-              bp.pod(),
-              name,
-              bp.container(),
-              index,
-              bp.mechanism(),
-              c.action()));
+          addReleaseContainer(bp, c, name));
     }
     return failed(bp, message, now);
   }
 
+  private static Action.AddReleaseContainer addReleaseContainer(
+      Breakpoint bp, Command c, String name) {
+    return new Action.AddReleaseContainer(
+        bp.key(),
+        c.requestId(),
+        bp.key().namespace(),
+        bp.pod(),
+        name,
+        bp.container(),
+        bp.step().index(),
+        bp.mechanism(),
+        c.action());
+  }
+
   /**
-   * Feeds the result of an {@link Action.AddReleaseContainer}: added → {@code breakpoint.continued}
-   * ({@code releasedThrough: ephemeralContainer}); else {@code command.rejected} {@code ExecFailed}
-   * and the step stays paused. A result for a breakpoint no longer being released by that command
-   * is ignored.
+   * Feeds the result of an {@link Action.AddReleaseContainer}, known once the container's status
+   * says what it did ({@link ReleaseContainerStatus}): it terminated with exit code 0 (or the step
+   * went on) → {@code breakpoint.continued} ({@code releasedThrough: ephemeralContainer}); else
+   * (not added, a non-zero exit, an image that cannot be pulled, no result in time) → {@code
+   * command.rejected} {@code ExecFailed} naming the container and its status, and the step stays
+   * paused: a new command tries again with another container. A result for a breakpoint no longer
+   * being released by that command (the step was seen to go on, the run ended) is ignored.
    *
    * @return what to do
    */
@@ -228,19 +242,19 @@ public final class BreakpointBook {
       return List.of();
     }
     Instant now = clock.instant();
-    if (o.succeeded()) {
+    if (o.succeeded() && (bp.endReason() == null || !RUN_END_REASONS.contains(bp.endReason()))) {
       return continued(bp, BreakpointContinued.EPHEMERAL_CONTAINER, o.name(), now);
     }
+    String where = bp.key().namespace() + "/" + bp.pod();
     return failed(
         bp,
         "the step's image has no shell and ephemeral container "
             + o.name()
-            + " could not be added to "
-            + bp.key().namespace()
-            + "/"
-            + bp.pod()
-            + ": "
-            + o.error(),
+            + (o.succeeded()
+                ? " in " + where + " ran, but the run was stopping"
+                : o.added()
+                    ? " in " + where + " did not release the step: " + o.error()
+                    : " could not be added to " + where + ": " + o.error()),
         now);
   }
 
@@ -409,17 +423,27 @@ public final class BreakpointBook {
   }
 
   /**
-   * Restores a breakpoint from a state snapshot (after a restart). One being released comes back
-   * {@link State#PAUSED} (the exec's fate is unknown: a replayed command or a person acts again); a
-   * continued one re-registers its command as decided, so a replay is not carried out twice.
+   * Restores a breakpoint from a state snapshot (after a restart). One being released by exec comes
+   * back {@link State#PAUSED} (the exec's fate is unknown: a replayed command or a person acts
+   * again). One being released through an ephemeral container stays {@link State#RELEASING}, its
+   * command pending, and the answer is that {@link Action.AddReleaseContainer} again: the container
+   * is not added twice (its name is in the Pod) and its status decides. A continued one
+   * re-registers its command as decided, so a replay is not carried out twice.
+   *
+   * @return what to do now (the release containers to confirm), possibly nothing
    */
-  public void restore(Breakpoint bp) {
+  public List<Action> restore(Breakpoint bp) {
     String k = runKey(bp.key().namespace(), bp.key().taskRun());
     RunState rs = runs.computeIfAbsent(k, x -> new RunState(bp.run().uid(), bp.run().rootUid()));
     if (!Objects.equals(rs.uid, bp.run().uid())) {
-      return;
+      return List.of();
     }
-    Breakpoint b = bp.state() == State.RELEASING ? bp.with(State.PAUSED, null, null, null) : bp;
+    boolean throughContainer =
+        bp.state() == State.RELEASING && bp.releaseContainer() != null && bp.release() != null;
+    Breakpoint b =
+        bp.state() == State.RELEASING && !throughContainer
+            ? bp.with(State.PAUSED, null, null, null)
+            : bp;
     rs.steps.put(b.key().step(), b);
     if (b.state() == State.CONTINUED && b.release() != null) {
       outcomes.put(
@@ -431,6 +455,11 @@ public final class BreakpointBook {
               b.key() + ": " + b.release().action().json() + " done",
               b.decidedAt()));
     }
+    if (throughContainer) {
+      outcomes.put(b.release().requestId(), CommandOutcome.pending(b.release().requestId()));
+      return List.of(addReleaseContainer(b, b.release(), b.releaseContainer()));
+    }
+    return List.of();
   }
 
   /**
@@ -528,6 +557,7 @@ public final class BreakpointBook {
             State.PAUSED,
             null,
             null,
+            null,
             null);
     rs.steps.put(key.step(), bp);
     out.add(
@@ -555,6 +585,11 @@ public final class BreakpointBook {
       return endOne(bp, reason, clock.instant());
     }
     if (bp.state() == State.RELEASING) {
+      if (bp.releaseContainer() != null && STEP_FINISHED.equals(reason)) {
+        // The release container's file took effect: the step went on.
+        return continued(
+            bp, BreakpointContinued.EPHEMERAL_CONTAINER, bp.releaseContainer(), clock.instant());
+      }
       // Most likely our own release took effect; the exec result decides.
       put(bp.with(State.RELEASING, bp.release(), null, reason));
     }
@@ -608,6 +643,13 @@ public final class BreakpointBook {
           reject(c, CommandRejected.NOT_PAUSED, "the command names no step or action", now));
     }
     BreakpointKey key = new BreakpointKey(c.run().namespace(), c.run().name(), c.step());
+    Breakpoint current = breakpoint(key);
+    if (current != null
+        && current.state() == State.RELEASING
+        && current.release() != null
+        && current.release().requestId().equals(c.requestId())) {
+      return List.of(); // the command under way, replayed (e.g. after a restart)
+    }
     Standing st = standing(key);
     if (st.kind() != Standing.Kind.PAUSED) {
       return List.of(reject(c, CommandRejected.NOT_PAUSED, st.message(), now));

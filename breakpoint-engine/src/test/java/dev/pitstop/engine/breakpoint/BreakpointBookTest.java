@@ -294,6 +294,145 @@ class BreakpointBookTest {
     assertThat(book.find(KEY)).get().extracting(Breakpoint::state).isEqualTo(State.PAUSED);
   }
 
+  /** Pauses, commands, fails the exec for want of a shell: the container to add. */
+  Action.AddReleaseContainer shellLess(BreakpointBook b, Command c) {
+    b.onEvent(reached(Mechanism.ON_FAILURE, RUN));
+    b.onEvent(commandEvent(c));
+    return (Action.AddReleaseContainer)
+        b.onExecResult(new ExecOutcome(KEY, c.requestId(), 127, "executable file not found"))
+            .get(1);
+  }
+
+  @Test
+  void aReleaseContainerThatDoesNotReleaseIsRejectedAndANewCommandTriesAgainWithANewContainer() {
+    Command c = command(CONTINUE);
+    Action.AddReleaseContainer add = shellLess(book, c);
+    assertThat(book.find(KEY)).get().extracting(Breakpoint::releaseContainer).isEqualTo(add.name());
+    List<Action> after =
+        book.onEphemeralResult(
+            new EphemeralOutcome(
+                KEY,
+                c.requestId(),
+                add.name(),
+                "ephemeral container " + add.name() + " waiting (ErrImagePull: no such host)",
+                true));
+    assertThat(after).hasSize(1);
+    CommandRejected r = published(after.get(0)).data(CommandRejected.class);
+    assertThat(r.reason()).isEqualTo(CommandRejected.EXEC_FAILED);
+    assertThat(r.message())
+        .contains(add.name())
+        .contains("did not release the step")
+        .contains("ErrImagePull")
+        .contains("still waits");
+    assertThat(book.find(KEY))
+        .get()
+        .satisfies(
+            bp -> {
+              assertThat(bp.state()).isEqualTo(State.PAUSED);
+              assertThat(bp.releaseContainer()).isNull();
+            });
+    assertThat(book.outcome(c.requestId()))
+        .get()
+        .extracting(CommandOutcome::status)
+        .isEqualTo(CommandOutcome.Status.REJECTED);
+
+    // A new command is carried out: exec again, then another container (another name).
+    Command again = command(CONTINUE);
+    assertThat(book.onEvent(commandEvent(again))).singleElement().isInstanceOf(Action.Exec.class);
+    Action.AddReleaseContainer add2 =
+        (Action.AddReleaseContainer)
+            book.onExecResult(
+                    new ExecOutcome(KEY, again.requestId(), 127, "executable file not found"))
+                .get(1);
+    assertThat(add2.name()).isNotEqualTo(add.name());
+    BreakpointContinued bc =
+        published(
+                book.onEphemeralResult(
+                        new EphemeralOutcome(KEY, again.requestId(), add2.name(), null))
+                    .get(0))
+            .data(BreakpointContinued.class);
+    assertThat(bc.releaseContainer()).isEqualTo(add2.name());
+    // The first container's late result changes nothing.
+    assertThat(book.onEphemeralResult(new EphemeralOutcome(KEY, c.requestId(), add.name(), null)))
+        .isEmpty();
+  }
+
+  @Test
+  void theStepSeenToGoOnWhileTheContainerIsConfirmedIsAContinue() {
+    Command c = command(CONTINUE);
+    Action.AddReleaseContainer add = shellLess(book, c);
+    List<Action> actions = book.onEvent(stepFinished("Completed"));
+    BreakpointContinued bc = published(actions.get(0)).data(BreakpointContinued.class);
+    assertThat(bc.releasedThrough()).isEqualTo(BreakpointContinued.EPHEMERAL_CONTAINER);
+    assertThat(bc.releaseContainer()).isEqualTo(add.name());
+    assertThat(book.outcome(c.requestId()))
+        .get()
+        .extracting(CommandOutcome::status)
+        .isEqualTo(CommandOutcome.Status.CONTINUED);
+    // The poll's later verdict, whatever it is, changes nothing.
+    assertThat(
+            book.onEphemeralResult(
+                new EphemeralOutcome(KEY, c.requestId(), add.name(), "timed out", true)))
+        .isEmpty();
+  }
+
+  @Test
+  void theStepTimedOutWhileTheContainerIsConfirmedEndsThePause() {
+    Command c = command(CONTINUE);
+    Action.AddReleaseContainer add = shellLess(book, c);
+    assertThat(book.onEvent(stepFinished("TaskRunTimeout"))).isEmpty();
+    List<Action> after =
+        book.onEphemeralResult(new EphemeralOutcome(KEY, c.requestId(), add.name(), null));
+    assertThat(published(after.get(0)).data(BreakpointEnded.class).reason())
+        .isEqualTo("TaskRunTimeout");
+    assertThat(published(after.get(1)).data(CommandRejected.class).message())
+        .contains("ended meanwhile");
+  }
+
+  @Test
+  void aReleaseThroughAContainerUnderWaySurvivesARestartAndIsConfirmedAgain() {
+    Command c = command(CONTINUE);
+    Action.AddReleaseContainer add = shellLess(book, c);
+    List<Breakpoint> saved = book.ofRoot(RUN.rootUid());
+
+    BreakpointBook restarted =
+        new BreakpointBook(
+            new EventFactory("c1", "breakpoint-engine"), Clock.fixed(NOW, ZoneOffset.UTC), 3, 100);
+    List<Action> resumed = saved.stream().flatMap(b -> restarted.restore(b).stream()).toList();
+    assertThat(resumed).containsExactly(add);
+    assertThat(restarted.find(KEY)).get().extracting(Breakpoint::state).isEqualTo(State.RELEASING);
+    assertThat(restarted.outcome(c.requestId()))
+        .get()
+        .extracting(CommandOutcome::status)
+        .isEqualTo(CommandOutcome.Status.PENDING);
+    // The command replayed (its offset was not committed) is the one under way: ignored.
+    assertThat(restarted.onEvent(commandEvent(c))).isEmpty();
+    // Another command is refused meanwhile.
+    assertThat(published(restarted.onEvent(commandEvent(command(CONTINUE))).get(0)).type())
+        .isEqualTo(EventType.COMMAND_REJECTED);
+    assertThat(
+            published(
+                    restarted
+                        .onEphemeralResult(
+                            new EphemeralOutcome(KEY, c.requestId(), add.name(), null))
+                        .get(0))
+                .type())
+        .isEqualTo(EventType.BREAKPOINT_CONTINUED);
+
+    // A release by exec under way comes back paused, as before.
+    BreakpointBook other =
+        new BreakpointBook(
+            new EventFactory("c1", "breakpoint-engine"), Clock.fixed(NOW, ZoneOffset.UTC), 3, 100);
+    other.onEvent(reached(Mechanism.ON_FAILURE, RUN));
+    other.onEvent(commandEvent(command(CONTINUE)));
+    BreakpointBook again =
+        new BreakpointBook(
+            new EventFactory("c1", "breakpoint-engine"), Clock.fixed(NOW, ZoneOffset.UTC), 3, 100);
+    assertThat(other.ofRoot(RUN.rootUid()).stream().flatMap(b -> again.restore(b).stream()))
+        .isEmpty();
+    assertThat(again.find(KEY)).get().extracting(Breakpoint::state).isEqualTo(State.PAUSED);
+  }
+
   @Test
   void aGoneContainerIsNotTakenForAMissingShell() {
     book.onEvent(reached(Mechanism.ON_FAILURE, RUN));

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  *
  * E.g. {@code command: [sh, -c], args: ["touch /tekton/run/1/out && echo 0 >
  * /tekton/run/1/out.breakpointexit"]} with {@code volumeMounts: [{name: tekton-internal-run-1,
- * mountPath: /tekton/run/1}]}. Environment variables are not interpreted; the image is not checked.
- * Pure.
+ * mountPath: /tekton/run/1}]}. Environment variables are not interpreted. The image decides only
+ * whether the container runs at all ({@link #fate}). Pure.
  */
 final class EphemeralRelease {
   private static final Pattern RUN_VOLUME = Pattern.compile("^tekton-internal-run-(\\d{1,3})$");
@@ -41,6 +41,39 @@ final class EphemeralRelease {
    * @param continueStep true to continue, false to fail-continue
    */
   record Write(int step, boolean beforeStep, boolean continueStep) {}
+
+  private static final Pattern EXIT = Pattern.compile("exit-(\\d{1,3})");
+
+  /**
+   * What becomes of an ephemeral container, from its image (a switch for tests; no image is run).
+   *
+   * @param pullFails the image cannot be pulled: it waits {@code ErrImagePull} for ever and writes
+   *     nothing
+   * @param exitCode the exit code it terminates with; anything but 0 writes nothing
+   */
+  record Fate(boolean pullFails, int exitCode) {
+    boolean writes() {
+      return !pullFails && exitCode == 0;
+    }
+  }
+
+  /**
+   * The fate of a container of {@code image}: an image containing {@code pull-fails} (e.g. {@code
+   * registry.invalid/pull-fails:1}) cannot be pulled; one containing {@code exit-<N>} (e.g. {@code
+   * busybox:exit-1}) exits with code N (0 ... 255) writing nothing; any other exits 0 after its
+   * writes.
+   */
+  static Fate fate(String image) {
+    String i = image == null ? "" : image;
+    if (i.contains("pull-fails")) {
+      return new Fate(true, 0);
+    }
+    Matcher m = EXIT.matcher(i);
+    if (m.find()) {
+      return new Fate(false, Math.min(255, Integer.parseInt(m.group(1))));
+    }
+    return new Fate(false, 0);
+  }
 
   private EphemeralRelease() {}
 

@@ -88,6 +88,15 @@ final class TaskRunMachine {
   private List<RunResult> results = List.of();
   private int ticksInStage;
 
+  /** An ephemeral container added to the Pod, for its status. */
+  private record EphemeralRun(
+      String name, String image, Instant addedAt, EphemeralRelease.Fate fate) {}
+
+  /** At most this many ephemeral containers get a status (a real Pod has a few). */
+  static final int MAX_EPHEMERAL = 100;
+
+  private final List<EphemeralRun> ephemeralRuns = new ArrayList<>();
+
   TaskRunMachine(TaskRun tr, SimulatorOptions options) {
     this(tr, options, false);
   }
@@ -575,7 +584,11 @@ final class TaskRunMachine {
   /**
    * An ephemeral container was added to this TaskRun's Pod: it acts as the debug scripts would by
    * writing to a step's run volume (see {@link EphemeralRelease}); a write for a step that is not
-   * waiting at that kind of breakpoint changes nothing.
+   * waiting at that kind of breakpoint changes nothing. Its image decides whether it runs ({@link
+   * EphemeralRelease#fate}); from now on the Pod's {@code status.ephemeralContainerStatuses}
+   * reports it: {@code waiting ErrImagePull} for ever when its image cannot be pulled; else {@code
+   * running} from now, then {@code terminated} with its exit code a twelfth of the step duration
+   * later.
    *
    * @return what was done, for the log
    */
@@ -583,6 +596,15 @@ final class TaskRunMachine {
       io.fabric8.kubernetes.api.model.EphemeralContainer container, Instant now) {
     if (!podExists || podDeleted || stage == Stage.DONE) {
       return "ignored: the Pod is not running";
+    }
+    EphemeralRelease.Fate fate = EphemeralRelease.fate(container.getImage());
+    if (ephemeralRuns.size() < MAX_EPHEMERAL) {
+      ephemeralRuns.add(new EphemeralRun(container.getName(), container.getImage(), now, fate));
+    }
+    if (!fate.writes()) {
+      return fate.pullFails()
+          ? "not run: its image cannot be pulled (ErrImagePull)"
+          : "not released: it exits with code " + fate.exitCode();
     }
     List<EphemeralRelease.Write> writes = EphemeralRelease.writes(container);
     StringBuilder done = new StringBuilder();
@@ -599,6 +621,38 @@ final class TaskRunMachine {
       }
     }
     return done.length() == 0 ? "no paused step released" : done.toString();
+  }
+
+  /** The status of each ephemeral container at {@code now} (see {@link #ephemeral}). */
+  private List<ContainerStatus> ephemeralStatuses(Instant now) {
+    List<ContainerStatus> out = new ArrayList<>();
+    for (EphemeralRun e : ephemeralRuns) {
+      ContainerState cs;
+      if (e.fate().pullFails()) {
+        cs =
+            new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewWaiting()
+                .withReason("ErrImagePull")
+                .withMessage(
+                    "failed to pull and unpack image \""
+                        + e.image()
+                        + "\": sandbox: the image name contains pull-fails")
+                .endWaiting()
+                .build();
+      } else {
+        Instant end = e.addedAt().plus(options.stepDuration().dividedBy(12));
+        cs =
+            now.isBefore(end)
+                ? TaskRunPods.running(times.format(e.addedAt()))
+                : TaskRunPods.terminated(
+                    e.fate().exitCode(),
+                    e.fate().exitCode() == 0 ? "Completed" : "Error",
+                    times.format(e.addedAt()),
+                    times.format(end));
+      }
+      out.add(TaskRunPods.status(e.name(), e.image(), cs, false));
+    }
+    return out;
   }
 
   private TaskRunStatus status(TaskRunStatus previous) {
@@ -774,6 +828,7 @@ final class TaskRunMachine {
         .withConditions(conditions)
         .withInitContainerStatuses(init)
         .withContainerStatuses(containers)
+        .withEphemeralContainerStatuses(ephemeralRuns.isEmpty() ? null : ephemeralStatuses(now))
         .build();
   }
 

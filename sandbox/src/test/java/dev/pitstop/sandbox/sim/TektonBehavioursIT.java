@@ -172,6 +172,103 @@ class TektonBehavioursIT {
         .containsExactly("pitstop-release-0");
   }
 
+  private static void addEphemeral(String pod, String name, String image, String script) {
+    client
+        .pods()
+        .inNamespace("default")
+        .withName(pod)
+        .ephemeralContainers()
+        .edit(
+            p -> {
+              p.getSpec()
+                  .getEphemeralContainers()
+                  .add(
+                      new EphemeralContainerBuilder()
+                          .withName(name)
+                          .withImage(image)
+                          .withCommand("sh", "-c")
+                          .withArgs(script)
+                          .addNewVolumeMount()
+                          .withName("tekton-internal-run-0")
+                          .withMountPath("/tekton/run/0")
+                          .endVolumeMount()
+                          .build());
+              return p;
+            });
+  }
+
+  private static io.fabric8.kubernetes.api.model.ContainerState ephemeralState(
+      String pod, String name) {
+    Pod p = client.pods().inNamespace("default").withName(pod).get();
+    if (p == null
+        || p.getStatus() == null
+        || p.getStatus().getEphemeralContainerStatuses() == null) {
+      return null;
+    }
+    return p.getStatus().getEphemeralContainerStatuses().stream()
+        .filter(c -> c.getName().equals(name))
+        .map(c -> c.getState())
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void ephemeralContainersReportTheirStatusAndTheirImageCanMakeThemFail() {
+    sim.apply(
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: statuses
+          annotations:
+            sandbox.pitstop.dev/fail: "-/build"
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+          taskSpec:
+            steps:
+            - name: build
+              image: gcr.io/distroless/static:nonroot
+        """);
+    awaitLog("statuses-pod", "step-build", "debug onFailure breakpoint has taken effect");
+    String release = "touch /tekton/run/0/out && echo 0 > /tekton/run/0/out.breakpointexit";
+
+    // An image that cannot be pulled waits ErrImagePull for ever and releases nothing.
+    addEphemeral("statuses-pod", "pull", "registry.invalid/pull-fails:1", release);
+    await()
+        .atMost(15, TimeUnit.SECONDS)
+        .until(
+            () -> ephemeralState("statuses-pod", "pull"), s -> s != null && s.getWaiting() != null);
+    assertThat(ephemeralState("statuses-pod", "pull").getWaiting().getReason())
+        .isEqualTo("ErrImagePull");
+    // An exit-<N> image terminates with N and releases nothing.
+    addEphemeral("statuses-pod", "exits", "busybox:exit-3", release);
+    await()
+        .atMost(15, TimeUnit.SECONDS)
+        .until(
+            () -> ephemeralState("statuses-pod", "exits"),
+            s -> s != null && s.getTerminated() != null);
+    assertThat(ephemeralState("statuses-pod", "exits").getTerminated().getExitCode()).isEqualTo(3);
+    assertThat(ephemeralState("statuses-pod", "pull").getWaiting().getReason())
+        .isEqualTo("ErrImagePull");
+    assertThat(reason("statuses")).isEqualTo("Running");
+
+    // A good one runs, terminates 0 with times, and releases the step.
+    addEphemeral("statuses-pod", "good", "busybox:1.36.1", release);
+    await()
+        .atMost(15, TimeUnit.SECONDS)
+        .until(
+            () -> ephemeralState("statuses-pod", "good"),
+            s -> s != null && s.getTerminated() != null);
+    var t = ephemeralState("statuses-pod", "good").getTerminated();
+    assertThat(t.getExitCode()).isZero();
+    assertThat(t.getReason()).isEqualTo("Completed");
+    assertThat(t.getStartedAt()).isNotNull();
+    assertThat(t.getFinishedAt()).isNotNull();
+    await().atMost(15, TimeUnit.SECONDS).until(() -> "Succeeded".equals(reason("statuses")));
+  }
+
   @Test
   void anEphemeralContainerSkipsAStepPausedBeforeItAndRemovingOneIsInvalid() throws Exception {
     sim.apply(
