@@ -229,7 +229,7 @@ class SlackIT {
         .contains("*Timeout in* 4")
         .contains("ShopTest.checkout:17 expected 3")
         .contains("kubectl exec -it -n ci build-x7k2p-compile-pod -c step-test -- sh")
-        .contains("\"value\":\"ci/build-x7k2p-compile/test\"");
+        .contains("\"value\":\"v1|ci|build-x7k2p-compile|test|");
     await().atMost(WAIT).until(() -> slack.thread(CHANNEL, ts).size() == 1);
 
     publisher.publish(continued()).await();

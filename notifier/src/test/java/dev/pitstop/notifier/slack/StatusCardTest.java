@@ -91,8 +91,46 @@ class StatusCardTest {
         .isEqualTo("pitstop.continue");
     assertThat(actions.get("elements").get(1).get("action_id").asText())
         .isEqualTo("pitstop.failcontinue");
-    assertThat(actions.get("elements").get(0).get("value").asText())
-        .isEqualTo("ci/build-x7k2p-compile/test");
+    String value = actions.get("elements").get(0).get("value").asText();
+    assertThat(value)
+        .isEqualTo(
+            "v1|ci|build-x7k2p-compile|test|"
+                + SampleEvents.TASK_RUN_UID
+                + "|"
+                + SampleEvents.PIPELINE_RUN_UID);
+    // What the interactivity endpoint reads back: the same step, keyed by the root run.
+    var read = dev.pitstop.notifier.slack.interactivity.ButtonValue.parse(value);
+    assertThat(read.taskRun()).isEqualTo("build-x7k2p-compile");
+    assertThat(read.step()).isEqualTo("test");
+    assertThat(read.pipelineRunUid()).isEqualTo(SampleEvents.PIPELINE_RUN_UID);
+  }
+
+  @Test
+  void aReleaseFromASlackButtonShowsTheClickerAsAMentionAndOthersByUserName() {
+    BreakpointContinued c =
+        SampleEvents.of(EventType.BREAKPOINT_CONTINUED).data(BreakpointContinued.class);
+    assertThat(StatusCard.releasedBy(c)).isEqualTo(c.by().username());
+    Identity clicker =
+        new Identity(
+            "alice@example.com",
+            List.of("developers"),
+            java.util.Map.of(Identity.SLACK_USER_ID, "U024BE7LH"));
+    BreakpointContinued fromSlack = withBy(c, clicker);
+    assertThat(StatusCard.releasedBy(fromSlack)).isEqualTo("<@U024BE7LH>");
+    // A forged attribute cannot inject markup: anything but a Slack id falls back to the user.
+    BreakpointContinued forged =
+        withBy(
+            c,
+            new Identity(
+                "alice@example.com",
+                List.of(),
+                java.util.Map.of(Identity.SLACK_USER_ID, "U1> <!channel")));
+    assertThat(StatusCard.releasedBy(forged)).isEqualTo("alice@example.com");
+    StatusCard card =
+        StatusCard.of(SampleEvents.TASK_RUN)
+            .apply(SampleEvents.of(EventType.BREAKPOINT_PAUSED))
+            .apply(F.create(EventType.BREAKPOINT_CONTINUED, fromSlack, NOW));
+    assertThat(json(card).toString()).contains("<@U024BE7LH>").doesNotContain("pitstop.continue");
   }
 
   @Test
@@ -275,5 +313,19 @@ class StatusCardTest {
       many.append(i == 0 ? "" : ",").append("{\"type\":\"divider\"}");
     }
     assertThat(SlackApiEmulator.checkBlocks(EventCodec.mapper().readTree(many + "]"))).isPresent();
+  }
+
+  private static BreakpointContinued withBy(BreakpointContinued c, Identity by) {
+    return new BreakpointContinued(
+        c.run(),
+        c.step(),
+        c.mechanism(),
+        c.action(),
+        by,
+        c.via(),
+        c.pausedAt(),
+        c.decidedAt(),
+        c.releasedThrough(),
+        c.releaseContainer());
   }
 }
