@@ -61,6 +61,9 @@ import java.util.Map;
  *   <tr><td>{@code ENGINE_RELEASE_IMAGE}</td><td>{@value #DEFAULT_RELEASE_IMAGE}</td><td>the image
  *       of the ephemeral container that releases a step whose image has no shell; needs {@code
  *       sh}, {@code touch}, {@code echo}; pinned by a tag (not {@code latest}) or a digest</td></tr>
+ *   <tr><td>{@code ENGINE_API_COMMAND_WAIT}</td><td>{@code 10s}</td><td>how long a release
+ *       request to the API waits for the decision of the instance owning the run before answering
+ *       202 with the command id (0s ... 60s; 0s: answer 202 at once)</td></tr>
  * </table>
  *
  * <p>The engine's consumer group uses Kafka's range assignor (so partition {@code p} of the
@@ -84,6 +87,7 @@ import java.util.Map;
  * @param timeoutWarnBefore the default warning lead
  * @param timeoutTick how often the timeout policy runs
  * @param releaseImage the image of shell-less releases' ephemeral containers
+ * @param apiCommandWait how long the API waits for a command's outcome before answering 202
  */
 public record EngineConfig(
     String cluster,
@@ -101,7 +105,8 @@ public record EngineConfig(
     int statePartitions,
     Duration timeoutWarnBefore,
     Duration timeoutTick,
-    String releaseImage) {
+    String releaseImage,
+    Duration apiCommandWait) {
 
   /** The default {@code ENGINE_RELEASE_IMAGE}: busybox, pinned by tag. */
   public static final String DEFAULT_RELEASE_IMAGE = "busybox:1.36.1";
@@ -194,7 +199,16 @@ public record EngineConfig(
             : s.integer("ENGINE_STATE_PARTITIONS", 1, 1, 10_000),
         s.duration("ENGINE_TIMEOUT_WARN_BEFORE", Duration.ofMinutes(5)),
         tick(s),
-        releaseImage(s));
+        releaseImage(s),
+        commandWait(s));
+  }
+
+  private static Duration commandWait(Settings s) {
+    Duration d = s.duration("ENGINE_API_COMMAND_WAIT", Duration.ofSeconds(10));
+    if (d.isNegative() || d.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException("ENGINE_API_COMMAND_WAIT=" + d + " is out of range [0s, 60s]");
+    }
+    return d;
   }
 
   private static String releaseImage(Settings s) {
