@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * the partitions it is assigned before handling their records ({@link StateOwnership}; see
  * DESIGN.md). Start-up checks the topics' partition counts and waits for the first assignment. A
  * timer ({@code ENGINE_TIMEOUT_TICK}) applies the timeout policy ({@link TimeoutPlanner}).
+ *
+ * <p>For the API of every instance to answer for every run, it also follows the whole state topic
+ * ({@link GlobalView}, read to its end before the API listens) and the decisions topic from its end
+ * (outcomes of the commands it publishes, {@link PendingCommands}), each with a {@link TopicTail}.
  */
 public final class EngineService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);

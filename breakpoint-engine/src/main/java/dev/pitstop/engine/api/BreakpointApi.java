@@ -43,10 +43,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/breakpoints/{namespace}/{taskRun}/{step}/continue} and {@code
  *       .../fail-continue} → publishes a {@code dev.pitstop.command.continue.v1} / {@code
  *       failcontinue} ({@code requestId} a random UUID, {@code via} {@code api}, {@code
- *       requestedBy} the caller) and answers 202 {@code {"commandId":...,
- *       "outcome":"/v1/commands/<id>"}}; 404 when no breakpoint is known there; 409 when it is
- *       known but nothing waits (the message says why, e.g. who continued it); 400 when a path
- *       segment is not a Kubernetes name; 503 when Kafka did not take the command.
+ *       requestedBy} the caller) keyed by the root run's uid, waits for the owning instance's
+ *       decision and answers it ({@link #statusOf}: 200 continued, 409/403/502 rejected), or 202
+ *       {@code {"commandId":..., "status":"pending", "outcome":"/v1/commands/<id>"}} when none came
+ *       in time; 404 when no breakpoint is known there; 409 when it is known but nothing waits (the
+ *       message says why, e.g. who continued it); 400 when a path segment is not a Kubernetes name;
+ *       503 when Kafka did not take the command.
  *   <li>{@code GET /v1/holds} → 200 {@code {"holds":[...]}}: every TaskRun Pitstop holds ({@code
  *       TaskRunPending}), oldest first, each with {@code namespace, taskRun, uid, pipelineRun,
  *       pipelineTask, breakpoint, cause, state (held|releasing), heldSince}.
@@ -65,10 +67,13 @@ import org.slf4j.LoggerFactory;
  * reason. 503 when either cannot be decided. Tokens are never logged. Errors are {@code {"error":
  * "..."}}.
  *
- * <p>A 202 means the command was published, not carried out: the engine decides when it consumes it
- * (the step may have been released meanwhile), and {@code GET /v1/commands/{id}} tells the outcome.
- * The 404/409 checks read this engine's memory, so with several engine instances (partitions) the
- * API must run on the instance that owns the run: not handled yet.
+ * <p>With several engine instances ({@link Cluster}) every instance answers for every run: its own
+ * runs from its books, the others' from a {@link GlobalView} of the whole state topic (eventually
+ * consistent: lists carry {@code consistency} and each item {@code ownedHere}); a release of any
+ * run is published to the commands topic, decided by the owner, and its outcome matched by command
+ * id from the decisions topic ({@link PendingCommands}). A 202 means the command was published but
+ * not decided within {@link Cluster#commandWait}; {@code GET /v1/commands/{id}} tells the outcome
+ * later.
  */
 public final class BreakpointApi {
   private static final Logger LOG = LoggerFactory.getLogger(BreakpointApi.class);
