@@ -64,6 +64,9 @@ import java.util.Map;
  *   <tr><td>{@code ENGINE_RELEASE_CONTAINER_TIMEOUT}</td><td>{@code 2m}</td><td>how long such a
  *       container may take, from its addition, to terminate (image pull included) before the
  *       command is rejected and the step stays paused (5s ... 30m)</td></tr>
+ *   <tr><td>{@code ENGINE_API_COMMAND_WAIT}</td><td>{@code 10s}</td><td>how long a release
+ *       request to the API waits for the decision of the instance owning the run before answering
+ *       202 with the command id (0s ... 60s; 0s: answer 202 at once)</td></tr>
  * </table>
  *
  * <p>The engine's consumer group uses Kafka's range assignor (so partition {@code p} of the
@@ -88,6 +91,7 @@ import java.util.Map;
  * @param timeoutTick how often the timeout policy runs
  * @param releaseImage the image of shell-less releases' ephemeral containers
  * @param releaseContainerTimeout how long a release container may take to terminate
+ * @param apiCommandWait how long the API waits for a command's outcome before answering 202
  */
 public record EngineConfig(
     String cluster,
@@ -106,7 +110,8 @@ public record EngineConfig(
     Duration timeoutWarnBefore,
     Duration timeoutTick,
     String releaseImage,
-    Duration releaseContainerTimeout) {
+    Duration releaseContainerTimeout,
+    Duration apiCommandWait) {
 
   /** The default {@code ENGINE_RELEASE_IMAGE}: busybox, pinned by tag. */
   public static final String DEFAULT_RELEASE_IMAGE = "busybox:1.36.1";
@@ -200,7 +205,8 @@ public record EngineConfig(
         s.duration("ENGINE_TIMEOUT_WARN_BEFORE", Duration.ofMinutes(5)),
         tick(s),
         releaseImage(s),
-        releaseContainerTimeout(s));
+        releaseContainerTimeout(s),
+        commandWait(s));
   }
 
   private static Duration releaseContainerTimeout(Settings s) {
@@ -208,6 +214,14 @@ public record EngineConfig(
     if (d.compareTo(Duration.ofSeconds(5)) < 0 || d.compareTo(Duration.ofMinutes(30)) > 0) {
       throw new ConfigException(
           "ENGINE_RELEASE_CONTAINER_TIMEOUT=" + d + " is out of range [5s, 30m]");
+    }
+    return d;
+  }
+
+  private static Duration commandWait(Settings s) {
+    Duration d = s.duration("ENGINE_API_COMMAND_WAIT", Duration.ofSeconds(10));
+    if (d.isNegative() || d.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException("ENGINE_API_COMMAND_WAIT=" + d + " is out of range [0s, 60s]");
     }
     return d;
   }

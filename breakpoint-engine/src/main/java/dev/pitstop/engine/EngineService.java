@@ -7,6 +7,7 @@ import dev.pitstop.engine.admission.AdmissionReporter;
 import dev.pitstop.engine.admission.AdmissionWebhook;
 import dev.pitstop.engine.admission.InformerRunCache;
 import dev.pitstop.engine.api.BreakpointApi;
+import dev.pitstop.engine.api.PendingCommands;
 import dev.pitstop.engine.auth.Authenticator;
 import dev.pitstop.engine.auth.Authorizer;
 import dev.pitstop.engine.auth.StaticTokenAuthenticator;
@@ -14,10 +15,14 @@ import dev.pitstop.engine.auth.SubjectAccessReviewAuthorizer;
 import dev.pitstop.engine.auth.TokenReviewAuthenticator;
 import dev.pitstop.engine.breakpoint.BreakpointBook;
 import dev.pitstop.engine.hold.HoldBook;
+import dev.pitstop.engine.state.GlobalView;
 import dev.pitstop.engine.state.StateOwnership;
 import dev.pitstop.engine.state.StateTopic;
+import dev.pitstop.engine.state.TopicTail;
 import dev.pitstop.engine.timeout.TimeoutPlanner;
 import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.MalformedEventException;
+import dev.pitstop.events.kafka.EventRecords;
 import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
 import dev.pitstop.runtime.kafka.EventPublisher;
@@ -30,6 +35,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +56,22 @@ import org.slf4j.LoggerFactory;
  * the partitions it is assigned before handling their records ({@link StateOwnership}; see
  * DESIGN.md). Start-up checks the topics' partition counts and waits for the first assignment. A
  * timer ({@code ENGINE_TIMEOUT_TICK}) applies the timeout policy ({@link TimeoutPlanner}).
+ *
+ * <p>For the API of every instance to answer for every run, it also follows the whole state topic
+ * ({@link GlobalView}, read to its end before the API listens) and the decisions topic from its end
+ * (outcomes of the commands it publishes, {@link PendingCommands}), each with a {@link TopicTail}.
  */
 public final class EngineService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
 
   /** How long a rebalance may wait for state to be installed or handed over. */
   static final Duration OWNERSHIP_LIMIT = Duration.ofSeconds(90);
+
+  /** How long start-up waits for the global view to read the state topic as it was. */
+  static final Duration GLOBAL_VIEW_LIMIT = Duration.ofSeconds(60);
+
+  /** How many decided command outcomes the API remembers from the decisions topic. */
+  static final int OUTCOMES_REMEMBERED = 10_000;
 
   /** How long start-up waits for the group to assign partitions (possibly none). */
   static final Duration FIRST_ASSIGNMENT_LIMIT = Duration.ofSeconds(60);
@@ -90,7 +106,8 @@ public final class EngineService implements PitstopService {
       PodEphemeralRelease ephemeral,
       WorkerExecutor kube,
       InformerRunCache cache,
-      long[] timer) {}
+      long[] timer,
+      List<TopicTail> tails) {}
 
   private EngineService(
       Vertx vertx,
@@ -149,14 +166,57 @@ public final class EngineService implements PitstopService {
     InformerRunCache cache =
         config.webhook() == null ? null : new InformerRunCache(client, config.tektonNamespace());
     long[] timer = {-1};
-    Parts parts = new Parts(patcher, ephemeral, kube, cache, timer);
-    BreakpointApi api = new BreakpointApi(engine, authenticator, authorizer);
     StateTopic stateTopic =
         new StateTopic(vertx, config.kafka(), config.stateTopic(), config.statePartitions());
     engine.keepStateIn((root, st) -> stateTopic.write(publisher, root, st));
     StateOwnership[] ownership = {null};
+    // The API's view of every instance's runs, and the outcomes of the commands it publishes.
+    GlobalView global = new GlobalView();
+    TopicTail stateTail =
+        new TopicTail(
+            config.kafka(),
+            config.stateTopic(),
+            TopicTail.From.BEGINNING,
+            r -> global.apply(r.key(), r.value()));
+    PendingCommands outcomes = new PendingCommands(OUTCOMES_REMEMBERED);
+    TopicTail decisionsTail =
+        new TopicTail(
+            config.kafka(),
+            config.kafka().topics().decisions(),
+            TopicTail.From.END,
+            r -> {
+              try {
+                outcomes.offer(EventRecords.decode(r.headers(), r.value()));
+              } catch (MalformedEventException e) {
+                LOG.debug(
+                    "decisions {}@{}: not an event: {}", r.partition(), r.offset(), e.getMessage());
+              }
+            });
+    Parts parts =
+        new Parts(patcher, ephemeral, kube, cache, timer, List.of(stateTail, decisionsTail));
+    BreakpointApi api =
+        new BreakpointApi(
+            engine,
+            authenticator,
+            authorizer,
+            new BreakpointApi.Cluster(
+                global,
+                root -> ownership[0] != null && ownership[0].owns(root),
+                outcomes,
+                config.apiCommandWait()));
     return stateTopic
         .prepare()
+        .compose(
+            n ->
+                stateTail
+                    .start(vertx)
+                    .compose(v -> decisionsTail.start(vertx))
+                    .compose(
+                        v ->
+                            stateTail
+                                .caughtUp(vertx)
+                                .timeout(GLOBAL_VIEW_LIMIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .map(n))
         .compose(
             partitions -> {
               ownership[0] = new StateOwnership(stateTopic, engine, partitions);
@@ -239,6 +299,7 @@ public final class EngineService implements PitstopService {
               if (timer[0] >= 0) {
                 vertx.cancelTimer(timer[0]);
               }
+              closeTails(vertx, parts.tails());
               podExec.close();
               patcher.close();
               ephemeral.close();
@@ -291,6 +352,18 @@ public final class EngineService implements PitstopService {
         .mapEmpty();
   }
 
+  /** Stops following the state and decisions topics (on a worker: it joins their threads). */
+  private static Future<Void> closeTails(Vertx vertx, List<TopicTail> tails) {
+    return vertx
+        .executeBlocking(
+            () -> {
+              tails.forEach(TopicTail::close);
+              return null;
+            },
+            false)
+        .mapEmpty();
+  }
+
   /** The port the admission webhook listens on, or -1 when it is not served. */
   public int webhookPort() {
     return webhook == null ? -1 : webhook.actualPort();
@@ -310,6 +383,7 @@ public final class EngineService implements PitstopService {
     return (webhook == null ? Future.<Void>succeededFuture() : webhook.close())
         .eventually(http::close)
         .eventually(() -> vertx.undeploy(consumerDeployment))
+        .eventually(() -> closeTails(vertx, parts.tails()))
         .eventually(publisher::closeAsync)
         .eventually(
             () -> {

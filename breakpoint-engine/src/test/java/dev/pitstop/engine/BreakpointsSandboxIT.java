@@ -143,7 +143,7 @@ class BreakpointsSandboxIT {
     assertThat(post(path, null)).isEqualTo(401);
     assertThat(post(path, "nobody-token")).isEqualTo(401);
     assertThat(post(path, "bob-token")).as("bob may not create pods/exec").isEqualTo(403);
-    assertThat(post(path, "alice-token")).isEqualTo(202);
+    assertThat(post(path, "alice-token")).isIn(200, 202);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> has(EventType.HOLD_RELEASED));
     HoldReleased released =
@@ -305,9 +305,9 @@ class BreakpointsSandboxIT {
             .bodyAsJsonObject();
     assertThat(list.getJsonArray("breakpoints").size()).as(list.encode()).isEqualTo(1);
     assertThat(post("/v1/breakpoints/" + NS + "/" + paused + "/build/continue", "alice-token"))
-        .isEqualTo(202);
+        .isIn(200, 202);
     assertThat(post("/v1/holds/" + NS + "/" + pr + "-deploy/continue", "alice-token"))
-        .isEqualTo(202);
+        .isIn(200, 202);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> has(EventType.HOLD_RELEASED) && has(EventType.BREAKPOINT_CONTINUED));

@@ -50,6 +50,18 @@ class EngineConfigTest {
   }
 
   @Test
+  void apiCommandWaitDefaultsToTenSecondsAndIsBounded() {
+    assertThat(EngineConfig.fromMap(MIN).apiCommandWait()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(EngineConfig.fromMap(with("ENGINE_API_COMMAND_WAIT", "0s")).apiCommandWait())
+        .isZero();
+    assertThat(EngineConfig.fromMap(with("ENGINE_API_COMMAND_WAIT", "2500ms")).apiCommandWait())
+        .isEqualTo(Duration.ofMillis(2500));
+    assertThatThrownBy(() -> EngineConfig.fromMap(with("ENGINE_API_COMMAND_WAIT", "2m")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ENGINE_API_COMMAND_WAIT");
+  }
+
+  @Test
   void releaseImageIsReadAndABadOneStopsStartUpNamingTheKey() {
     assertThat(
             EngineConfig.fromMap(with("ENGINE_RELEASE_IMAGE", "registry.local/tools/busybox:1.37"))

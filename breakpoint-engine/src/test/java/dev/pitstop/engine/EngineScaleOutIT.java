@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
@@ -187,10 +188,10 @@ class EngineScaleOutIT {
                 count(EventType.BREAKPOINT_PAUSED) == pauses.size()
                     && count(EventType.HOLD_HELD) == holds.size());
 
-    // Each instance knows the runs of its own partitions only.
-    Set<String> aKnows = listed(engineA, "/v1/breakpoints", "breakpoints");
-    Set<String> bKnows = listed(engineB, "/v1/breakpoints", "breakpoints");
-    Set<String> aHolds = listed(engineA, "/v1/holds", "holds");
+    // Each instance owns the runs of its own partitions (and lists the others' from the view).
+    Set<String> aKnows = owned(engineA, "/v1/breakpoints", "breakpoints");
+    Set<String> bKnows = owned(engineB, "/v1/breakpoints", "breakpoints");
+    Set<String> aHolds = owned(engineA, "/v1/holds", "holds");
     assertThat(aKnows).as("A owns some partitions").isNotEmpty();
     assertThat(bKnows).as("B owns the others").isNotEmpty();
     assertThat(aKnows).doesNotContainAnyElementsOf(bKnows);
@@ -267,6 +268,115 @@ class EngineScaleOutIT {
         .doesNotContainAnyElementsOf(commandIds);
     assertThat(listed(engineB, "/v1/breakpoints", "breakpoints")).isEmpty();
     assertThat(listed(engineB, "/v1/holds", "holds")).isEmpty();
+  }
+
+  @Test
+  void everyInstanceListsAllRunsAndAContinueSentToTheNonOwnerReleasesOnceAndAnswersTheOutcome() {
+    List<Live> pauses = new ArrayList<>();
+    List<Live> holds = new ArrayList<>();
+    for (int i = 0; i < 60 && !covers(pauses, 1); i++) {
+      pauses.add(pause("global-" + i + "-" + UUID.randomUUID().toString().substring(0, 5)));
+    }
+    for (int i = 0; i < 30 && !covers(holds, 1); i++) {
+      holds.add(hold("gheld-" + i + "-" + UUID.randomUUID().toString().substring(0, 5)));
+    }
+    Set<String> pauseNames = names(pauses);
+    Set<String> holdNames = names(holds);
+
+    // Both APIs list every live pause and hold, whichever instance owns it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              for (EngineService e : List.of(engineA, engineB)) {
+                assertThat(listed(e, "/v1/breakpoints", "breakpoints")).isEqualTo(pauseNames);
+                assertThat(listed(e, "/v1/holds", "holds")).isEqualTo(holdNames);
+              }
+            });
+    Set<String> aOwns = owned(engineA, "/v1/breakpoints", "breakpoints");
+    Set<String> bOwns = owned(engineB, "/v1/breakpoints", "breakpoints");
+    assertThat(aOwns).isNotEmpty().doesNotContainAnyElementsOf(bOwns);
+    assertThat(bOwns).isNotEmpty();
+    assertThat(aOwns.size() + bOwns.size()).isEqualTo(pauses.size());
+
+    // A continue of A's pause sent to B's API: B publishes it, A releases, B answers the outcome.
+    Live ofA =
+        pauses.stream().filter(p -> aOwns.contains(p.run().name())).findFirst().orElseThrow();
+    var res = post(engineB, "/v1/breakpoints/" + NS + "/" + ofA.run().name() + "/build/continue");
+    assertThat(res.statusCode()).as(res.bodyAsString()).isEqualTo(200);
+    JsonObject body = res.bodyAsJsonObject();
+    assertThat(body.getString("status")).isEqualTo("continued");
+    String id = body.getString("commandId");
+    assertThat(id).isNotBlank();
+    // (this test's own decisions consumer may see the decision after B's API did)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        decisions.stream()
+                            .filter(e -> e.type() == EventType.BREAKPOINT_CONTINUED)
+                            .map(e -> e.data(BreakpointContinued.class))
+                            .filter(c -> c.run().name().equals(ofA.run().name()))
+                            .map(BreakpointContinued::commandId))
+                    .as("A carried out B's command")
+                    .containsExactly(id));
+    // B's /v1/commands knows the outcome too, though A decided it.
+    JsonObject outcome = get(engineB, "/v1/commands/" + id);
+    assertThat(outcome.getString("status")).isEqualTo("continued");
+
+    // A second continue through B: refused by the owner (or already by B's view), 409 either way.
+    var again = post(engineB, "/v1/breakpoints/" + NS + "/" + ofA.run().name() + "/build/continue");
+    assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(409);
+    assertThat(again.bodyAsJsonObject().getString("error")).contains("not paused");
+
+    // A held TaskRun owned by B, started through A's API.
+    Set<String> bHolds = owned(engineB, "/v1/holds", "holds");
+    Live heldByB =
+        holds.stream().filter(h -> bHolds.contains(h.run().name())).findFirst().orElse(null);
+    {
+      var r = post(engineA, "/v1/holds/" + NS + "/" + heldByB.run().name() + "/continue");
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      assertThat(r.bodyAsJsonObject().getString("status")).isEqualTo("continued");
+      await().atMost(Duration.ofSeconds(10)).until(() -> released(heldByB.run().name()) == 1);
+    }
+
+    // Unknown everywhere: 404 saying so.
+    var unknown = post(engineA, "/v1/breakpoints/" + NS + "/no-such-run/build/continue");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.bodyAsJsonObject().getString("error")).contains("any engine instance");
+
+    // Exactly once: nothing else released that step; both lists drop it.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(listed(engineA, "/v1/breakpoints", "breakpoints"))
+                  .doesNotContain(ofA.run().name());
+              assertThat(listed(engineB, "/v1/breakpoints", "breakpoints"))
+                  .doesNotContain(ofA.run().name());
+            });
+    assertThat(continued(ofA.run().name())).isEqualTo(1);
+  }
+
+  static Set<String> names(List<Live> live) {
+    return live.stream().map(l -> l.run().name()).collect(Collectors.toSet());
+  }
+
+  io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> post(
+      EngineService engine, String path) {
+    return http.post(engine.httpPort(), "127.0.0.1", path)
+        .putHeader("Authorization", "Bearer alice-token")
+        .send()
+        .await();
+  }
+
+  JsonObject get(EngineService engine, String path) {
+    return http.get(engine.httpPort(), "127.0.0.1", path)
+        .putHeader("Authorization", "Bearer alice-token")
+        .send()
+        .await()
+        .bodyAsJsonObject();
   }
 
   // ---- runs ----
@@ -422,6 +532,19 @@ class EngineScaleOutIT {
         .filter(e -> e.type() == EventType.COMMAND_REJECTED)
         .map(e -> e.data(CommandRejected.class).command().requestId())
         .collect(Collectors.toSet());
+  }
+
+  /** The TaskRun names an instance's API lists as its own (its partitions). */
+  Set<String> owned(EngineService engine, String path, String field) {
+    JsonArray items = get(engine, path).getJsonArray(field);
+    Set<String> out = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      var o = items.getJsonObject(i);
+      if (o.getBoolean("ownedHere")) {
+        out.add(o.getString("taskRun"));
+      }
+    }
+    return out;
   }
 
   /** The TaskRun names an instance's API lists. */

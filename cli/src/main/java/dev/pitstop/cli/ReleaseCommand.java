@@ -58,9 +58,29 @@ abstract class ReleaseCommand implements Callable<Integer> {
             ? "v1/breakpoints/" + parts[0] + "/" + parts[1] + "/" + parts[2] + "/" + action()
             : "v1/holds/" + parts[0] + "/" + parts[1] + "/" + action();
     try {
-      JsonObject accepted = c.post(path);
-      String id = accepted.getString("commandId");
-      System.out.println(action() + " of " + target + " requested (command " + id + ")");
+      // The engine waits for the decision of the instance owning the run: 200 with the outcome,
+      // or 202 (status pending) when it did not come in time; refusals are 4xx/5xx (thrown).
+      JsonObject answer = c.post(path);
+      String id = answer.getString("commandId");
+      if ("continued".equals(answer.getString("status"))) {
+        System.out.println(
+            action()
+                + " of "
+                + target
+                + " done (command "
+                + id
+                + "): "
+                + answer.getString("message"));
+        return 0;
+      }
+      System.out.println(
+          action()
+              + " of "
+              + target
+              + " accepted (command "
+              + id
+              + "); the engine has not decided yet, waiting up to "
+              + waitFor);
       long deadline = System.nanoTime() + wait.toNanos();
       long pollMs = 100;
       while (true) {

@@ -534,7 +534,7 @@ class EndToEndIT {
               .POST(HttpRequest.BodyPublishers.noBody())
               .build();
       HttpResponse<String> res = s.http.send(req, HttpResponse.BodyHandlers.ofString());
-      assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+      assertThat(res.statusCode()).as(res.body()).isIn(200, 202);
       var released =
           s.await(uid, EventType.HOLD_RELEASED, dev.pitstop.events.data.HoldReleased.class);
       assertThat(released.by().username()).isEqualTo(LocalStack.DEMO_USER);
@@ -635,7 +635,7 @@ class EndToEndIT {
                                   .isEqualTo(EventType.BREAKPOINT_PAUSED.type())));
 
       HttpResponse<String> res = s.release("default", "debug-me", "test", action);
-      assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+      assertThat(res.statusCode()).as(res.body()).isIn(200, 202);
       var continued =
           s.await(
               uid,

@@ -38,6 +38,17 @@ class ReleaseCommandTest {
                       + ctx.request().getHeader("Authorization"));
               ctx.next();
             });
+    r.post("/v1/breakpoints/ci/done/s/continue")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .setStatusCode(200)
+                    .end(
+                        new JsonObject()
+                            .put("commandId", "c2")
+                            .put("status", "continued")
+                            .put("message", "ci/done step s: continue done")
+                            .encode()));
     r.post("/v1/breakpoints/:ns/:tr/:step/:action")
         .handler(
             ctx ->
@@ -102,6 +113,13 @@ class ReleaseCommandTest {
     assertThat(run("continue", "--engine", engine(), "--token", "tok", "ci/tr/s")).isEqualTo(0);
     assertThat(requests.get(0)).isEqualTo("POST /v1/breakpoints/ci/tr/s/continue Bearer tok");
     assertThat(polls.get()).isEqualTo(3);
+  }
+
+  @Test
+  void anOutcomeAnsweredWithThePostNeedsNoPolling() {
+    assertThat(run("continue", "--engine", engine(), "--token", "tok", "ci/done/s")).isEqualTo(0);
+    assertThat(requests).containsExactly("POST /v1/breakpoints/ci/done/s/continue Bearer tok");
+    assertThat(polls.get()).isZero();
   }
 
   @Test

@@ -133,7 +133,8 @@ public final class SampleEvents {
             t(30),
             t(80),
             BreakpointContinued.EXEC,
-            "step-test"));
+            "step-test",
+            "7d3c0a52-5b8e-4f6e-a1d2-3c4b5a697887"));
     m.put(
         EventType.BREAKPOINT_ENDED,
         new BreakpointEnded(
@@ -190,7 +191,14 @@ public final class SampleEvents {
         new HoldHeld(held, "afterTasks", "afterTasks: [compile]", t(91), t(91)));
     m.put(
         EventType.HOLD_RELEASED,
-        new HoldReleased(held, Action.CONTINUE, alice, "cli", t(91), t(120)));
+        new HoldReleased(
+            held,
+            Action.CONTINUE,
+            alice,
+            "cli",
+            t(91),
+            t(120),
+            "5f4e3d2c-1b0a-4f9e-8d7c-6b5a4f3e2d1c"));
     m.put(EventType.HOLD_ENDED, new HoldEnded(held, "PipelineRunTimeout", t(91), t(3600)));
     m.put(
         EventType.BREAKPOINT_WARNING,

@@ -298,7 +298,8 @@ public final class BreakpointBook {
                 bp.pausedAt(),
                 now,
                 through,
-                container),
+                container,
+                c.requestId()),
             now));
   }
 

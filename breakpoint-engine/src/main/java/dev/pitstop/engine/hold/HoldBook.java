@@ -115,7 +115,8 @@ public final class HoldBook {
       return List.of(
           publish(
               EventType.HOLD_RELEASED,
-              new HoldReleased(h.run(), c.action(), c.requestedBy(), c.via(), h.heldSince(), now),
+              new HoldReleased(
+                  h.run(), c.action(), c.requestedBy(), c.via(), h.heldSince(), now, c.requestId()),
               now));
     }
     holds.put(key, h.with(Hold.State.HELD, null, null, null));

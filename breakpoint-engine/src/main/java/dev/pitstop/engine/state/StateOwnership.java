@@ -42,6 +42,9 @@ public final class StateOwnership implements EventConsumer.Ownership {
   private final java.util.Map<Integer, Long> generations =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** The partitions whose state is installed here now. */
+  private final Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /**
    * @param partitions the partition count every topic involved has
    */
@@ -54,6 +57,15 @@ public final class StateOwnership implements EventConsumer.Ownership {
   /** Completes once the first assignment (possibly empty) has its state installed. */
   public Future<Void> firstAssignment() {
     return first.future();
+  }
+
+  /**
+   * Whether this instance owns root run {@code rootUid} now: its partition is assigned here and its
+   * state installed. The API answers such runs from the engine's own books, others from the {@link
+   * GlobalView}.
+   */
+  public boolean owns(String rootUid) {
+    return rootUid != null && owned.contains(StateTopic.partitionOf(rootUid, partitions));
   }
 
   /** The root runs whose partition is one of {@code which}. */
@@ -77,6 +89,7 @@ public final class StateOwnership implements EventConsumer.Ownership {
             states -> {
               engine.drop(rootsOf(which));
               engine.restore(states.values());
+              owned.addAll(which);
               LOG.info(
                   "partitions {} assigned: restored {} root run(s) from {}",
                   which,
@@ -103,6 +116,7 @@ public final class StateOwnership implements EventConsumer.Ownership {
                       gone.add(p);
                     }
                   });
+              owned.removeAll(gone);
               engine.drop(rootsOf(gone));
               LOG.info("partitions {} revoked: their root runs' state dropped", gone);
               return null;

@@ -95,7 +95,7 @@ public final class AutoContinue implements AutoCloseable {
               + path
               + " → "
               + res.statusCode());
-      if (res.statusCode() != 202) {
+      if (res.statusCode() != 200 && res.statusCode() != 202) { // done, or accepted
         failures.incrementAndGet();
         lastFailure = res.statusCode() + " " + res.body();
       }

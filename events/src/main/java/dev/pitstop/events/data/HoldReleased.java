@@ -12,7 +12,22 @@ import java.time.Instant;
  * @param via {@code api}, {@code cli}, {@code slack}, {@code auto}
  * @param heldSince when the hold began
  * @param decidedAt when the patch was carried out
+ * @param commandId the {@code requestId} of the command that released it, so whoever sent it can
+ *     match the outcome; null in events written before this field existed
  */
 public record HoldReleased(
-    RunRef run, Action action, Identity by, String via, Instant heldSince, Instant decidedAt)
-    implements EventData {}
+    RunRef run,
+    Action action,
+    Identity by,
+    String via,
+    Instant heldSince,
+    Instant decidedAt,
+    String commandId)
+    implements EventData {
+
+  /** A release without the command's id (as written before {@code commandId} existed). */
+  public HoldReleased(
+      RunRef run, Action action, Identity by, String via, Instant heldSince, Instant decidedAt) {
+    this(run, action, by, via, heldSince, decidedAt, null);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.pitstop.engine.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pitstop.engine.breakpoint.Breakpoint;
+import dev.pitstop.engine.breakpoint.BreakpointBook;
+import dev.pitstop.engine.breakpoint.BreakpointKey;
+import dev.pitstop.engine.breakpoint.ExecOutcome;
+import dev.pitstop.engine.hold.HoldBook;
+import dev.pitstop.events.EventCodec;
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.data.RunPending;
+import dev.pitstop.events.data.RunRef;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The API's copy of the whole state topic: latest value per root run, tombstones forget. */
+class GlobalViewTest {
+  final RootStateTest t = new RootStateTest();
+  final EventFactory engine = new EventFactory("c", "breakpoint-engine");
+  final Clock clock = Clock.fixed(RootStateTest.T0, ZoneOffset.UTC);
+
+  static byte[] key(String root) {
+    return root.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] json(RootState s) throws Exception {
+    return EventCodec.mapper().writeValueAsBytes(s);
+  }
+
+  @Test
+  void listsWhatWaitsOfTheAcceptedRootRunsAndFindsAnyStateUntilTheTombstone() throws Exception {
+    BreakpointBook b = new BreakpointBook(engine, clock);
+    HoldBook h = new HoldBook(engine, clock);
+    RunRef compile = RootStateTest.run("build-compile", "u1", Map.of());
+    RunRef lint = RootStateTest.run("build-lint", "u3", Map.of());
+    RunRef deploy =
+        RootStateTest.run(
+            "build-deploy", "u2", Map.of("pitstop.dev/held-by", "beforeTasks:deploy"));
+    b.onEvent(t.reached(compile));
+    b.onEvent(t.reached(lint));
+    h.onEvent(
+        t.watcher.create(
+            EventType.TASKRUN_PENDING,
+            new RunPending(deploy, RootStateTest.T0, null),
+            RootStateTest.T0));
+    b.onEvent(t.command(lint, "test", "c-lint"));
+    b.onExecResult(new ExecOutcome(new BreakpointKey("ci", "build-lint", "test"), "c-lint", 0, ""));
+
+    GlobalView v = new GlobalView();
+    v.apply(key("root"), json(new RootState("root", b.ofRoot("root"), h.ofRoot("root"))));
+    assertThat(v.size()).isEqualTo(1);
+    assertThat(v.waiting(r -> true))
+        .extracting(bp -> bp.key().taskRun())
+        .containsExactly("build-compile");
+    assertThat(v.waiting(r -> !r.equals("root"))).as("owned here: not from the view").isEmpty();
+    assertThat(v.held(r -> true)).extracting(x -> x.key()).containsExactly("ci/build-deploy");
+    assertThat(v.breakpoint(new BreakpointKey("ci", "build-lint", "test")))
+        .map(Breakpoint::state)
+        .contains(Breakpoint.State.CONTINUED);
+    assertThat(v.hold("ci", "build-deploy")).isPresent();
+    assertThat(v.hold("ci", "nope")).isEmpty();
+
+    v.apply(key("other"), "not json".getBytes(StandardCharsets.UTF_8));
+    assertThat(v.size()).as("unreadable state is skipped").isEqualTo(1);
+    v.apply(key("root"), null);
+    assertThat(v.size()).isZero();
+    assertThat(v.breakpoint(new BreakpointKey("ci", "build-compile", "test"))).isEmpty();
+  }
+}
