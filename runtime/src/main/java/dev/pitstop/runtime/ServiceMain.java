@@ -1,6 +1,7 @@
 package dev.pitstop.runtime;
 
 import dev.pitstop.runtime.config.ConfigException;
+import dev.pitstop.runtime.ops.LogSettings;
 import dev.pitstop.runtime.ops.ManagementConfig;
 import dev.pitstop.runtime.ops.ManagementServer;
 import dev.pitstop.runtime.ops.Ops;
@@ -40,7 +41,8 @@ public final class ServiceMain {
   /**
    * Runs the service until the JVM is asked to stop; exits the JVM when it cannot start.
    *
-   * @param env the environment ({@code System.getenv()}), for {@link ManagementConfig}
+   * @param env the environment ({@code System.getenv()}), for {@link ManagementConfig} and {@link
+   *     LogSettings}
    * @param defaultManagementPort the service's default management port ({@link ManagementConfig})
    */
   public static void run(
@@ -60,6 +62,7 @@ public final class ServiceMain {
                     : io.vertx.core.Future.failedFuture(name + " is not running"));
     ManagementServer management;
     try {
+      LogSettings.fromMap(env);
       ManagementConfig mc = ManagementConfig.fromMap(env, defaultManagementPort);
       management = ManagementServer.start(vertx, mc, name).await(30, TimeUnit.SECONDS);
       service = starter.start(vertx, resources).await(60, TimeUnit.SECONDS);
