@@ -173,9 +173,11 @@ public final class PitstopMetrics {
 
   /**
    * The paused-breakpoints gauge, read on each scrape (on the scraping thread: {@code paused} must
-   * be thread-safe).
+   * be thread-safe); replaces an earlier one.
    */
   public void pausedBreakpoints(Supplier<Number> paused) {
+    // A service restarted on the same Vert.x replaces the gauge rather than keep the old one.
+    registry.find("pitstop.breakpoints.paused").gauges().forEach(registry::remove);
     Gauge.builder("pitstop.breakpoints.paused", paused)
         .description("Steps waiting at a breakpoint")
         .register(registry);
