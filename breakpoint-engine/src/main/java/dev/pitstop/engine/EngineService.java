@@ -26,6 +26,7 @@ import dev.pitstop.events.kafka.EventRecords;
 import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
 import dev.pitstop.runtime.kafka.EventPublisher;
+import dev.pitstop.runtime.ops.Ops;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -144,6 +145,7 @@ public final class EngineService implements PitstopService {
             vertx, client, config.releaseImage(), config.releaseContainerTimeout());
     WorkerExecutor kube = vertx.createSharedWorkerExecutor("pitstop-engine-kube", 4);
     EventFactory decisions = new EventFactory(config.cluster(), EngineConfig.SERVICE);
+    EngineMetrics metrics = new EngineMetrics(Ops.of(vertx).metrics(), clock);
     Authorizer authorizer =
         config.authorizeCommands()
             ? new SubjectAccessReviewAuthorizer(client, kube)
@@ -158,13 +160,14 @@ public final class EngineService implements PitstopService {
             new HoldBook(decisions, clock),
             new EventFactory(config.cluster(), EngineConfig.SERVICE + "-api"),
             clock,
-            publisher::publish,
+            metrics.publisher(publisher::publish),
             podExec,
             ephemeral,
             patcher,
             authorizer);
     InformerRunCache cache =
         config.webhook() == null ? null : new InformerRunCache(client, config.tektonNamespace());
+    metrics.watch(engine);
     long[] timer = {-1};
     StateTopic stateTopic =
         new StateTopic(vertx, config.kafka(), config.stateTopic(), config.statePartitions());
@@ -228,7 +231,7 @@ public final class EngineService implements PitstopService {
                               config.kafka().topics().commands()),
                           EngineConfig.SERVICE,
                           publisher,
-                          engine::handle)
+                          metrics.handler(engine::handle))
                       .withOwnership(ownership[0], OWNERSHIP_LIMIT);
               return vertx.deployVerticle(consumer);
             })

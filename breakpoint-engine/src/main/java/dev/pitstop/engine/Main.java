@@ -1,6 +1,9 @@
 package dev.pitstop.engine;
 
 import dev.pitstop.runtime.ServiceMain;
+import dev.pitstop.runtime.ops.ManagementConfig;
+import dev.pitstop.runtime.ops.Ops;
+import dev.pitstop.runtime.ops.Readiness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
@@ -15,10 +18,15 @@ public final class Main {
   public static void main(String[] args) {
     ServiceMain.run(
         "breakpoint-engine",
+        System.getenv(),
+        ManagementConfig.ENGINE_PORT,
         (vertx, resources) -> {
           EngineConfig config = EngineConfig.fromMap(System.getenv());
           KubernetesClient client = new KubernetesClientBuilder().build();
           resources.add(client);
+          Ops.of(vertx)
+              .readiness()
+              .register("kubernetes", Readiness.blocking(vertx, client::getKubernetesVersion));
           return EngineService.start(vertx, config, client);
         });
   }

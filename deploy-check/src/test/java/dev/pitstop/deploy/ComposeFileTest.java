@@ -182,7 +182,12 @@ class ComposeFileTest {
     }
     assertThat(Yaml.string(services, "kafka-topics", "depends_on", "kafka", "condition"))
         .isEqualTo("service_healthy");
-    assertThat(Yaml.map(services, "breakpoint-engine", "healthcheck")).containsKey("test");
+    for (PitstopService s : PitstopService.values()) {
+      assertThat(String.join(" ", Yaml.<List<String>>at(services, s.module, "healthcheck", "test")))
+          .as(s.module + ": healthcheck is /readyz on the management port")
+          .contains("/dev/tcp/127.0.0.1/" + s.managementPort + " ")
+          .contains("GET /readyz ");
+    }
   }
 
   @Test
@@ -203,7 +208,7 @@ class ComposeFileTest {
       if (need.partitions() != null) {
         assertThat(t.partitions()).as(need.name() + " partitions").isEqualTo(need.partitions());
       }
-      if (!need.compacted()) {
+      if (!need.compacted() || need.likeEvents()) {
         if (eventPartitions == null) {
           eventPartitions = t.partitions();
         }

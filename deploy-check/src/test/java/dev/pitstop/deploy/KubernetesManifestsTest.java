@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * What k8s/ yields, for the base and every overlay, against issue #6's policy and the code: every
- * Deployment has probes (or says why not), limits and a non-root, no-escalation securityContext;
- * every Pitstop container gets only keys its config reads and starts with them; RBAC is exactly the
- * grants below; the admission webhook is wired to the engine's TLS port with cert-manager's CA.
+ * Deployment has probes, limits and a non-root, no-escalation securityContext; every Pitstop
+ * container gets only keys its config reads and starts with them; RBAC is exactly the grants below;
+ * the admission webhook is wired to the engine's TLS port with cert-manager's CA.
  */
 class KubernetesManifestsTest {
   static final List<String> TARGETS = Kustomize.TARGETS;
@@ -72,16 +72,10 @@ class KubernetesManifestsTest {
       assertThat(pod.get("enableServiceLinks"))
           .as(name + ": no KAFKA_* from Services")
           .isEqualTo(false);
-      String probesWhyNot = Yaml.string(d, "metadata", "annotations", "pitstop.dev/probes");
       for (Object c : Yaml.list(pod, "containers")) {
         String where = name + "/" + Yaml.string(c, "name");
-        if (probesWhyNot == null) {
-          assertThat(Yaml.map(c, "livenessProbe")).as(where + " livenessProbe").isNotEmpty();
-          assertThat(Yaml.map(c, "readinessProbe")).as(where + " readinessProbe").isNotEmpty();
-        } else {
-          assertThat(probesWhyNot).as(where + ": a reason for no probes").startsWith("none: ");
-          assertThat(PitstopService.byModule(Yaml.string(c, "name"))).as(where).isNotNull();
-        }
+        assertThat(Yaml.map(c, "livenessProbe")).as(where + " livenessProbe").isNotEmpty();
+        assertThat(Yaml.map(c, "readinessProbe")).as(where + " readinessProbe").isNotEmpty();
         assertThat(Yaml.string(c, "resources", "limits", "cpu"))
             .as(where + " cpu limit")
             .isNotBlank();
@@ -448,5 +442,40 @@ class KubernetesManifestsTest {
 
   static Set<String> scoped(String scope, Set<String> grants) {
     return grants.stream().map(g -> scope + "|" + g).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  @ParameterizedTest
+  @FieldSource("TARGETS")
+  void pitstopServicesAreProbedAndScrapedOnTheirManagementPort(String target) {
+    List<Map<String, Object>> docs = Kustomize.build(target);
+    for (PitstopService s : PitstopService.values()) {
+      Map<String, Object> d = Kustomize.named(docs, "Deployment", s.k8sName());
+      String where = target + ": " + s.k8sName();
+      assertThat(Yaml.string(d, "metadata", "annotations", "pitstop.dev/probes"))
+          .as(where + ": no excuse for missing probes any more")
+          .isNull();
+      Map<String, Object> pod = Yaml.map(d, "spec", "template", "spec");
+      Object c =
+          Yaml.list(pod, "containers").stream()
+              .filter(x -> s.module.equals(Yaml.string(x, "name")))
+              .findFirst()
+              .orElseThrow();
+      assertThat(Yaml.list(c, "ports"))
+          .as(where + " names its management port")
+          .anyMatch(
+              p ->
+                  "management".equals(Yaml.string(p, "name"))
+                      && Integer.valueOf(s.managementPort).equals(Yaml.at(p, "containerPort")));
+      assertThat(Yaml.string(c, "livenessProbe", "httpGet", "path")).isEqualTo("/healthz");
+      assertThat(Yaml.<Object>at(c, "livenessProbe", "httpGet", "port")).isEqualTo("management");
+      assertThat(Yaml.string(c, "readinessProbe", "httpGet", "path")).isEqualTo("/readyz");
+      assertThat(Yaml.<Object>at(c, "readinessProbe", "httpGet", "port")).isEqualTo("management");
+      Map<String, Object> annotations = Yaml.map(d, "spec", "template", "metadata", "annotations");
+      assertThat(annotations)
+          .as(where + " Prometheus scrape annotations")
+          .containsEntry("prometheus.io/scrape", "true")
+          .containsEntry("prometheus.io/port", Integer.toString(s.managementPort))
+          .containsEntry("prometheus.io/path", "/metrics");
+    }
   }
 }

@@ -4,6 +4,8 @@ import dev.pitstop.engine.EngineConfig;
 import dev.pitstop.events.Topics;
 import dev.pitstop.notifier.NotifierConfig;
 import dev.pitstop.runtime.config.Settings;
+import dev.pitstop.runtime.ops.LogSettings;
+import dev.pitstop.runtime.ops.ManagementConfig;
 import dev.pitstop.tracer.TracerConfig;
 import dev.pitstop.watcher.WatcherConfig;
 import java.io.IOException;
@@ -22,13 +24,14 @@ import java.util.regex.Pattern;
 /**
  * The four services as deployments see them: the module (and compose service) name, the config
  * class whose {@code fromMap} is the only authority on the environment keys a service reads, and
- * whether it talks to Kubernetes (then fabric8 also reads {@code KUBECONFIG}).
+ * whether it talks to Kubernetes (then fabric8 also reads {@code KUBECONFIG}), and its default
+ * management port ({@code /healthz}, {@code /readyz}, {@code /metrics}).
  */
 enum PitstopService {
-  WATCHER("watcher", WatcherConfig::fromMap, true),
-  ENGINE("breakpoint-engine", EngineConfig::fromMap, true),
-  NOTIFIER("notifier", NotifierConfig::fromMap, false),
-  TRACER("tracer", TracerConfig::fromMap, false);
+  WATCHER("watcher", WatcherConfig::fromMap, true, ManagementConfig.WATCHER_PORT),
+  ENGINE("breakpoint-engine", EngineConfig::fromMap, true, ManagementConfig.ENGINE_PORT),
+  NOTIFIER("notifier", NotifierConfig::fromMap, false, ManagementConfig.NOTIFIER_PORT),
+  TRACER("tracer", TracerConfig::fromMap, false, ManagementConfig.TRACER_PORT);
 
   /** Read by fabric8's client builder, not by the service's config. */
   static final String KUBECONFIG = "KUBECONFIG";
@@ -38,12 +41,30 @@ enum PitstopService {
   final String module;
   final Function<Map<String, String>, Object> fromMap;
   final boolean usesKubernetes;
+  final int managementPort;
 
   PitstopService(
-      String module, Function<Map<String, String>, Object> fromMap, boolean usesKubernetes) {
+      String module,
+      Function<Map<String, String>, Object> fromMap,
+      boolean usesKubernetes,
+      int managementPort) {
     this.module = module;
     this.fromMap = fromMap;
     this.usesKubernetes = usesKubernetes;
+    this.managementPort = managementPort;
+  }
+
+  /**
+   * Every key the service reads from {@code env}: its config's, and those {@code ServiceMain} reads
+   * for every service (the management port, the log settings).
+   */
+  Set<String> keysRead(Map<String, String> env) {
+    return Settings.keysRead(
+        () -> {
+          config(env);
+          ManagementConfig.fromMap(env, managementPort);
+          return LogSettings.fromMap(env);
+        });
   }
 
   /** The name of its Deployment, ServiceAccount and ConfigMap in k8s/. */
@@ -74,7 +95,7 @@ enum PitstopService {
     List<String> problems = new ArrayList<>();
     Set<String> read;
     try {
-      read = Settings.keysRead(() -> config(env));
+      read = keysRead(env);
     } catch (RuntimeException e) {
       return List.of(where + ": " + module + " does not start with it: " + e.getMessage());
     }
@@ -101,11 +122,17 @@ enum PitstopService {
     Topics topics = engine.kafka().topics();
     Map<String, TopicNeed> needs = new java.util.LinkedHashMap<>();
     for (String t : topics.all()) {
-      needs.put(t, new TopicNeed(t, false, null));
+      needs.put(t, new TopicNeed(t, false, null, false));
     }
+    // ENGINE_STATE_PARTITIONS unset (0): the observations topic's count, checked with the others.
     needs.put(
-        engine.stateTopic(), new TopicNeed(engine.stateTopic(), true, engine.statePartitions()));
-    needs.put(notifier.stateTopic(), new TopicNeed(notifier.stateTopic(), true, 1));
+        engine.stateTopic(),
+        new TopicNeed(
+            engine.stateTopic(),
+            true,
+            engine.statePartitions() == 0 ? null : engine.statePartitions(),
+            engine.statePartitions() == 0));
+    needs.put(notifier.stateTopic(), new TopicNeed(notifier.stateTopic(), true, 1, false));
     return needs;
   }
 
@@ -114,8 +141,9 @@ enum PitstopService {
    *
    * @param compacted whether it must be {@code cleanup.policy=compact}
    * @param partitions the partition count the code expects, or null when any
+   * @param likeEvents whether it must have the event topics' partition count
    */
-  record TopicNeed(String name, boolean compacted, Integer partitions) {}
+  record TopicNeed(String name, boolean compacted, Integer partitions, boolean likeEvents) {}
 
   /** Variables the image's logback.xml reads (deploy/docker/logback.xml). */
   static Set<String> imageVariables() {

@@ -1,6 +1,7 @@
 package dev.pitstop.notifier;
 
 import dev.pitstop.runtime.ServiceMain;
+import dev.pitstop.runtime.ops.ManagementConfig;
 
 /**
  * The notifier's container entry point: configuration from the environment ({@link
@@ -12,6 +13,8 @@ public final class Main {
   public static void main(String[] args) {
     ServiceMain.run(
         "notifier",
+        System.getenv(),
+        ManagementConfig.NOTIFIER_PORT,
         (vertx, resources) ->
             NotifierService.start(vertx, NotifierConfig.fromMap(System.getenv())));
   }

@@ -25,6 +25,7 @@ import dev.pitstop.notifier.webhook.WebhookChannel;
 import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
 import dev.pitstop.runtime.kafka.EventPublisher;
+import dev.pitstop.runtime.ops.Ops;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -455,6 +456,7 @@ public final class NotifierService implements PitstopService {
     @Override
     public void delivered(PitstopEvent e, Endpoint endpoint, int attempts, AttemptResult result) {
       state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "delivered");
+      latency("delivered", e);
       publish(EventType.DELIVERY_DELIVERED, e, endpoint.name(), attempts, result, null);
     }
 
@@ -466,12 +468,22 @@ public final class NotifierService implements PitstopService {
     @Override
     public void deadLettered(
         PitstopEvent e, Endpoint endpoint, int attempts, String reason, AttemptResult last) {
+      latency("deadlettered", e);
       if (attempts > 0) {
         // Given up after trying: a relist must not try again. Events dead-lettered without an
         // attempt (stopping, queue full) may be delivered when seen again.
         state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "deadlettered");
       }
       publish(EventType.DELIVERY_DEADLETTERED, e, endpoint.name(), attempts, last, reason);
+    }
+
+    /** {@code pitstop_delivery_latency_seconds}: from the event's time to now. */
+    private void latency(String outcome, PitstopEvent e) {
+      if (e.time() != null) {
+        Ops.of(vertx)
+            .metrics()
+            .deliveryLatency(outcome, java.time.Duration.between(e.time(), Instant.now()));
+      }
     }
 
     void publish(

@@ -1,10 +1,15 @@
 package dev.pitstop.runtime;
 
 import dev.pitstop.runtime.config.ConfigException;
+import dev.pitstop.runtime.ops.LogSettings;
+import dev.pitstop.runtime.ops.ManagementConfig;
+import dev.pitstop.runtime.ops.ManagementServer;
+import dev.pitstop.runtime.ops.Ops;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * What every service's container {@code Main} does: build the service from the environment, start
  * it, and stop it in order on SIGTERM (the service, then the resources it opened, then Vert.x).
  * Exit codes: 2 for a configuration error (the message names the key), 1 when it cannot start.
+ *
+ * <p>Before the service starts, it serves {@code /healthz}, {@code /readyz} and {@code /metrics} on
+ * the management port ({@link ManagementConfig}, {@link ManagementServer}); {@code /readyz} has a
+ * check {@code started} that passes once the service started and fails again once it is stopping,
+ * besides the checks the service's parts register.
  */
 public final class ServiceMain {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceMain.class);
@@ -28,12 +38,33 @@ public final class ServiceMain {
 
   private ServiceMain() {}
 
-  /** Runs the service until the JVM is asked to stop; exits the JVM when it cannot start. */
-  public static void run(String name, Starter starter) {
+  /**
+   * Runs the service until the JVM is asked to stop; exits the JVM when it cannot start.
+   *
+   * @param env the environment ({@code System.getenv()}), for {@link ManagementConfig} and {@link
+   *     LogSettings}
+   * @param defaultManagementPort the service's default management port ({@link ManagementConfig})
+   */
+  public static void run(
+      String name, Map<String, String> env, int defaultManagementPort, Starter starter) {
     Vertx vertx = Vertx.vertx();
     List<AutoCloseable> resources = new ArrayList<>();
     PitstopService service;
+    java.util.concurrent.atomic.AtomicBoolean started =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Ops.of(vertx)
+        .readiness()
+        .register(
+            "started",
+            () ->
+                started.get()
+                    ? io.vertx.core.Future.succeededFuture()
+                    : io.vertx.core.Future.failedFuture(name + " is not running"));
+    ManagementServer management;
     try {
+      LogSettings.fromMap(env);
+      ManagementConfig mc = ManagementConfig.fromMap(env, defaultManagementPort);
+      management = ManagementServer.start(vertx, mc, name).await(30, TimeUnit.SECONDS);
       service = starter.start(vertx, resources).await(60, TimeUnit.SECONDS);
     } catch (ConfigException e) {
       System.err.println(name + ": bad configuration: " + e.getMessage());
@@ -46,16 +77,19 @@ public final class ServiceMain {
       System.exit(1);
       return;
     }
+    started.set(true);
     LOG.info("{} started", name);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  started.set(false);
                   try {
                     service.stop().await(30, TimeUnit.SECONDS);
                   } catch (Exception e) {
                     LOG.warn("{}: stop: {}", name, e.toString());
                   }
+                  management.stop();
                   release(name, resources, vertx);
                 },
                 name + "-shutdown"));

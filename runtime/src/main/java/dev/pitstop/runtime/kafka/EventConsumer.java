@@ -3,6 +3,9 @@ package dev.pitstop.runtime.kafka;
 import dev.pitstop.events.MalformedEventException;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.runtime.ops.LogContext;
+import dev.pitstop.runtime.ops.Ops;
+import dev.pitstop.runtime.ops.PitstopMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -61,11 +64,20 @@ import org.slf4j.LoggerFactory;
  *       not finish within the limit, the partitions are paused and it is retried every 5 seconds
  *       until it succeeds (then they are resumed) or the partitions are revoked.
  * </ul>
+ *
+ * <p><b>Operability</b> ({@link Ops}): counts events consumed per type, repeats and dead letters;
+ * publishes each assigned partition's lag every {@value #LAG_INTERVAL_MS} ms; registers the
+ * readiness check {@code consumer:<name>}, which passes once the group assigned this member its
+ * partitions (possibly none, when the group has more members than partitions) and while the group
+ * coordinator heard from it within the last {@value #HEARTBEAT_STALE_S} s; and sets the log MDC
+ * ({@link LogContext}) while the handler runs.
  */
 public final class EventConsumer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final int MAX_IN_FLIGHT = 500;
   private static final long COMMIT_INTERVAL_MS = 500;
+  private static final long LAG_INTERVAL_MS = 5_000;
+  private static final long HEARTBEAT_STALE_S = 60;
 
   private final Set<String> topicNames;
   private KafkaConsumer<byte[], byte[]> consumer;
@@ -84,6 +96,10 @@ public final class EventConsumer extends VerticleBase {
   private Ownership ownership;
   private java.time.Duration ownershipLimit;
   private final Set<TopicPartition> owned = new java.util.HashSet<>();
+  private PitstopMetrics metrics;
+  private volatile boolean assigned;
+  private Runnable unregisterReadiness = () -> {};
+  private long lagTimer = -1;
 
   /**
    * What a consumer that keeps state per partition does when partitions are assigned or revoked
@@ -199,6 +215,11 @@ public final class EventConsumer extends VerticleBase {
           }
         });
     consumer.handler(this::onRecord);
+    Ops ops = Ops.of(vertx);
+    metrics = ops.metrics();
+    consumer.partitionsAssignedHandler(parts -> assigned = true);
+    unregisterReadiness = ops.readiness().register("consumer:" + name, this::readiness);
+    lagTimer = vertx.setPeriodic(LAG_INTERVAL_MS, id -> publishLag());
     if (deferredHandler != null) {
       consumer.partitionsRevokedHandler(
           revoked -> {
@@ -256,14 +277,17 @@ public final class EventConsumer extends VerticleBase {
           rec.partition(),
           rec.offset(),
           ex.getMessage());
+      metrics.deadLettered(name, "malformed");
       return deadLetter(rec, headers, ex.getMessage()).map(false);
     }
     if (!handled.firstTime(e.id())) {
       LOG.debug("{}: drop repeated {} {} {}", name, e.id(), e.type().type(), e.subject());
+      metrics.repeated(name);
       return Future.succeededFuture(false);
     }
+    metrics.consumed(name, e.type().type());
     Future<Boolean> f;
-    try {
+    try (LogContext mdc = LogContext.of(e)) {
       if (deferredHandler != null) {
         Handling h = deferredHandler.apply(e);
         TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
@@ -304,6 +328,7 @@ public final class EventConsumer extends VerticleBase {
               e.type().type(),
               e.subject(),
               ex.toString());
+          metrics.deadLettered(name, "handler_failed");
           return deadLetter(rec, headers, "handler failed in " + name + ": " + ex).map(false);
         });
   }
@@ -385,12 +410,65 @@ public final class EventConsumer extends VerticleBase {
             });
   }
 
+  /** Ready once assigned (possibly no partitions) and heard by the group coordinator lately. */
+  private Future<Void> readiness() {
+    if (!assigned) {
+      return Future.failedFuture("no partitions assigned yet (joining group " + name + ")");
+    }
+    Double beat = kafkaMetric("consumer-coordinator-metrics", "last-heartbeat-seconds-ago");
+    if (beat != null && beat > HEARTBEAT_STALE_S) {
+      return Future.failedFuture(
+          "no heartbeat to the group coordinator for " + beat.longValue() + " s");
+    }
+    return Future.succeededFuture();
+  }
+
+  private Double kafkaMetric(String group, String metric) {
+    for (var m : consumer.unwrap().metrics().entrySet()) {
+      if (m.getKey().name().equals(metric)
+          && m.getKey().group().equals(group)
+          && m.getValue().metricValue() instanceof Double d
+          && !d.isNaN()) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  /** The Kafka consumer's {@code records-lag} of each assigned partition, to the metrics. */
+  private void publishLag() {
+    List<PitstopMetrics.Lag> rows = new java.util.ArrayList<>();
+    for (var m : consumer.unwrap().metrics().entrySet()) {
+      Map<String, String> tags = m.getKey().tags();
+      if (m.getKey().name().equals("records-lag")
+          && m.getKey().group().equals("consumer-fetch-manager-metrics")
+          && tags.containsKey("topic")
+          && tags.containsKey("partition")
+          && m.getValue().metricValue() instanceof Double d
+          && !d.isNaN()) {
+        try {
+          rows.add(
+              new PitstopMetrics.Lag(
+                  tags.get("topic"), Integer.parseInt(tags.get("partition")), d));
+        } catch (NumberFormatException ignored) {
+          // not a partition number: not a lag row
+        }
+      }
+    }
+    metrics.lag(name, rows);
+  }
+
   /** Waits for events in hand, commits, and closes the consumer. */
   @Override
   public Future<?> stop() {
     if (commitTimer >= 0) {
       vertx.cancelTimer(commitTimer);
     }
+    if (lagTimer >= 0) {
+      vertx.cancelTimer(lagTimer);
+    }
+    unregisterReadiness.run();
+    metrics.lag(name, List.of());
     Promise<Void> p = Promise.promise();
     tail.eventually(this::commit).eventually(consumer::close).onComplete(ar -> p.complete());
     return p.future();
@@ -533,6 +611,7 @@ public final class EventConsumer extends VerticleBase {
     @Override
     public void onPartitionsLost(
         java.util.Collection<org.apache.kafka.common.TopicPartition> parts) {
+      assigned = false;
       giveUp(parts, false);
       vertxListener.onPartitionsLost(parts);
     }

@@ -1,0 +1,198 @@
+package dev.pitstop.runtime.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Pitstop's metrics, kept in a Micrometer {@link PrometheusMeterRegistry} and served by {@link
+ * ManagementServer} at {@code /metrics} in Prometheus text format. One instance per Vert.x ({@link
+ * Ops#of}); in a service's container that is one per process. Names as Prometheus shows them (all
+ * documented in docs/configuration.md, "Metrics"):
+ *
+ * <ul>
+ *   <li>{@code pitstop_events_consumed_total{consumer,type}}: events handed to a consumer's handler
+ *       (decoded, not a repeat);
+ *   <li>{@code pitstop_events_published_total{type}}: events the broker acknowledged;
+ *   <li>{@code pitstop_events_repeated_total{consumer}}: events dropped as already handled;
+ *   <li>{@code pitstop_events_deadlettered_total{consumer,reason}}: records sent to the dead-letter
+ *       topic, {@code reason} {@code malformed} or {@code handler_failed};
+ *   <li>{@code pitstop_consumer_lag_records{consumer,topic,partition}}: records behind the end of
+ *       each assigned partition (the Kafka consumer's {@code records-lag}, refreshed every 5 s);
+ *   <li>{@code pitstop_decision_latency_seconds} (histogram, engine): from the CloudEvent time of
+ *       the event a decision answers to the decision's publication;
+ *   <li>{@code pitstop_delivery_latency_seconds{outcome}} (histogram, notifier): from the
+ *       CloudEvent time of the event to its delivery ({@code delivered}) or giving up ({@code
+ *       deadlettered});
+ *   <li>{@code pitstop_breakpoints_paused} (gauge, engine): steps waiting at a breakpoint;
+ *   <li>{@code pitstop_slack_rate_limited_total{method}} (notifier): Slack answers 429.
+ * </ul>
+ */
+public final class PitstopMetrics {
+  /** Histogram buckets of the latencies: 5 ms to 5 min. */
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60),
+    Duration.ofMinutes(5)
+  };
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** The registry, for meters of a service's own. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Everything in Prometheus text exposition format 0.0.4. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** One event handed to {@code consumer}'s handler. */
+  public void consumed(String consumer, String type) {
+    Counter.builder("pitstop.events.consumed")
+        .description("Events handed to a consumer's handler (decoded, not a repeat)")
+        .tags("consumer", consumer, "type", type)
+        .register(registry)
+        .increment();
+  }
+
+  /** One event acknowledged by the broker. */
+  public void published(String type) {
+    Counter.builder("pitstop.events.published")
+        .description("Events published (acknowledged by the broker)")
+        .tags("type", type)
+        .register(registry)
+        .increment();
+  }
+
+  /** One event dropped by {@code consumer} as already handled. */
+  public void repeated(String consumer) {
+    Counter.builder("pitstop.events.repeated")
+        .description("Events dropped as already handled (same id)")
+        .tags("consumer", consumer)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * One record dead-lettered by {@code consumer}.
+   *
+   * @param reason {@code malformed} or {@code handler_failed}
+   */
+  public void deadLettered(String consumer, String reason) {
+    Counter.builder("pitstop.events.deadlettered")
+        .description("Records sent to the dead-letter topic")
+        .tags("consumer", consumer, "reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** The consumer-lag gauge of one consumer (one row per assigned partition). */
+  MultiGauge lag(String consumer) {
+    return MultiGauge.builder("pitstop.consumer.lag.records")
+        .description("Records behind the end of each assigned partition")
+        .tag("consumer", consumer)
+        .register(registry);
+  }
+
+  /**
+   * Replaces {@code consumer}'s lag rows.
+   *
+   * @param rows per partition: topic, partition and lag in records
+   */
+  public void lag(String consumer, List<Lag> rows) {
+    lags.computeIfAbsent(consumer, this::lag)
+        .register(
+            rows.stream()
+                .map(
+                    r ->
+                        MultiGauge.Row.of(
+                            Tags.of(
+                                "topic", r.topic(), "partition", Integer.toString(r.partition())),
+                            r.records()))
+                .toList(),
+            true);
+  }
+
+  private final java.util.Map<String, MultiGauge> lags =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One partition's lag.
+   *
+   * @param records records between the consumer's position and the partition's end
+   */
+  public record Lag(String topic, int partition, double records) {}
+
+  /** The engine's decision latency (see the class comment). */
+  public void decisionLatency(Duration d) {
+    latency("pitstop.decision.latency", "From an event's time to the decision answering it")
+        .register(registry)
+        .record(d.isNegative() ? Duration.ZERO : d);
+  }
+
+  /**
+   * The notifier's delivery latency (see the class comment).
+   *
+   * @param outcome {@code delivered} or {@code deadlettered}
+   */
+  public void deliveryLatency(String outcome, Duration d) {
+    latency("pitstop.delivery.latency", "From an event's time to its delivery or giving up")
+        .tag("outcome", outcome)
+        .register(registry)
+        .record(d.isNegative() ? Duration.ZERO : d);
+  }
+
+  private static Timer.Builder latency(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .minimumExpectedValue(LATENCY_BUCKETS[0])
+        .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1]);
+  }
+
+  /**
+   * The paused-breakpoints gauge, read on each scrape (on the scraping thread: {@code paused} must
+   * be thread-safe); replaces an earlier one.
+   */
+  public void pausedBreakpoints(Supplier<Number> paused) {
+    // A service restarted on the same Vert.x replaces the gauge rather than keep the old one.
+    registry.find("pitstop.breakpoints.paused").gauges().forEach(registry::remove);
+    Gauge.builder("pitstop.breakpoints.paused", paused)
+        .description("Steps waiting at a breakpoint")
+        .register(registry);
+  }
+
+  /**
+   * One Slack API answer 429 (rate limited); for the notifier's Slack client.
+   *
+   * @param method the Slack method, e.g. {@code chat.postMessage} (a fixed name, not user input)
+   */
+  public void slackRateLimited(String method) {
+    Counter.builder("pitstop.slack.rate.limited")
+        .description("Slack API answers 429 (rate limited)")
+        .tags("method", method)
+        .register(registry)
+        .increment();
+  }
+}
