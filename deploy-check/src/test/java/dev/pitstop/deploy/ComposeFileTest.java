@@ -203,6 +203,11 @@ class ComposeFileTest {
       if (need.partitions() != null) {
         assertThat(t.partitions()).as(need.name() + " partitions").isEqualTo(need.partitions());
       }
+      if (need.partitionsOf() != null) {
+        assertThat(t.partitions())
+            .as(need.name() + " partitions: those of " + need.partitionsOf())
+            .isEqualTo(declared.get(need.partitionsOf()).partitions());
+      }
       if (!need.compacted()) {
         if (eventPartitions == null) {
           eventPartitions = t.partitions();

@@ -103,8 +103,12 @@ enum PitstopService {
     for (String t : topics.all()) {
       needs.put(t, new TopicNeed(t, false, null));
     }
+    // ENGINE_STATE_PARTITIONS unset (0): the state topic must have the observations topic's count.
     needs.put(
-        engine.stateTopic(), new TopicNeed(engine.stateTopic(), true, engine.statePartitions()));
+        engine.stateTopic(),
+        engine.statePartitions() == 0
+            ? new TopicNeed(engine.stateTopic(), true, null, topics.observations())
+            : new TopicNeed(engine.stateTopic(), true, engine.statePartitions()));
     needs.put(notifier.stateTopic(), new TopicNeed(notifier.stateTopic(), true, 1));
     return needs;
   }
@@ -115,7 +119,15 @@ enum PitstopService {
    * @param compacted whether it must be {@code cleanup.policy=compact}
    * @param partitions the partition count the code expects, or null when any
    */
-  record TopicNeed(String name, boolean compacted, Integer partitions) {}
+  /**
+   * @param partitions the partition count it must have; null: any
+   * @param partitionsOf a topic whose partition count it must have; null: none
+   */
+  record TopicNeed(String name, boolean compacted, Integer partitions, String partitionsOf) {
+    TopicNeed(String name, boolean compacted, Integer partitions) {
+      this(name, compacted, partitions, null);
+    }
+  }
 
   /** Variables the image's logback.xml reads (deploy/docker/logback.xml). */
   static Set<String> imageVariables() {

@@ -270,11 +270,14 @@ public final class WatcherService implements PitstopService {
             false)
         .onFailure(
             err -> {
-              LOG.error("Informers did not start while leading; stepping down: {}", err.toString());
               CompletableFuture<?> e;
               synchronized (this) {
+                if (session != s) {
+                  return; // the term ended meanwhile (its informers were stopped while listing)
+                }
                 e = election;
               }
+              LOG.error("Informers did not start while leading; stepping down: {}", err.toString());
               if (e != null) {
                 e.cancel(true); // releases the Lease; contend() tries again
               }
