@@ -19,7 +19,9 @@ import dev.pitstop.tracer.TracerConfig;
 import dev.pitstop.tracer.TracerService;
 import dev.pitstop.watcher.WatcherConfig;
 import dev.pitstop.watcher.WatcherService;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
@@ -40,6 +42,12 @@ import java.util.Map;
  * KAFKA_BOOTSTRAP_SERVERS} names), the sandbox's simulated Tekton cluster, a local webhook receiver
  * and OTLP receiver, and the four services wired to them through the same configuration keys their
  * own {@code Main}s read.
+ *
+ * <p>With {@link Options#kubeconfig()} the watcher and engine use that cluster instead of the
+ * sandbox (no simulator; {@link #api()} and {@link #simulator()} are null), watching only the given
+ * namespaces and/or runs matching the label selector. The engine's admission webhook is not started
+ * then: a real API server cannot call a webhook on this machine, so PipelineRun-level breakpoints
+ * need the in-cluster engine (docs/breakpoints.md); step breakpoints and releases work.
  */
 public final class LocalStack implements AutoCloseable {
   /** The identity the demo's auto-continue acts as. */
@@ -52,13 +60,36 @@ public final class LocalStack implements AutoCloseable {
    * @param simulator how the sandbox moves runs
    */
   public record Options(
-      String kafkaBootstrap, String topicPrefix, int enginePort, SimulatorOptions simulator) {}
+      String kafkaBootstrap,
+      String topicPrefix,
+      int enginePort,
+      SimulatorOptions simulator,
+      Path kubeconfig,
+      List<String> namespaces,
+      String selector) {
+    /**
+     * @param kubeconfig a real cluster's kubeconfig (its current context), or null for the sandbox
+     * @param namespaces namespaces the watcher watches (WATCHER_NAMESPACES); empty: all
+     * @param selector label selector of the runs watched (WATCHER_SELECTOR); empty: all
+     */
+    public Options {
+      namespaces = List.copyOf(namespaces);
+      selector = selector == null ? "" : selector;
+    }
+
+    /** On the sandbox, moved by the simulator so. */
+    public Options(
+        String kafkaBootstrap, String topicPrefix, int enginePort, SimulatorOptions simulator) {
+      this(kafkaBootstrap, topicPrefix, enginePort, simulator, null, List.of(), "");
+    }
+  }
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private EmbeddedKafka kafka;
   private String bootstrap;
   private SandboxApiServer api;
+  private Config clusterConfig;
   private TektonSimulator simulator;
   private WebhookReceiver webhook;
   private OtlpReceiver otlp;
@@ -94,10 +125,14 @@ public final class LocalStack implements AutoCloseable {
       bootstrap = o.kafkaBootstrap();
     }
     TopicSetup.ensure(KafkaSettings.of(bootstrap, topics), 3, Duration.ofSeconds(30));
-    api = SandboxApiServer.start();
-    closeables.add(api);
-    simulator = TektonSimulator.start(api, o.simulator());
-    closeables.add(simulator);
+    if (o.kubeconfig() == null) {
+      api = SandboxApiServer.start();
+      closeables.add(api);
+      simulator = TektonSimulator.start(api, o.simulator());
+      closeables.add(simulator);
+    } else {
+      clusterConfig = clusterConfig(o.kubeconfig());
+    }
     webhook = WebhookReceiver.start(vertx, 0).await();
     otlp = OtlpReceiver.start(vertx, 0).await();
 
@@ -112,14 +147,23 @@ public final class LocalStack implements AutoCloseable {
     env.put("TRACER_OTLP_ENDPOINT", otlp.endpoint());
     env.put("TRACER_FINISH_GRACE", "2s");
     env.put("ENGINE_STATE_PARTITIONS", "3");
+    if (!o.namespaces().isEmpty()) {
+      env.put("WATCHER_NAMESPACES", String.join(",", o.namespaces()));
+    }
+    if (!o.selector().isEmpty()) {
+      env.put("WATCHER_SELECTOR", o.selector());
+    }
     // The engine's admission webhook (PipelineRun-level breakpoints), over HTTPS as an API server
-    // calls it.
-    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    closeables.add(cert::delete);
-    env.put("ENGINE_WEBHOOK_HOST", "localhost");
-    env.put("ENGINE_WEBHOOK_PORT", "0");
-    env.put("ENGINE_WEBHOOK_CERT_FILE", cert.certificatePath());
-    env.put("ENGINE_WEBHOOK_KEY_FILE", cert.privateKeyPath());
+    // calls it: only the sandbox's API server can call one on this machine.
+    SelfSignedCertificate cert = null;
+    if (api != null) {
+      cert = SelfSignedCertificate.create("localhost");
+      closeables.add(cert::delete);
+      env.put("ENGINE_WEBHOOK_HOST", "localhost");
+      env.put("ENGINE_WEBHOOK_PORT", "0");
+      env.put("ENGINE_WEBHOOK_CERT_FILE", cert.certificatePath());
+      env.put("ENGINE_WEBHOOK_KEY_FILE", cert.privateKeyPath());
+    }
 
     KubernetesClient watcherClient = client();
     WatcherService watcher =
@@ -127,6 +171,16 @@ public final class LocalStack implements AutoCloseable {
     closeables.add(() -> watcher.stop().await());
     engine = EngineService.start(vertx, EngineConfig.fromMap(env), client()).await();
     closeables.add(() -> engine.stop().await());
+    if (api != null) {
+      registerWebhook(cert);
+    }
+    NotifierService notifier = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
+    closeables.add(() -> notifier.stop().await());
+    TracerService tracer = TracerService.start(vertx, TracerConfig.fromMap(env)).await();
+    closeables.add(() -> tracer.stop().await());
+  }
+
+  private void registerWebhook(SelfSignedCertificate cert) {
     try {
       MutatingWebhook webhook =
           api.registerMutatingWebhook(
@@ -139,16 +193,42 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the webhook's certificate", e);
     }
-    NotifierService notifier = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
-    closeables.add(() -> notifier.stop().await());
-    TracerService tracer = TracerService.start(vertx, TracerConfig.fromMap(env)).await();
-    closeables.add(() -> tracer.stop().await());
   }
 
   private KubernetesClient client() {
-    KubernetesClient c = api.newClient();
+    KubernetesClient c =
+        api != null
+            ? api.newClient()
+            : new KubernetesClientBuilder().withConfig(clusterConfig).build();
     closeables.add(c);
     return c;
+  }
+
+  /**
+   * The kubeconfig's current context, and nothing from the environment or {@code ~/.kube}: the file
+   * given is the whole truth.
+   */
+  private static Config clusterConfig(Path kubeconfig) {
+    String yaml;
+    try {
+      yaml = Files.readString(kubeconfig);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the kubeconfig " + kubeconfig, e);
+    }
+    Config config = Config.fromKubeconfig(null, yaml, kubeconfig.toAbsolutePath().toString());
+    if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+      throw new IllegalArgumentException(
+          "the kubeconfig " + kubeconfig + " names no server in its current context");
+    }
+    if (config.getMasterUrl().startsWith("http:")) {
+      config.setHttp2Disable(true); // no h2c upgrade attempts against a plain-HTTP API server
+    }
+    return config;
+  }
+
+  /** The Kubernetes API the services use: the sandbox's, or the kubeconfig's server. */
+  public String kubernetesUrl() {
+    return api != null ? api.masterUrl() : clusterConfig.getMasterUrl();
   }
 
   public String bootstrapServers() {
@@ -159,10 +239,12 @@ public final class LocalStack implements AutoCloseable {
     return topics;
   }
 
+  /** The sandbox's API server; null on a real cluster. */
   public SandboxApiServer api() {
     return api;
   }
 
+  /** The sandbox's simulator; null on a real cluster. */
   public TektonSimulator simulator() {
     return simulator;
   }

@@ -1,22 +1,42 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.runtime.config.ConfigException;
 import dev.pitstop.sandbox.sim.SimulatorOptions;
+import dev.pitstop.watcher.WatcherConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code pitstop up}: Pitstop on its embedded defaults until stopped. */
+/**
+ * {@code pitstop up}: Pitstop on its embedded defaults until stopped, on the sandbox or, with
+ * {@code --kubeconfig}, on a real cluster.
+ */
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
       "Start an embedded Kafka broker (or use KAFKA_BOOTSTRAP_SERVERS), a simulated Tekton cluster,",
       "a local webhook and OTLP receiver, and all four services in one JVM; print the endpoints;",
-      "run until stopped (Ctrl-C)."
+      "run until stopped (Ctrl-C).",
+      "With --kubeconfig, watch that cluster instead of the simulated one: name the scope with",
+      "--namespace and/or --selector (or --all-namespaces). PipelineRun-level breakpoints need the",
+      "in-cluster engine then (its admission webhook must be reachable from the API server)."
     })
 public final class UpCommand implements Callable<Integer> {
+  /** What {@code up --kubeconfig} says about PipelineRun-level breakpoints. */
+  static final String WEBHOOK_NOTE =
+      "PipelineRun-level breakpoints need the in-cluster engine: its admission webhook must be"
+          + " reachable from the API server (docs/breakpoints.md). Step breakpoints and releases"
+          + " work from here.";
+
   @Option(
       names = "--engine-port",
       defaultValue = "8081",
@@ -27,65 +47,192 @@ public final class UpCommand implements Callable<Integer> {
   String topicPrefix;
 
   @Option(
+      names = "--kafka-bootstrap-servers",
+      defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-}",
+      description = "An existing Kafka cluster (default: KAFKA_BOOTSTRAP_SERVERS, else embedded).")
+  String kafkaBootstrap;
+
+  @Option(
       names = "--kubeconfig-out",
       defaultValue = "target/pitstop-sandbox.kubeconfig",
       description = "Where to write a kubeconfig for the sandbox's Kubernetes API.")
   Path kubeconfigOut;
 
   @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = {
+        "Use this cluster (the file's current context) instead of the sandbox: no simulator.",
+        "Pitstop reads the logs of every run it watches: give --namespace, --selector or",
+        "--all-namespaces."
+      })
+  Path kubeconfig;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NS",
+      split = ",",
+      description = "Watch only these namespaces (repeatable; WATCHER_NAMESPACES).")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(
+      names = {"-l", "--selector"},
+      paramLabel = "SELECTOR",
+      description =
+          "Watch only runs with these labels, e.g. pitstop.dev/watch=true (WATCHER_SELECTOR).")
+  String selector = "";
+
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      description = "With --kubeconfig: watch every run in the cluster (an explicit opt-in).")
+  boolean allNamespaces;
+
+  @Option(
       names = "--file",
       paramLabel = "FILE",
-      description = "Tekton YAML to apply once everything is up (repeatable).")
-  java.util.List<Path> files = new java.util.ArrayList<>();
+      description = "Tekton YAML to apply to the sandbox once everything is up (repeatable).")
+  List<Path> files = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    for (Path f : files) {
-      if (!java.nio.file.Files.isReadable(f)) {
-        System.err.println("pitstop up: --file " + f + ": not a readable file");
-        return 2;
-      }
-    }
-    String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-    LocalStack stack =
-        LocalStack.start(
-            new LocalStack.Options(external, topicPrefix, enginePort, SimulatorOptions.defaults()));
-    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  stack.close();
-                  stopped.countDown();
+                  stop.countDown();
+                  try {
+                    closed.await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
                 }));
-    java.nio.file.Files.createDirectories(kubeconfigOut.toAbsolutePath().getParent());
-    stack.api().writeKubeconfig(kubeconfigOut);
-    System.out.println("Pitstop is up.");
-    System.out.println(
-        "  Kafka bootstrap      "
-            + stack.bootstrapServers()
-            + (external == null ? "  (embedded)" : ""));
-    System.out.println(
-        "  Kubernetes API       "
-            + stack.api().masterUrl()
-            + "  (kubeconfig: "
-            + kubeconfigOut
-            + ")");
-    System.out.println(
-        "  Engine API           "
-            + stack.engineUrl()
-            + "  (Authorization: Bearer "
-            + stack.apiToken()
-            + ")");
-    System.out.println("  Webhook receiver     " + stack.webhook().url());
-    System.out.println("  OTLP receiver        " + stack.otlp().endpoint());
-    for (Path f : files) {
-      var applied = stack.simulator().apply(java.nio.file.Files.readString(f));
-      System.out.println("Applied " + f + ": " + applied.created().size() + " objects");
-      applied.notes().forEach(n -> System.out.println("  note: " + n));
+    try {
+      return run(stop, System.out, System.err);
+    } finally {
+      closed.countDown();
     }
-    System.out.println("Create Tekton runs through the Kubernetes API (or --file); Ctrl-C stops.");
-    stopped.await();
-    return 0;
+  }
+
+  /**
+   * Validates the options, starts the stack, prints its endpoints, and runs until {@code stop}
+   * opens; then stops everything.
+   *
+   * @return the exit code: 0 after a stop, 2 for bad options
+   */
+  int run(CountDownLatch stop, PrintStream out, PrintStream err) throws Exception {
+    for (Path f : files) {
+      if (!Files.isReadable(f)) {
+        err.println("pitstop up: --file " + f + ": not a readable file");
+        return 2;
+      }
+    }
+    if (kubeconfig != null) {
+      if (!Files.isReadable(kubeconfig)) {
+        err.println("pitstop up: --kubeconfig " + kubeconfig + ": not a readable file");
+        return 2;
+      }
+      if (!files.isEmpty()) {
+        err.println(
+            "pitstop up: --file applies to the sandbox only; with --kubeconfig use kubectl apply");
+        return 2;
+      }
+      if (namespaces.isEmpty() && selector.isBlank() && !allNamespaces) {
+        err.println(
+            "pitstop up: with --kubeconfig, say what to watch: --namespace NS, --selector"
+                + " SELECTOR, or --all-namespaces (Pitstop reads the logs of every run it"
+                + " watches and can exec into its Pods)");
+        return 2;
+      }
+    } else if (allNamespaces) {
+      err.println("pitstop up: --all-namespaces goes with --kubeconfig");
+      return 2;
+    }
+    if (allNamespaces && !namespaces.isEmpty()) {
+      err.println("pitstop up: --all-namespaces and --namespace exclude each other");
+      return 2;
+    }
+    try {
+      // The watcher's own validation, so a bad value is reported as the option the user gave.
+      WatcherConfig.fromMap(
+          Map.of(
+              "KAFKA_BOOTSTRAP_SERVERS",
+              "unused",
+              "WATCHER_NAMESPACES",
+              String.join(",", namespaces),
+              "WATCHER_SELECTOR",
+              selector));
+    } catch (ConfigException e) {
+      err.println(
+          "pitstop up: "
+              + e.getMessage()
+                  .replace("WATCHER_NAMESPACES", "--namespace")
+                  .replace("WATCHER_SELECTOR", "--selector"));
+      return 2;
+    }
+    String external = kafkaBootstrap == null || kafkaBootstrap.isBlank() ? null : kafkaBootstrap;
+    LocalStack stack =
+        LocalStack.start(
+            new LocalStack.Options(
+                external,
+                topicPrefix,
+                enginePort,
+                SimulatorOptions.defaults(),
+                kubeconfig,
+                namespaces,
+                selector.strip()));
+    try {
+      out.println("Pitstop is up.");
+      out.println(
+          "  Kafka bootstrap      "
+              + stack.bootstrapServers()
+              + (external == null ? "  (embedded)" : ""));
+      if (stack.api() != null) {
+        Files.createDirectories(kubeconfigOut.toAbsolutePath().getParent());
+        stack.api().writeKubeconfig(kubeconfigOut);
+        out.println(
+            "  Kubernetes API       "
+                + stack.api().masterUrl()
+                + "  (kubeconfig: "
+                + kubeconfigOut
+                + ")");
+      } else {
+        out.println(
+            "  Kubernetes API       "
+                + stack.kubernetesUrl()
+                + "  (kubeconfig: "
+                + kubeconfig
+                + ")");
+        out.println(
+            "  Watching             "
+                + (namespaces.isEmpty() ? "all namespaces" : "namespaces " + namespaces)
+                + (selector.isBlank() ? "" : ", runs matching " + selector.strip()));
+      }
+      out.println(
+          "  Engine API           "
+              + stack.engineUrl()
+              + "  (Authorization: Bearer "
+              + stack.apiToken()
+              + ")");
+      out.println("  Webhook receiver     " + stack.webhook().url());
+      out.println("  OTLP receiver        " + stack.otlp().endpoint());
+      if (stack.api() == null) {
+        out.println("Note: " + WEBHOOK_NOTE);
+        out.println("Create Tekton runs in the cluster (kubectl create); Ctrl-C stops.");
+      } else {
+        for (Path f : files) {
+          var applied = stack.simulator().apply(Files.readString(f));
+          out.println("Applied " + f + ": " + applied.created().size() + " objects");
+          applied.notes().forEach(n -> out.println("  note: " + n));
+        }
+        out.println("Create Tekton runs through the Kubernetes API (or --file); Ctrl-C stops.");
+      }
+      out.flush();
+      stop.await();
+      return 0;
+    } finally {
+      stack.close();
+    }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitstop.deploy.PitstopService.TopicNeed;
 import dev.pitstop.engine.EngineConfig;
+import dev.pitstop.watcher.WatcherConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -36,8 +37,7 @@ class KubernetesManifestsTest {
       grants(
           "tekton.dev|taskruns,pipelineruns|get,list,watch",
           "|pods|get,list,watch",
-          "|pods/log|get",
-          "coordination.k8s.io|leases|get,list,watch");
+          "|pods/log|get");
   static final Set<String> ENGINE_READ =
       grants(
           "tekton.dev|taskruns,pipelineruns,pipelines,tasks|get,list,watch",
@@ -252,6 +252,11 @@ class KubernetesManifestsTest {
             EngineConfig.fromMap(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k", "ENGINE_API_TOKENS", "u=t"))
                 .tektonNamespace(),
             ENGINE_FLAGS));
+    // Leader election: its own Lease in its own namespace (fabric8 LeaseLock: get and update by
+    // name, create when missing), whatever namespaces it watches.
+    if (watcherLeaderElection(docs)) {
+      watcher.addAll(scoped("pitstop", watcherLease(docs)));
+    }
     assertThat(effectiveGrants(docs, "pitstop-watcher")).isEqualTo(watcher);
     assertThat(effectiveGrants(docs, "pitstop-breakpoint-engine")).isEqualTo(engine);
     for (PitstopService s : List.of(PitstopService.NOTIFIER, PitstopService.TRACER)) {
@@ -267,6 +272,26 @@ class KubernetesManifestsTest {
                   "automountServiceAccountToken"))
           .as(s.module + " mounts no token")
           .isEqualTo(false);
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource("TARGETS")
+  void moreThanOneWatcherElectsALeader(String target) {
+    List<Map<String, Object>> docs = Kustomize.build(target);
+    Object replicas =
+        Yaml.at(
+            Kustomize.named(docs, "Deployment", PitstopService.WATCHER.k8sName()),
+            "spec",
+            "replicas");
+    int n = replicas == null ? 1 : ((Number) replicas).intValue();
+    if (target.equals("k8s/base")) {
+      assertThat(n).as("the base runs a standby watcher").isEqualTo(2);
+    }
+    if (n > 1) {
+      assertThat(watcherLeaderElection(docs))
+          .as(n + " watchers without leader election would all publish")
+          .isTrue();
     }
   }
 
@@ -365,6 +390,31 @@ class KubernetesManifestsTest {
     Map<String, TopicNeed> needs = PitstopService.topics(env);
     ComposeFileTest.assertTopics(TopicScript.parse(script), needs);
     assertThat(script).contains("--bootstrap-server " + env.get("KAFKA_BOOTSTRAP_SERVERS"));
+  }
+
+  /** WATCHER_LEADER_ELECTION of the watcher's ConfigMaps, as the watcher reads it. */
+  static boolean watcherLeaderElection(List<Map<String, Object>> docs) {
+    return watcherConfig(docs).leaderElection().enabled();
+  }
+
+  /** The Lease grants the watcher's configuration needs: create, and get/update by name. */
+  static Set<String> watcherLease(List<Map<String, Object>> docs) {
+    WatcherConfig.LeaderElection le = watcherConfig(docs).leaderElection();
+    assertThat(le.leaseNamespace())
+        .as("the Lease is in the service account's namespace")
+        .isIn("", "pitstop");
+    return grants(
+        "coordination.k8s.io|leases|create",
+        "coordination.k8s.io|leases|get,update|" + le.leaseName());
+  }
+
+  private static WatcherConfig watcherConfig(List<Map<String, Object>> docs) {
+    Map<String, String> env = new HashMap<>();
+    for (String cm : List.of("pitstop-common", "pitstop-watcher")) {
+      Yaml.map(Kustomize.named(docs, "ConfigMap", cm), "data")
+          .forEach((k, v) -> env.put(k, String.valueOf(v)));
+    }
+    return WatcherConfig.fromMap(env);
   }
 
   /** WATCHER_NAMESPACES of the watcher's ConfigMap; empty: all. */

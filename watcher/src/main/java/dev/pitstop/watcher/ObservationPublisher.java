@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +33,21 @@ final class ObservationPublisher {
     this.publisher = publisher;
   }
 
-  /** Queues events for sending, in order; returns at once. */
-  void publish(List<PitstopEvent> events) {
-    if (events.isEmpty() || stopped) {
+  /**
+   * Queues events for sending, in order; returns at once.
+   *
+   * @param gate checked before every send and retry: once false, these events are dropped (a
+   *     watcher that lost its leadership must not publish what it queued while leading)
+   */
+  void publish(List<PitstopEvent> events, BooleanSupplier gate) {
+    if (events.isEmpty() || stopped || !gate.getAsBoolean()) {
       return;
     }
-    context.runOnContext(v -> events.forEach(e -> send(e, FIRST_BACKOFF_MS)));
+    context.runOnContext(v -> events.forEach(e -> send(e, gate, FIRST_BACKOFF_MS)));
   }
 
-  private void send(PitstopEvent e, long backoff) {
-    if (stopped) {
+  private void send(PitstopEvent e, BooleanSupplier gate, long backoff) {
+    if (stopped || !gate.getAsBoolean()) {
       return;
     }
     LOG.debug("Observed {} {} {} at {}", e.id(), e.type().type(), e.subject(), e.time());
@@ -57,7 +63,7 @@ final class ObservationPublisher {
               e.subject(),
               backoff,
               err.toString());
-          vertx.setTimer(backoff, id -> send(e, Math.min(backoff * 2, MAX_BACKOFF_MS)));
+          vertx.setTimer(backoff, id -> send(e, gate, Math.min(backoff * 2, MAX_BACKOFF_MS)));
         });
   }
 

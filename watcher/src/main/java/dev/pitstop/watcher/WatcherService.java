@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Future;
@@ -28,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * pods/log}. fabric8 informer callbacks run on fabric8's informer threads, log followers on the
  * worker pool {@code pitstop-watcher-logs}; Kafka sends on one Vert.x context. Nothing blocks an
  * event loop.
+ *
+ * <p>With {@link WatcherConfig.LeaderElection#enabled() leader election}, replicas contend for a
+ * {@code coordination.k8s.io/v1} Lease through fabric8's {@code LeaderElector} (client-go's
+ * algorithm); it then also needs {@code get}, {@code create} and {@code update} on that Lease. Only
+ * the leader runs informers and log followers. On becoming leader it starts them afresh: they list
+ * every run and publish what each implies, with the same deterministic ids a previous leader used,
+ * so a takeover loses nothing and repeats only events consumers drop by id. On losing the Lease it
+ * stops publishing at once (queued and retried sends of that term are dropped), stops its informers
+ * and contends again. Without leader election the watcher always publishes.
  */
 public final class WatcherService implements PitstopService {
   /** The service name in the events' {@code source}. */
@@ -50,6 +63,7 @@ public final class WatcherService implements PitstopService {
 
   private static final Logger LOG = LoggerFactory.getLogger(WatcherService.class);
 
+  private final Vertx vertx;
   private final WatcherConfig config;
   private final KubernetesClient client;
   private final ObservationMapper mapper;
@@ -57,17 +71,17 @@ public final class WatcherService implements PitstopService {
   private final PodObservations podObservations;
   private final ObservationPublisher publisher;
   private final WorkerExecutor logWorkers;
-  private final BreakpointLogs logs;
-  /*
-   * Created, with their handlers, before any of them starts: a handler (or a log follower it
-   * started) may look up another informer's store -- or its own, e.g. a marker resolved to its
-   * TaskRun -- as soon as the first list is delivered, which is before inform()/run() returns.
-   */
-  private final List<SharedIndexInformer<Pod>> podInformers;
-  private final List<SharedIndexInformer<TaskRun>> taskRunInformers;
-  private final List<SharedIndexInformer<PipelineRun>> pipelineRunInformers;
+
+  /** The informers of the current term; null while not leading (or stopped). */
+  private Session session;
+
+  /** The current election attempt; null without leader election or once stopped. */
+  private CompletableFuture<?> election;
+
+  private boolean stopping;
 
   private WatcherService(Vertx vertx, WatcherConfig config, KubernetesClient client) {
+    this.vertx = vertx;
     this.config = config;
     this.client = client;
     this.refs =
@@ -83,10 +97,6 @@ public final class WatcherService implements PitstopService {
     this.logWorkers =
         vertx.createSharedWorkerExecutor(
             "pitstop-watcher-logs", config.logFollowers(), 7, TimeUnit.DAYS);
-    this.logs = new BreakpointLogs(vertx, client, logWorkers, config.logFollowers(), this::marker);
-    this.podInformers = newPodInformers();
-    this.taskRunInformers = newTaskRunInformers();
-    this.pipelineRunInformers = newPipelineRunInformers();
   }
 
   /**
@@ -95,168 +105,383 @@ public final class WatcherService implements PitstopService {
    * the ids they had (consumers drop repeats), and a step that paused before this start (a restart)
    * is followed again from the start of its log and its pause reported again, same id.
    *
+   * <p>With leader election the informers start only once this replica holds the Lease, and the
+   * returned future completes as soon as it contends (a standby is started, not leading).
+   *
    * @param client used as given and not closed by {@link #stop()}
-   * @return completes once every informer has listed; fails with fabric8's error when the API
-   *     cannot be listed (e.g. RBAC, CRDs missing)
+   * @return completes once every informer has listed (or, with leader election, once contending);
+   *     fails with fabric8's error when the API cannot be listed (e.g. RBAC, CRDs missing)
    */
   public static Future<WatcherService> start(
       Vertx vertx, WatcherConfig config, KubernetesClient client) {
     WatcherService service = new WatcherService(vertx, config, client);
-    return vertx
-        .executeBlocking(
-            () -> {
-              service.startInformers();
-              return service;
-            },
-            false)
+    Future<WatcherService> started;
+    if (config.leaderElection().enabled()) {
+      started =
+          vertx.executeBlocking(
+              () -> {
+                service.contend();
+                return service;
+              },
+              false);
+    } else {
+      started =
+          vertx.executeBlocking(
+              () -> {
+                Session s = service.new Session();
+                synchronized (service) {
+                  service.session = s;
+                }
+                s.start();
+                return service;
+              },
+              false);
+    }
+    return started
         .onSuccess(
             s ->
                 LOG.info(
-                    "Watcher started: cluster {}, namespaces {}, Pods managed-by {}",
+                    "Watcher started: cluster {}, namespaces {}, selector {}, Pods managed-by {}{}",
                     config.cluster(),
                     config.namespaces().isEmpty() ? "all" : config.namespaces(),
-                    config.podManagedBy()))
+                    config.selector().isEmpty() ? "none" : config.selector(),
+                    config.podManagedBy(),
+                    config.leaderElection().enabled()
+                        ? ", contending for Lease "
+                            + service.leaseNamespace()
+                            + "/"
+                            + config.leaderElection().leaseName()
+                            + " as "
+                            + config.leaderElection().identity()
+                        : ""))
         .recover(err -> service.stop().transform(ar -> Future.failedFuture(err)));
   }
 
-  /** Stops informers and log followers, then flushes and closes the producer. */
+  /**
+   * Whether this watcher runs informers and publishes now: always after start without leader
+   * election; with it, while this replica holds the Lease.
+   */
+  public synchronized boolean isLeading() {
+    return session != null && session.active;
+  }
+
+  /**
+   * Stops contending (releasing the Lease if held, so a standby takes over without waiting for it
+   * to expire), stops informers and log followers, then flushes and closes the producer.
+   */
   @Override
   public Future<Void> stop() {
-    podInformers.forEach(SharedIndexInformer::stop);
-    taskRunInformers.forEach(SharedIndexInformer::stop);
-    pipelineRunInformers.forEach(SharedIndexInformer::stop);
-    logs.close();
-    return logWorkers
-        .close()
+    CompletableFuture<?> e;
+    synchronized (this) {
+      stopping = true;
+      e = election;
+      election = null;
+    }
+    return vertx
+        .executeBlocking(
+            () -> {
+              if (e != null) {
+                e.cancel(true); // releases the Lease (releaseOnCancel), then onStopLeading
+              }
+              endTerm();
+              return null;
+            },
+            false)
+        .transform(ar -> logWorkers.close())
         .transform(ar -> publisher.stop())
         .onComplete(ar -> LOG.info("Watcher stopped"));
   }
 
-  private List<SharedIndexInformer<Pod>> newPodInformers() {
-    List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
-    for (String ns : namespaces()) {
-      var pods = ns.isEmpty() ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns);
-      informers.add(
-          pods.withLabel(TektonLabels.MANAGED_BY, config.podManagedBy())
-              .runnableInformer(config.resync().toMillis())
-              .addEventHandler(handler(pod -> podChanged(null, pod), this::podChanged, pod -> {})));
+  private String leaseNamespace() {
+    String ns = config.leaderElection().leaseNamespace();
+    if (ns.isEmpty()) {
+      ns = client.getNamespace();
     }
-    return List.copyOf(informers);
+    return ns == null || ns.isEmpty() ? "default" : ns;
   }
 
-  private List<SharedIndexInformer<TaskRun>> newTaskRunInformers() {
-    List<SharedIndexInformer<TaskRun>> informers = new ArrayList<>();
-    for (String ns : namespaces()) {
-      var trs = client.resources(TaskRun.class);
-      Informable<TaskRun> in = ns.isEmpty() ? trs.inAnyNamespace() : trs.inNamespace(ns);
-      informers.add(
-          in.runnableInformer(config.resync().toMillis())
-              .addEventHandler(
-                  handler(
-                      tr -> taskRunChanged(null, tr), this::taskRunChanged, this::taskRunDeleted)));
+  /** Starts one election attempt; when it ends (Lease lost or not obtainable), starts another. */
+  private void contend() {
+    WatcherConfig.LeaderElection le = config.leaderElection();
+    var electionConfig =
+        new LeaderElectionConfigBuilder()
+            .withName(le.leaseName())
+            .withLock(new LeaseLock(leaseNamespace(), le.leaseName(), le.identity()))
+            .withLeaseDuration(le.leaseDuration())
+            .withRenewDeadline(le.renewDeadline())
+            .withRetryPeriod(le.retryPeriod())
+            .withReleaseOnCancel(true)
+            .withLeaderCallbacks(
+                new LeaderCallbacks(this::startedLeading, this::endTerm, this::newLeader))
+            .build();
+    CompletableFuture<?> attempt;
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      attempt = client.leaderElector().withConfig(electionConfig).build().start();
+      election = attempt;
     }
-    return List.copyOf(informers);
+    attempt.whenComplete(
+        (v, err) -> {
+          // Whatever ended the attempt, this replica no longer leads.
+          endTerm();
+          synchronized (this) {
+            if (stopping || election != attempt) {
+              return;
+            }
+          }
+          if (err != null && !(err instanceof java.util.concurrent.CancellationException)) {
+            LOG.warn("Leader election on Lease {} ended: {}", le.leaseName(), err.toString());
+          }
+          vertx.setTimer(
+              Math.max(1, le.retryPeriod().toMillis()),
+              id ->
+                  vertx.executeBlocking(
+                      () -> {
+                        contend();
+                        return null;
+                      },
+                      false));
+        });
   }
 
-  private List<SharedIndexInformer<PipelineRun>> newPipelineRunInformers() {
-    List<SharedIndexInformer<PipelineRun>> informers = new ArrayList<>();
-    for (String ns : namespaces()) {
-      var prs = client.resources(PipelineRun.class);
-      Informable<PipelineRun> in = ns.isEmpty() ? prs.inAnyNamespace() : prs.inNamespace(ns);
-      informers.add(
-          in.runnableInformer(config.resync().toMillis())
-              .addEventHandler(
-                  handler(
-                      pr -> pipelineRunChanged(null, pr),
-                      this::pipelineRunChanged,
-                      this::pipelineRunDeleted)));
+  private void startedLeading() {
+    Session s = new Session();
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      if (session != null) {
+        session.end();
+      }
+      session = s;
     }
-    return List.copyOf(informers);
+    LOG.info(
+        "Leading as {} (Lease {}): starting informers",
+        config.leaderElection().identity(),
+        config.leaderElection().leaseName());
+    vertx
+        .executeBlocking(
+            () -> {
+              s.start();
+              return null;
+            },
+            false)
+        .onFailure(
+            err -> {
+              CompletableFuture<?> e;
+              synchronized (this) {
+                if (session != s) {
+                  return; // the term ended meanwhile (its informers were stopped while listing)
+                }
+                e = election;
+              }
+              LOG.error("Informers did not start while leading; stepping down: {}", err.toString());
+              if (e != null) {
+                e.cancel(true); // releases the Lease; contend() tries again
+              }
+            });
+  }
+
+  private void newLeader(String identity) {
+    LOG.info("Lease {} is held by {}", config.leaderElection().leaseName(), identity);
+    if (!config.leaderElection().identity().equals(identity)) {
+      endTerm();
+    }
+  }
+
+  /** Ends the current term, if any: publishing stops at once, informers and followers stop. */
+  private void endTerm() {
+    Session s;
+    synchronized (this) {
+      s = session;
+      session = null;
+    }
+    if (s != null) {
+      s.end();
+      if (config.leaderElection().enabled()) {
+        LOG.info("No longer leading as {}: informers stopped", config.leaderElection().identity());
+      }
+    }
+  }
+
+  /**
+   * One term of informers and log followers. Created, with their handlers, before any of them
+   * starts: a handler (or a log follower it started) may look up another informer's store -- or its
+   * own, e.g. a marker resolved to its TaskRun -- as soon as the first list is delivered, which is
+   * before inform()/run() returns. fabric8 informers cannot be restarted once stopped, so each term
+   * has its own.
+   */
+  private final class Session {
+    private final BreakpointLogs logs;
+    private final List<SharedIndexInformer<Pod>> podInformers;
+    private final List<SharedIndexInformer<TaskRun>> taskRunInformers;
+    private final List<SharedIndexInformer<PipelineRun>> pipelineRunInformers;
+    private volatile boolean active = true;
+
+    Session() {
+      this.logs =
+          new BreakpointLogs(vertx, client, logWorkers, config.logFollowers(), this::marker);
+      this.podInformers = newPodInformers();
+      this.taskRunInformers = newTaskRunInformers();
+      this.pipelineRunInformers = newPipelineRunInformers();
+    }
+
+    /**
+     * Runs the informers, each blocking until its first list is in its store, Pods first. fabric8
+     * puts an object in the store before it calls the handlers, so when a TaskRun's handler runs
+     * its Pod is already in the Pod store (listed before, or added since); a Pod whose handler ran
+     * before its TaskRun was listed is picked up by the TaskRun's handler.
+     */
+    void start() {
+      podInformers.forEach(SharedIndexInformer::run);
+      taskRunInformers.forEach(SharedIndexInformer::run);
+      pipelineRunInformers.forEach(SharedIndexInformer::run);
+    }
+
+    void end() {
+      active = false;
+      podInformers.forEach(SharedIndexInformer::stop);
+      taskRunInformers.forEach(SharedIndexInformer::stop);
+      pipelineRunInformers.forEach(SharedIndexInformer::stop);
+      logs.close();
+    }
+
+    private void publish(List<PitstopEvent> events) {
+      if (active) {
+        publisher.publish(events, () -> active);
+      }
+    }
+
+    private List<SharedIndexInformer<Pod>> newPodInformers() {
+      List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
+      for (String ns : namespaces()) {
+        var pods = ns.isEmpty() ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns);
+        var selected = pods.withLabel(TektonLabels.MANAGED_BY, config.podManagedBy());
+        if (!config.selector().isEmpty()) {
+          selected = selected.withLabelSelector(config.selector());
+        }
+        informers.add(
+            selected
+                .runnableInformer(config.resync().toMillis())
+                .addEventHandler(
+                    handler(pod -> podChanged(null, pod), this::podChanged, pod -> {})));
+      }
+      return List.copyOf(informers);
+    }
+
+    private List<SharedIndexInformer<TaskRun>> newTaskRunInformers() {
+      List<SharedIndexInformer<TaskRun>> informers = new ArrayList<>();
+      for (String ns : namespaces()) {
+        var trs = client.resources(TaskRun.class);
+        var in = ns.isEmpty() ? trs.inAnyNamespace() : trs.inNamespace(ns);
+        Informable<TaskRun> selected =
+            config.selector().isEmpty() ? in : in.withLabelSelector(config.selector());
+        informers.add(
+            selected
+                .runnableInformer(config.resync().toMillis())
+                .addEventHandler(
+                    handler(
+                        tr -> taskRunChanged(null, tr),
+                        this::taskRunChanged,
+                        this::taskRunDeleted)));
+      }
+      return List.copyOf(informers);
+    }
+
+    private List<SharedIndexInformer<PipelineRun>> newPipelineRunInformers() {
+      List<SharedIndexInformer<PipelineRun>> informers = new ArrayList<>();
+      for (String ns : namespaces()) {
+        var prs = client.resources(PipelineRun.class);
+        var in = ns.isEmpty() ? prs.inAnyNamespace() : prs.inNamespace(ns);
+        Informable<PipelineRun> selected =
+            config.selector().isEmpty() ? in : in.withLabelSelector(config.selector());
+        informers.add(
+            selected
+                .runnableInformer(config.resync().toMillis())
+                .addEventHandler(
+                    handler(
+                        pr -> pipelineRunChanged(null, pr),
+                        this::pipelineRunChanged,
+                        this::pipelineRunDeleted)));
+      }
+      return List.copyOf(informers);
+    }
+
+    private void taskRunChanged(TaskRun old, TaskRun tr) {
+      List<PitstopEvent> events = mapper.taskRun(isResync(old, tr) ? null : old, tr);
+      logEvents(tr, events);
+      publish(events);
+      String podName = tr.getStatus() == null ? null : tr.getStatus().podName;
+      logs.reconcile(
+          tr,
+          podName == null ? null : find(podInformers, tr.getMetadata().getNamespace(), podName));
+    }
+
+    private void taskRunDeleted(TaskRun tr) {
+      logs.forget(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
+      List<PitstopEvent> events = mapper.taskRunDeleted(tr, Instant.now());
+      logEvents(tr, events);
+      publish(events);
+    }
+
+    private void pipelineRunDeleted(PipelineRun pr) {
+      List<PitstopEvent> events = mapper.pipelineRunDeleted(pr, Instant.now());
+      logEvents(pr, events);
+      publish(events);
+    }
+
+    private void pipelineRunChanged(PipelineRun old, PipelineRun pr) {
+      List<PitstopEvent> events = mapper.pipelineRun(isResync(old, pr) ? null : old, pr);
+      logEvents(pr, events);
+      publish(events);
+    }
+
+    private void podChanged(Pod old, Pod pod) {
+      String taskRun = taskRunOf(pod);
+      if (taskRun == null) {
+        return;
+      }
+      TaskRun tr = find(taskRunInformers, pod.getMetadata().getNamespace(), taskRun);
+      // The TaskRun's own reference when known, so pod events carry what its events carry.
+      List<PitstopEvent> events =
+          podObservations.pod(
+              isResync(old, pod) ? null : old,
+              pod,
+              tr == null
+                  ? null
+                  : refs.taskRun(
+                      tr, ObservationMapper.attemptOfPod(tr, pod.getMetadata().getName())));
+      logEvents(pod, events);
+      publish(events);
+      if (tr != null) {
+        logs.reconcile(tr, pod);
+      }
+    }
+
+    private void marker(FollowTarget target, BreakpointMarker marker) {
+      TaskRun tr = find(taskRunInformers, target.namespace(), target.taskRun());
+      if (tr == null) {
+        LOG.debug("Marker in {} of a TaskRun no longer known; dropped", target.key());
+        return;
+      }
+      PitstopEvent e = mapper.breakpointReached(tr, target.pod(), target.container(), marker);
+      LOG.info(
+          "Step {} of {}/{} reached its {} breakpoint at {} (event {})",
+          target.container(),
+          target.namespace(),
+          target.taskRun(),
+          marker.mechanism().json(),
+          marker.at(),
+          e.id());
+      publish(List.of(e));
+    }
   }
 
   /** One informer per namespace; {@code ""} stands for all namespaces. */
   private List<String> namespaces() {
     return config.namespaces().isEmpty() ? List.of("") : config.namespaces();
-  }
-
-  /**
-   * Runs the informers, each blocking until its first list is in its store, Pods first. fabric8
-   * puts an object in the store before it calls the handlers, so when a TaskRun's handler runs its
-   * Pod is already in the Pod store (listed before, or added since); a Pod whose handler ran before
-   * its TaskRun was listed is picked up by the TaskRun's handler.
-   */
-  private void startInformers() {
-    podInformers.forEach(SharedIndexInformer::run);
-    taskRunInformers.forEach(SharedIndexInformer::run);
-    pipelineRunInformers.forEach(SharedIndexInformer::run);
-  }
-
-  private void taskRunChanged(TaskRun old, TaskRun tr) {
-    List<PitstopEvent> events = mapper.taskRun(isResync(old, tr) ? null : old, tr);
-    logEvents(tr, events);
-    publisher.publish(events);
-    String podName = tr.getStatus() == null ? null : tr.getStatus().podName;
-    logs.reconcile(
-        tr, podName == null ? null : find(podInformers, tr.getMetadata().getNamespace(), podName));
-  }
-
-  private void taskRunDeleted(TaskRun tr) {
-    logs.forget(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
-    List<PitstopEvent> events = mapper.taskRunDeleted(tr, Instant.now());
-    logEvents(tr, events);
-    publisher.publish(events);
-  }
-
-  private void pipelineRunDeleted(PipelineRun pr) {
-    List<PitstopEvent> events = mapper.pipelineRunDeleted(pr, Instant.now());
-    logEvents(pr, events);
-    publisher.publish(events);
-  }
-
-  private void pipelineRunChanged(PipelineRun old, PipelineRun pr) {
-    List<PitstopEvent> events = mapper.pipelineRun(isResync(old, pr) ? null : old, pr);
-    logEvents(pr, events);
-    publisher.publish(events);
-  }
-
-  private void podChanged(Pod old, Pod pod) {
-    String taskRun = taskRunOf(pod);
-    if (taskRun == null) {
-      return;
-    }
-    TaskRun tr = find(taskRunInformers, pod.getMetadata().getNamespace(), taskRun);
-    // The TaskRun's own reference when known, so pod events carry what its events carry.
-    List<PitstopEvent> events =
-        podObservations.pod(
-            isResync(old, pod) ? null : old,
-            pod,
-            tr == null
-                ? null
-                : refs.taskRun(
-                    tr, ObservationMapper.attemptOfPod(tr, pod.getMetadata().getName())));
-    logEvents(pod, events);
-    publisher.publish(events);
-    if (tr != null) {
-      logs.reconcile(tr, pod);
-    }
-  }
-
-  private void marker(FollowTarget target, BreakpointMarker marker) {
-    TaskRun tr = find(taskRunInformers, target.namespace(), target.taskRun());
-    if (tr == null) {
-      LOG.debug("Marker in {} of a TaskRun no longer known; dropped", target.key());
-      return;
-    }
-    PitstopEvent e = mapper.breakpointReached(tr, target.pod(), target.container(), marker);
-    LOG.info(
-        "Step {} of {}/{} reached its {} breakpoint at {} (event {})",
-        target.container(),
-        target.namespace(),
-        target.taskRun(),
-        marker.mechanism().json(),
-        marker.at(),
-        e.id());
-    publisher.publish(List.of(e));
   }
 
   /** A resync hands the same object as old and new: re-emit everything it implies. */

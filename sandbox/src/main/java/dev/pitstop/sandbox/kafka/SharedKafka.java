@@ -4,17 +4,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Kafka cluster per JVM for tests of every module.
+ * One Kafka cluster per JVM for tests of every module, chosen on first use, in this order:
  *
- * <p>If the environment variable {@value #ENV} is set (non-blank), that cluster is used and nothing
- * is started. Otherwise the first call starts one {@link EmbeddedKafka} (3 partitions per
- * automatically created topic) that a JVM shutdown hook closes. Tests share the cluster, so each
- * test should use its own topic prefix and consumer group ids.
+ * <ol>
+ *   <li>the cluster the environment variable {@value #ENV} names (non-blank): nothing is started;
+ *   <li>when a Docker engine answers ({@code DockerClientFactory.isDockerAvailable()}), a
+ *       Testcontainers broker ({@link ContainerKafka}, the official {@value ContainerKafka#IMAGE}
+ *       image in KRaft mode);
+ *   <li>otherwise one {@link EmbeddedKafka} in this JVM.
+ * </ol>
+ *
+ * <p>The system property {@value #MODE_PROPERTY} ({@code auto}, {@code embedded}, {@code
+ * container}) skips the Docker probe or insists on a container. A started broker has 3 partitions
+ * per automatically created topic and is closed by a JVM shutdown hook. Tests share the cluster, so
+ * each test should use its own topic prefix and consumer group ids.
  */
 public final class SharedKafka {
 
   /** Environment variable naming an external cluster ({@code host:port[,host:port...]}). */
   public static final String ENV = "KAFKA_BOOTSTRAP_SERVERS";
+
+  /**
+   * System property choosing the broker when {@value #ENV} is not set: auto, embedded, container.
+   */
+  public static final String MODE_PROPERTY = "pitstop.test.kafka";
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedKafka.class);
   private static volatile String bootstrapServers;
@@ -59,6 +72,23 @@ public final class SharedKafka {
     if (external != null && !external.isBlank()) {
       LOG.info("Using the Kafka cluster at {} from {}", external, ENV);
       return external;
+    }
+    String mode = System.getProperty(MODE_PROPERTY, "auto");
+    boolean container =
+        switch (mode) {
+          case "embedded" -> false;
+          case "container" -> true;
+          case "auto" -> ContainerKafka.dockerAvailable();
+          default ->
+              throw new IllegalStateException(
+                  MODE_PROPERTY + "=" + mode + ": expected auto, embedded or container");
+        };
+    if (container) {
+      ContainerKafka kafka = ContainerKafka.start();
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(kafka::close, "pitstop-shared-kafka-shutdown"));
+      LOG.info("Using a Testcontainers Kafka broker at {}", kafka.bootstrapServers());
+      return kafka.bootstrapServers();
     }
     EmbeddedKafka kafka = EmbeddedKafka.start();
     Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "pitstop-shared-kafka-shutdown"));
