@@ -465,7 +465,8 @@ class EngineServiceIT {
     reachSimulated(name, "build", 0, Mechanism.ON_FAILURE, "debug onFailure breakpoint");
 
     HttpResponse<Buffer> posted = post("/v1/breakpoints/" + ns + "/" + name + "/build/continue");
-    assertThat(posted.statusCode()).isEqualTo(202);
+    // 502 with the rejection when it came within ENGINE_API_COMMAND_WAIT, else 202 (undecided).
+    assertThat(posted.statusCode()).isIn(502, 202);
     String first = posted.bodyAsJsonObject().getString("commandId");
     assertThat(awaitWarning(BreakpointWarning.NO_SHELL).message()).contains("debug-continue");
     CommandRejected rejected = awaitDecision(EventType.COMMAND_REJECTED, CommandRejected.class);
@@ -487,7 +488,7 @@ class EngineServiceIT {
     // With a release image that runs, a new continue releases it, through a new container.
     restartEngine(Map.of());
     HttpResponse<Buffer> again = post("/v1/breakpoints/" + ns + "/" + name + "/build/continue");
-    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.statusCode()).isIn(200, 202);
     BreakpointContinued continued =
         awaitDecision(EventType.BREAKPOINT_CONTINUED, BreakpointContinued.class);
     assertThat(continued.releasedThrough()).isEqualTo(BreakpointContinued.EPHEMERAL_CONTAINER);
