@@ -471,6 +471,27 @@ class NotifierServiceIT {
     assertEveryEventOnceInOrder(back, runs);
   }
 
+  @Test
+  void eventsPendingWhenTheNotifierStopsAreDeliveredByTheNextInstance() {
+    String url = freeUrl();
+    Map<String, String> env = downReceiverEnv(url);
+    startNotifier(env, "50ms", "300ms");
+    List<List<String>> runs = publishThreeRuns();
+    awaitResults(EventType.DELIVERY_FAILED, url, 3);
+    // Stopped while every event is queued or waiting for a retry: nothing went out, nothing was
+    // committed past the first pending event, nothing is dead-lettered.
+    service.stop().await();
+    service = null;
+
+    startNotifier(env, "50ms", "300ms");
+    WebhookReceiver back = receiverAt(url);
+    assertEveryEventOnceInOrder(back, runs);
+    List<String> ids = runs.stream().flatMap(List::stream).toList();
+    assertThat(deadLettersNow())
+        .extracting(r -> header(r, "ce_id"))
+        .doesNotContainAnyElementsOf(ids);
+  }
+
   /** The URL of a port that was just free: nothing listens there until {@link #receiverAt}. */
   private String freeUrl() {
     WebhookReceiver probe = WebhookReceiver.start(vertx, 0).await();
@@ -526,6 +547,28 @@ class NotifierServiceIT {
     for (List<String> run : runs) {
       assertThat(order.stream().filter(run::contains).toList()).containsExactlyElementsOf(run);
     }
+  }
+
+  /** Every record in the dead-letter topic now. */
+  private List<ConsumerRecord<byte[], byte[]>> deadLettersNow() {
+    List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = rawConsumer()) {
+      List<org.apache.kafka.common.TopicPartition> parts =
+          c.partitionsFor(topics.deadLetter()).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return parts.stream().allMatch(p -> c.position(p) >= end.get(p));
+              });
+    }
+    return seen;
   }
 
   private static int portOf(String url) {
