@@ -62,12 +62,16 @@ import org.slf4j.LoggerFactory;
  * interactivity endpoint the cards.
  *
  * <p><b>Delivery guarantee.</b> The consumer hands each event to the per-endpoint queues and moves
- * on at once, so a slow endpoint never holds up the consumer or the other endpoints; the offset is
- * committed once the event is queued, not once it is delivered. Every event is therefore delivered
- * or dead-lettered while the notifier runs, and on {@link #stop()} whatever is still queued or
- * waiting to be retried is dead-lettered; but if the process dies, events queued and not yet
- * delivered are lost (they will not be read again). An endpoint may receive an event twice (a retry
- * after a timeout it had in fact handled): receivers deduplicate by the CloudEvents {@code id}.
+ * on at once, so a slow endpoint never holds up the consumer or the other endpoints. Offsets are
+ * committed with a low watermark ({@link EventConsumer#deferred}): an event is committable once
+ * every webhook delivery of it is final (delivered and recorded in {@link NotifierState}, or
+ * dead-lettered and the dead letter written), and a partition's offset is committed only below its
+ * oldest event not committable yet. So what was queued or waiting for a retry when the notifier
+ * stopped ({@link #stop()} abandons it, without dead-lettering) or crashed is read again by the
+ * next instance, which drops the ids already delivered per endpoint. An endpoint may receive an
+ * event twice (a retry after a timeout it had in fact handled, a delivery not yet recorded when the
+ * process died): receivers deduplicate by the CloudEvents {@code id}. Slack channels are not
+ * tracked: an event that only changes a status card is committable at once.
  */
 public final class NotifierService implements PitstopService {
   /** The consumer group and the name in dead letters. */
@@ -168,12 +172,12 @@ public final class NotifierService implements PitstopService {
           NotifierConfig.ROUTES_FILE);
     }
     EventConsumer consumer =
-        new EventConsumer(
+        EventConsumer.deferred(
             config.kafka(),
             EventConsumer.topics(topics.observations(), topics.decisions()),
             GROUP,
             publisher,
-            service::accept);
+            e -> new EventConsumer.Handling(Future.succeededFuture(), service.accept(e)));
     return NotifierState.open(
             vertx,
             config.kafka(),
@@ -263,9 +267,11 @@ public final class NotifierService implements PitstopService {
 
   /**
    * The consumer's handler: routes the event and hands it to the endpoints' queues (on their
-   * context, in the consumer's order). Completes at once: delivery goes on in the queues. Slack
-   * channels get more than the notable events: every event that changes a run's status card ({@link
-   * StatusCard#changesCard}).
+   * context, in the consumer's order). The consumer goes on at once (delivery goes on in the
+   * queues); the returned future completes when every webhook delivery of the event is final
+   * (delivered, or dead-lettered and the dead letter written), and only then may the consumer
+   * commit the event's offset (see the class comment). Slack channels get more than the notable
+   * events: every event that changes a run's status card ({@link StatusCard#changesCard}).
    */
   private Future<Void> accept(PitstopEvent e) {
     if (interactivity != null) {
@@ -301,16 +307,64 @@ public final class NotifierService implements PitstopService {
         e.data().run().display(),
         targets,
         requested.size());
+    Promise<Void> committable = Promise.promise();
     context.runOnContext(
         v -> {
+          Outstanding o = track(e);
+          o.done.future().onComplete(committable);
           targets.forEach(t -> offer(t, e));
           if (!requested.isEmpty()) {
             // One chain for all annotation subscriptions keeps the consumer's order per endpoint
             // while a host is being resolved.
-            annotationChain = annotationChain.compose(x -> byAnnotations(e, requested));
+            annotationChain =
+                annotationChain
+                    .compose(x -> byAnnotations(e, requested))
+                    .onComplete(ar -> settle(e, null));
+          } else {
+            settle(e, null);
           }
         });
-    return Future.succeededFuture();
+    return committable.future();
+  }
+
+  /**
+   * What is still under way for one event on the notifier's context: its routing (1) plus every
+   * webhook delivery handed to a queue and every refusal being dead-lettered, each settled once
+   * final. {@code done} completes when none is left, or fails when a dead letter could not be
+   * written (the event's offset then stays uncommitted, so a restart reads it again).
+   */
+  private static final class Outstanding {
+    private int count;
+    private final Promise<Void> done = Promise.promise();
+  }
+
+  private final Map<String, Outstanding> outstanding = new java.util.HashMap<>();
+
+  /** One more thing under way for {@code e}; call on the context. */
+  private Outstanding track(PitstopEvent e) {
+    Outstanding o = outstanding.computeIfAbsent(e.id(), id -> new Outstanding());
+    o.count++;
+    return o;
+  }
+
+  /** One thing under way for {@code e} is final ({@code failure} null) or lost; on the context. */
+  private void settle(PitstopEvent e, Throwable failure) {
+    Outstanding o = outstanding.get(e.id());
+    if (o == null) {
+      return;
+    }
+    if (failure != null) {
+      outstanding.remove(e.id());
+      o.done.tryFail(failure);
+    } else if (--o.count == 0) {
+      outstanding.remove(e.id());
+      o.done.tryComplete();
+    }
+  }
+
+  /** Settles on the context once {@code f} completed (a failure keeps the offset uncommitted). */
+  private void settleWhen(PitstopEvent e, Future<Void> f) {
+    f.onComplete(ar -> context.runOnContext(v -> settle(e, ar.failed() ? ar.cause() : null)));
   }
 
   private Future<Void> byAnnotations(
@@ -378,15 +432,18 @@ public final class NotifierService implements PitstopService {
         annotation,
         shown,
         reason);
-    deadLetters
-        .deadLetter(e, shown, 0, "subscription by " + annotation + " refused: " + reason)
-        .onFailure(
-            t ->
-                LOG.error(
-                    "{}: LOST the report of a refused subscription to {}: {}",
-                    e.id(),
-                    shown,
-                    t.toString()));
+    track(e);
+    Future<Void> written =
+        deadLetters.deadLetter(
+            e, shown, 0, "subscription by " + annotation + " refused: " + reason);
+    settleWhen(e, written);
+    written.onFailure(
+        t ->
+            LOG.error(
+                "{}: LOST the report of a refused subscription to {}: {}",
+                e.id(),
+                shown,
+                t.toString()));
   }
 
   private void offer(Endpoint endpoint, PitstopEvent e) {
@@ -414,6 +471,7 @@ public final class NotifierService implements PitstopService {
       reject(e, endpoint.name(), "configuration", "no channel for " + endpoint);
       return;
     }
+    track(e); // settled by Results.delivered or by the dead letter's sink
     q.offer(e);
   }
 
@@ -435,12 +493,16 @@ public final class NotifierService implements PitstopService {
             channel,
             config.retry(),
             new SplittableRandom(),
-            deadLetters,
+            (ev, ep, attempts, reason) -> {
+              Future<Void> written = deadLetters.deadLetter(ev, ep, attempts, reason);
+              settleWhen(ev, written);
+              return written;
+            },
             config.queueCapacity(),
             config.endpointConcurrency(),
             results);
     if (stopping) {
-      q.stop();
+      q.abandon();
     }
     queues.put(endpoint, q);
     return q;
@@ -455,8 +517,12 @@ public final class NotifierService implements PitstopService {
   private final class Results implements DeliveryListener {
     @Override
     public void delivered(PitstopEvent e, Endpoint endpoint, int attempts, AttemptResult result) {
-      state.put(NotifierState.deliveredKey(e.id(), endpoint.name()), "delivered");
       latency("delivered", e);
+      // Settled once recorded (or not: the delivery happened either way), so a restart that reads
+      // the event again finds it delivered.
+      state
+          .put(NotifierState.deliveredKey(e.id(), endpoint.name()), "delivered")
+          .onComplete(ar -> context.runOnContext(v -> settle(e, null)));
       publish(EventType.DELIVERY_DELIVERED, e, endpoint.name(), attempts, result, null);
     }
 
@@ -525,9 +591,9 @@ public final class NotifierService implements PitstopService {
   }
 
   /**
-   * Stops consuming (the consumer commits what it handed over), then stops the queues
-   * (dead-lettering what is undelivered, see the class comment), then closes the web client and the
-   * producer.
+   * Stops consuming (the consumer commits below the oldest event still pending), then abandons the
+   * queues (attempts in flight finish; what is queued or waiting for a retry is left for the next
+   * instance, see the class comment), then closes the web client and the producer.
    *
    * @return a future completed when all is closed; it does not fail
    */
@@ -570,7 +636,7 @@ public final class NotifierService implements PitstopService {
               .otherwiseEmpty()
               .compose(
                   x ->
-                      Future.join(queues.values().stream().map(EndpointQueue::stop).toList())
+                      Future.join(queues.values().stream().map(EndpointQueue::abandon).toList())
                           .<Void>mapEmpty())
               .onComplete(p);
         });

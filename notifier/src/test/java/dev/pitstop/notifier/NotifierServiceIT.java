@@ -83,10 +83,10 @@ class NotifierServiceIT {
     Map<String, String> env = new HashMap<>(extra);
     env.put("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers());
     env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
-    env.put(
+    env.putIfAbsent(
         "NOTIFIER_WEBHOOK_URLS",
         String.join(",", java.util.Arrays.stream(to).map(WebhookReceiver::url).toList()));
-    env.put("NOTIFIER_MAX_ATTEMPTS", "3");
+    env.putIfAbsent("NOTIFIER_MAX_ATTEMPTS", "3");
     env.put("NOTIFIER_RETRY_BASE", retryBase);
     env.put("NOTIFIER_RETRY_MAX", retryMax);
     env.put("NOTIFIER_REQUEST_TIMEOUT", "5s");
@@ -456,6 +456,144 @@ class NotifierServiceIT {
     await().atMost(WAIT).until(() -> healthy.received().size() == 1);
     // The failing endpoint waits at least a second before its second attempt.
     assertThat(failing.requests()).hasSizeLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void aReceiverDownThenBackGetsEveryEventOnceInOrderPerRun() {
+    String url = freeUrl();
+    Map<String, String> env = downReceiverEnv(url);
+    startNotifier(env, "50ms", "300ms");
+    List<List<String>> runs = publishThreeRuns();
+    // The notifier tried, and failed, while nothing listened.
+    awaitResults(EventType.DELIVERY_FAILED, url, 3);
+
+    WebhookReceiver back = receiverAt(url);
+    assertEveryEventOnceInOrder(back, runs);
+  }
+
+  @Test
+  void eventsPendingWhenTheNotifierStopsAreDeliveredByTheNextInstance() {
+    String url = freeUrl();
+    Map<String, String> env = downReceiverEnv(url);
+    startNotifier(env, "50ms", "300ms");
+    List<List<String>> runs = publishThreeRuns();
+    awaitResults(EventType.DELIVERY_FAILED, url, 3);
+    // Stopped while every event is queued or waiting for a retry: nothing went out, nothing was
+    // committed past the first pending event, nothing is dead-lettered.
+    service.stop().await();
+    service = null;
+
+    startNotifier(env, "50ms", "300ms");
+    WebhookReceiver back = receiverAt(url);
+    assertEveryEventOnceInOrder(back, runs);
+    List<String> ids = runs.stream().flatMap(List::stream).toList();
+    assertThat(deadLettersNow())
+        .extracting(r -> header(r, "ce_id"))
+        .doesNotContainAnyElementsOf(ids);
+  }
+
+  /** The URL of a port that was just free: nothing listens there until {@link #receiverAt}. */
+  private String freeUrl() {
+    WebhookReceiver probe = WebhookReceiver.start(vertx, 0).await();
+    String url = probe.url();
+    probe.close().await();
+    return url;
+  }
+
+  /** A receiver on the port of {@code url}, verifying signatures. */
+  private WebhookReceiver receiverAt(String url) {
+    WebhookReceiver back = WebhookReceiver.start(vertx, portOf(url)).await();
+    receivers.add(back);
+    return back.requireSignatures(OLD_SECRET);
+  }
+
+  private static Map<String, String> downReceiverEnv(String url) {
+    Map<String, String> env = new HashMap<>();
+    env.put("NOTIFIER_WEBHOOK_SECRETS", OLD_SECRET);
+    env.put("NOTIFIER_WEBHOOK_URLS", url);
+    env.put("NOTIFIER_MAX_ATTEMPTS", "100");
+    return env;
+  }
+
+  /**
+   * Three events each of three runs, interleaved as a busy cluster produces them; their ids. All
+   * are decisions: order per run holds within one topic.
+   */
+  private List<List<String>> publishThreeRuns() {
+    List<List<PitstopEvent>> runs = new ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      String root = UUID.randomUUID().toString();
+      runs.add(
+          List.of(
+              TestEvents.of(EventType.BREAKPOINT_PAUSED, "ci", Map.of(), root),
+              TestEvents.of(EventType.BREAKPOINT_CONTINUED, "ci", Map.of(), root),
+              TestEvents.of(EventType.BREAKPOINT_ENDED, "ci", Map.of(), root)));
+    }
+    for (int i = 0; i < 3; i++) {
+      for (List<PitstopEvent> run : runs) {
+        publisher.publish(run.get(i)).await();
+      }
+    }
+    return runs.stream().map(run -> run.stream().map(PitstopEvent::id).toList()).toList();
+  }
+
+  private static void assertEveryEventOnceInOrder(WebhookReceiver back, List<List<String>> runs) {
+    await()
+        .atMost(WAIT)
+        .until(() -> runs.stream().flatMap(List::stream).allMatch(id -> back.deliveries(id) >= 1));
+    assertThat(back.duplicates()).isEmpty();
+    assertThat(back.requests()).extracting(WebhookReceiver.Request::status).containsOnly(204);
+    List<String> order = back.received().stream().map(CloudEvent::getId).toList();
+    for (List<String> run : runs) {
+      assertThat(order.stream().filter(run::contains).toList()).containsExactlyElementsOf(run);
+    }
+  }
+
+  /** Every record in the dead-letter topic now. */
+  private List<ConsumerRecord<byte[], byte[]>> deadLettersNow() {
+    List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = rawConsumer()) {
+      List<org.apache.kafka.common.TopicPartition> parts =
+          c.partitionsFor(topics.deadLetter()).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return parts.stream().allMatch(p -> c.position(p) >= end.get(p));
+              });
+    }
+    return seen;
+  }
+
+  private static int portOf(String url) {
+    return java.net.URI.create(url).getPort();
+  }
+
+  /** Waits for at least {@code count} delivery results of {@code type} for this endpoint. */
+  private List<PitstopEvent> awaitResults(EventType type, String endpoint, int count) {
+    List<PitstopEvent> results = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = rawConsumer()) {
+      c.subscribe(List.of(topics.decisions()));
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                  PitstopEvent e = EventRecords.decode(r.headers(), r.value());
+                  if (e.type() == type && endpoint.equals(((DeliveryResult) e.data()).endpoint())) {
+                    results.add(e);
+                  }
+                }
+                return results.size() >= count;
+              });
+    }
+    return results;
   }
 
   private ConsumerRecord<byte[], byte[]> awaitDeadLetter(

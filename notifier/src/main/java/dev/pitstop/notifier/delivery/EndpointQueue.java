@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * DeadLetterSink} with its reason and number of attempts. An endpoint that answers {@code 410 Gone}
  * is disabled until the notifier restarts: later events are dead-lettered without an attempt.
  *
- * <p>{@link #offer} and {@link #stop} must be called on the queue's context.
+ * <p>{@link #stop} dead-letters what is pending; {@link #abandon} drops it instead, for a caller
+ * that has not committed it and lets the next instance deliver it (the notifier).
+ *
+ * <p>{@link #offer}, {@link #stop} and {@link #abandon} must be called on the queue's context.
  */
 public final class EndpointQueue {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointQueue.class);
@@ -43,6 +46,7 @@ public final class EndpointQueue {
   private int sending;
   private int deadLettering;
   private Promise<Void> stopped;
+  private boolean abandoned;
   private boolean gone;
 
   /**
@@ -108,6 +112,10 @@ public final class EndpointQueue {
    * the queue is full or stopping, the event is dead-lettered at once.
    */
   public void offer(PitstopEvent e) {
+    if (abandoned) {
+      LOG.debug("{}: abandoned, {} {} left for the next instance", endpoint, e.id(), e.type());
+      return;
+    }
     if (stopped != null) {
       deadLetter(e, 0, "the notifier stopped before delivery", null);
       return;
@@ -171,6 +179,17 @@ public final class EndpointQueue {
       listener.delivered(e, endpoint, attempt, result);
       finish(taken);
     } else if (decision instanceof RetryDecision.Retry r) {
+      if (abandoned) {
+        LOG.info(
+            "{}: attempt {} of {} {} failed ({}); abandoned, left for the next instance",
+            endpoint,
+            attempt,
+            e.id(),
+            e.type().type(),
+            result.reason());
+        checkStopped();
+        return;
+      }
       if (stopped != null) {
         giveUp(taken, attempt, result.reason() + " (the notifier stopped before a retry)", result);
         return;
@@ -280,6 +299,36 @@ public final class EndpointQueue {
           endpoint,
           queued.size(),
           timers.size());
+    }
+    checkStopped();
+    return stopped.future();
+  }
+
+  /**
+   * Stops delivering without dead-lettering: events still queued and those waiting for a retry are
+   * dropped (the notifier did not commit their offsets, so the next instance reads them again), and
+   * later offers are dropped too. Attempts in flight finish: a success counts (and is reported), a
+   * failure is dropped like the rest.
+   *
+   * @return a future completed when nothing is in flight and every dead letter under way was
+   *     written
+   */
+  public Future<Void> abandon() {
+    if (stopped != null) {
+      return stopped.future();
+    }
+    abandoned = true;
+    stopped = Promise.promise();
+    int queued = lanes.drainQueued().size();
+    waiting.keySet().forEach(id -> context.owner().cancelTimer(id));
+    int timers = waiting.size();
+    waiting.clear();
+    if (queued > 0 || timers > 0) {
+      LOG.info(
+          "{}: abandoned {} queued and {} waiting events, left for the next instance",
+          endpoint,
+          queued,
+          timers);
     }
     checkStopped();
     return stopped.future();

@@ -203,4 +203,43 @@ class EndpointQueueTest {
     offer(q, event("c", "1"));
     await().until(() -> deadLetters.size() == 4);
   }
+
+  @Test
+  void abandoningDropsWhatIsPendingWithoutDeadLetteringAndLetsASuccessInFlightCount() {
+    List<Promise<AttemptResult>> inFlight = new CopyOnWriteArrayList<>();
+    Channel slow =
+        e -> {
+          int n = tries.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet();
+          attempts.add(e.id() + "#" + n);
+          if (e.id().startsWith("b-")) {
+            return Future.succeededFuture(new AttemptResult.Refused(503, null, ""));
+          }
+          Promise<AttemptResult> p = Promise.promise();
+          inFlight.add(p);
+          return p.future();
+        };
+    EndpointQueue q =
+        queue(slow, new RetryPolicy(5, Duration.ofSeconds(10), Duration.ofSeconds(10)), 100, 2);
+    offer(q, event("a", "1"), event("a", "2"), event("b", "1"));
+    await().until(() -> inFlight.size() == 1 && attempts.contains("b-1#1"));
+
+    Promise<Future<Void>> abandoning = Promise.promise();
+    context.runOnContext(v -> abandoning.complete(q.abandon()));
+    Future<Void> abandoned = abandoning.future().await();
+    assertThat(abandoned.isComplete()).as("a-1 is still in flight").isFalse();
+    context.runOnContext(v -> inFlight.get(0).complete(new AttemptResult.Delivered(204)));
+    abandoned.await();
+    Promise<Void> offered = Promise.promise();
+    context.runOnContext(
+        v -> {
+          q.offer(event("c", "1"));
+          offered.complete();
+        });
+    offered.future().await();
+
+    // a-2 (queued), b-1 (waiting for a retry) and c-1 (offered after) are left for the next
+    // instance: no dead letter, no further attempt; a-1 went out.
+    assertThat(deadLetters).isEmpty();
+    assertThat(attempts).containsExactlyInAnyOrder("a-1#1", "b-1#1");
+  }
 }

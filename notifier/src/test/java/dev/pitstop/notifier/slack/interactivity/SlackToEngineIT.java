@@ -3,6 +3,7 @@ package dev.pitstop.notifier.slack.interactivity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.engine.EngineConfig;
 import dev.pitstop.engine.EngineService;
 import dev.pitstop.events.EventFactory;
@@ -28,6 +29,8 @@ import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.k8s.ExecResult;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
 import dev.pitstop.sandbox.kafka.SharedKafka;
+import dev.pitstop.sandbox.receivers.SlackApiEmulator;
+import dev.pitstop.sandbox.receivers.SlackApiEmulator.Message;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
@@ -45,6 +48,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -56,12 +60,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A click on a status card's button, through the notifier's Slack endpoint, to the real breakpoint
  * engine, which authorizes the mapped identity by SubjectAccessReview (the sandbox API answers it)
- * and releases the paused step by exec.
+ * and releases the paused step by exec. The notifier also has a Slack token (its SDK pointed at
+ * {@link SlackApiEmulator}), so the click is made as Slack would make it: with the button value
+ * read from the card the emulator recorded, and the release is seen replacing that card's buttons
+ * (issue #4).
  */
 @Timeout(180)
 class SlackToEngineIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String SECRET = "slack-to-engine-signing-secret";
+  private static final String TOKEN = "xoxb-test-0000000000-slacktoengine";
+  private static final String CHANNEL = "#ci-builds";
+  private static final String CHANNEL_ID = "C0CIBUILDS";
   private static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
 
   @TempDir Path dir;
@@ -79,6 +89,7 @@ class SlackToEngineIT {
   private NotifierService notifier;
   private EventPublisher watcher;
   private HttpServer slack;
+  private SlackApiEmulator slackApi;
   private RunRef run;
 
   @BeforeEach
@@ -178,6 +189,15 @@ class SlackToEngineIT {
     env.put("NOTIFIER_SLACK_INTERACTIVITY_HOST", "127.0.0.1");
     env.put("NOTIFIER_SLACK_INTERACTIVITY_PORT", "0");
     env.put("NOTIFIER_SLACK_RESPONSE_URL_PREFIXES", "http://127.0.0.1:" + slack.actualPort() + "/");
+    slackApi = SlackApiEmulator.start(TOKEN).addChannel(CHANNEL, CHANNEL_ID);
+    Path routes =
+        Files.writeString(
+            dir.resolve("routes.yaml"),
+            "routes:\n  - match: {namespaces: [" + ns + "]}\n    slack: \"" + CHANNEL + "\"\n");
+    env.put("NOTIFIER_ROUTES_FILE", routes.toString());
+    env.put("NOTIFIER_SLACK_TOKEN", TOKEN);
+    env.put("NOTIFIER_SLACK_API_URL", slackApi.apiUrl());
+    env.put("NOTIFIER_SLACK_CARD_POST_ON", "pause");
     notifier = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
   }
 
@@ -199,6 +219,9 @@ class SlackToEngineIT {
     if (api != null) {
       api.close();
     }
+    if (slackApi != null) {
+      slackApi.close();
+    }
   }
 
   @Test
@@ -219,11 +242,17 @@ class SlackToEngineIT {
                     T0))
         .await();
     BreakpointPaused paused = awaitDecision(EventType.BREAKPOINT_PAUSED, BreakpointPaused.class);
-    String value = ButtonValue.of(paused.run(), paused.step().name()).encode();
+    // The card is posted on the pause, with the buttons; the click carries what the card holds.
+    await().atMost(WAIT).until(() -> button(StatusCard.CONTINUE).isPresent());
+    Message posted = card();
+    String ts = posted.ts();
+    String value = button(StatusCard.CONTINUE).orElseThrow();
+    assertThat(value).isEqualTo(ButtonValue.of(paused.run(), paused.step().name()).encode());
+    assertThat(button(StatusCard.FAIL_CONTINUE)).contains(value);
     String responseUrl = "http://127.0.0.1:" + slack.actualPort() + "/actions/T1/1/x";
 
     // bob is in the users file but may not exec in the namespace: the engine's review says no.
-    assertThat(click("U0BOB", value, responseUrl)).isEqualTo(200);
+    assertThat(click("U0BOB", value, responseUrl, posted)).isEqualTo(200);
     CommandRejected rejected = awaitDecision(EventType.COMMAND_REJECTED, CommandRejected.class);
     assertThat(rejected.reason()).isEqualTo(CommandRejected.FORBIDDEN);
     assertThat(rejected.command().requestedBy().attribute(Identity.SLACK_USER_ID))
@@ -234,9 +263,13 @@ class SlackToEngineIT {
         .contains("Forbidden")
         .contains("bob may not create pods/exec in namespace " + ns);
     assertThat(execCalls).isEmpty();
+    // The refusal reached the notifier (it answered bob): the card keeps its buttons.
+    assertThat(card().ts()).isEqualTo(ts);
+    assertThat(button(StatusCard.CONTINUE)).contains(value);
+    assertThat(card().blocksJson()).doesNotContain(StatusCard.RELEASED_BLOCK);
 
     // alice may: the engine execs the continue script and reports who, with her Slack id.
-    assertThat(click("U0ALICE", value, responseUrl)).isEqualTo(200);
+    assertThat(click("U0ALICE", value, responseUrl, posted)).isEqualTo(200);
     BreakpointContinued continued =
         awaitDecision(EventType.BREAKPOINT_CONTINUED, BreakpointContinued.class);
     assertThat(continued.action()).isEqualTo(Action.CONTINUE);
@@ -253,11 +286,58 @@ class SlackToEngineIT {
             .orElseThrow();
     assertThat(continuedEvent.partitionKey()).isEqualTo("pr-" + ns);
     assertThat(replies).hasSize(1);
+
+    // Once the engine reported the release, the same card (same ts) loses its buttons and names
+    // the clicker by mention, so nobody clicks twice.
+    await().atMost(WAIT).until(() -> card().blocksJson().contains("Continued by <@U0ALICE>"));
+    Message card = card();
+    assertThat(card.ts()).isEqualTo(ts);
+    assertThat(card.channel()).isEqualTo(CHANNEL_ID);
+    assertThat(card.blocksJson())
+        .contains(StatusCard.RELEASED_BLOCK)
+        .doesNotContain(StatusCard.CONTINUE)
+        .doesNotContain(StatusCard.FAIL_CONTINUE)
+        .doesNotContain(StatusCard.ACTIONS_BLOCK);
+    assertThat(slackApi.topLevel(CHANNEL)).hasSize(1);
+    assertThat(slackApi.rateLimited()).isZero();
   }
 
-  private int click(String user, String value, String responseUrl) throws Exception {
-    byte[] body =
-        SlackClicks.form(SlackClicks.payload(user, StatusCard.CONTINUE, value, responseUrl));
+  /** The one top-level card in the channel. */
+  private Message card() {
+    List<Message> top = slackApi.topLevel(CHANNEL);
+    assertThat(top).hasSize(1);
+    return top.get(0);
+  }
+
+  /** The value of the card's button with this {@code action_id}, as the emulator recorded it. */
+  private Optional<String> button(String actionId) {
+    List<Message> top = slackApi.topLevel(CHANNEL);
+    if (top.isEmpty() || top.get(0).latest().blocks() == null) {
+      return Optional.empty();
+    }
+    for (JsonNode block : top.get(0).latest().blocks()) {
+      if (!"actions".equals(block.path("type").asText())) {
+        continue;
+      }
+      for (JsonNode element : block.path("elements")) {
+        if (actionId.equals(element.path("action_id").asText())) {
+          return Optional.of(element.path("value").asText());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Posts a signed click on the card's Continue button, as Slack posts it. */
+  private int click(String user, String value, String responseUrl, Message card) throws Exception {
+    JsonObject payload = SlackClicks.payload(user, StatusCard.CONTINUE, value, responseUrl);
+    payload
+        .getJsonObject("container")
+        .put("message_ts", card.ts())
+        .put("channel_id", card.channel());
+    payload.getJsonObject("channel").put("id", card.channel());
+    payload.getJsonObject("message").put("ts", card.ts());
+    byte[] body = SlackClicks.form(payload);
     long ts = Instant.now().getEpochSecond();
     URI uri =
         URI.create(
