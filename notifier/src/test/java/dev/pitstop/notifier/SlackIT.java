@@ -329,6 +329,8 @@ class SlackIT {
     await().atMost(WAIT).until(() -> slack.topLevel(CHANNEL).size() == 1);
     assertThat(slack.injectedThrottles()).isEqualTo(1);
     assertThat(service.slackCards().orElseThrow().throttles()).isEqualTo(1);
+    assertThat(dev.pitstop.runtime.ops.Ops.of(vertx).metrics().scrape())
+        .contains("pitstop_slack_rate_limited_total{method=\"chat.postMessage\"} 1.0");
     long waited = card().versions().get(0).atNanos() - slack.lastInjectedThrottleNanos();
     assertThat(Duration.ofNanos(waited)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     assertThat(slack.rateLimited()).isZero();

@@ -414,6 +414,9 @@ public final class SlackCards {
     entry.unsent = back;
     if (a instanceof SlackApi.Throttled t) {
       throttles++;
+      dev.pitstop.runtime.ops.Ops.of(vertx)
+          .metrics()
+          .slackRateLimited(posted ? "chat.postMessage" : "chat.update");
       LOG.info(
           "{}: Slack answered 429, holding the channel for {} ms",
           entry.channel,
@@ -500,6 +503,7 @@ public final class SlackCards {
       markDelivered(r.event(), endpoint, r.attempts() + 1);
     } else if (a instanceof SlackApi.Throttled t) {
       throttles++;
+      dev.pitstop.runtime.ops.Ops.of(vertx).metrics().slackRateLimited("chat.postMessage");
       governor.throttled(due.channel(), due.key(), r, t.retryAfter(), clock.instant());
     } else {
       SlackApi.Failed f = (SlackApi.Failed) a;
