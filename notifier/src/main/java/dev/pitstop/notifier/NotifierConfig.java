@@ -38,7 +38,9 @@ import java.util.Set;
  *       <td>Kafka client properties ({@link KafkaSettings})</td></tr>
  *   <tr><td>{@code PITSTOP_TOPIC_PREFIX}</td><td>{@code pitstop.}</td><td>topic name prefix</td></tr>
  *   <tr><td>{@code NOTIFIER_WEBHOOK_URLS}</td><td>none</td>
- *       <td>comma-separated absolute http(s) URLs that get every notable event</td></tr>
+ *       <td>comma-separated absolute http(s) URLs that get every notable event; an entry
+ *       prefixed {@code cdevents:} gets the CDEvents projection of run starts and finishes
+ *       instead ({@code dev.pitstop.notifier.cdevents.CdEventsProjection})</td></tr>
  *   <tr><td>{@code NOTIFIER_MAX_ATTEMPTS}</td><td>5</td><td>attempts per event and endpoint, 1–100</td></tr>
  *   <tr><td>{@code NOTIFIER_RETRY_BASE}</td><td>{@code 500ms}</td>
  *       <td>backoff after the first failure, doubling (at least 1ms)</td></tr>
@@ -392,11 +394,19 @@ public record NotifierConfig(
     return d;
   }
 
+  /** The prefix of a {@code NOTIFIER_WEBHOOK_URLS} entry that wants the CDEvents projection. */
+  public static final String CDEVENTS_PREFIX = "cdevents:";
+
   private static List<Endpoint> webhooks(List<String> urls) {
-    Set<URI> seen = new LinkedHashSet<>();
+    Set<Endpoint> seen = new LinkedHashSet<>();
     List<Endpoint> out = new ArrayList<>();
     for (int i = 0; i < urls.size(); i++) {
       String raw = urls.get(i);
+      Endpoint.Format format = Endpoint.Format.PITSTOP;
+      if (raw.regionMatches(true, 0, CDEVENTS_PREFIX, 0, CDEVENTS_PREFIX.length())) {
+        format = Endpoint.Format.CDEVENTS;
+        raw = raw.substring(CDEVENTS_PREFIX.length()).strip();
+      }
       URI uri;
       try {
         uri = new URI(raw);
@@ -406,12 +416,12 @@ public record NotifierConfig(
       }
       Endpoint endpoint;
       try {
-        endpoint = Endpoint.webhook(uri);
+        endpoint = Endpoint.webhook(uri, format);
       } catch (IllegalArgumentException | NullPointerException e) {
         throw new ConfigException(
             WEBHOOK_URLS + ": entry " + (i + 1) + " is not an absolute http(s) URL with a host");
       }
-      if (!seen.add(uri)) {
+      if (!seen.add(endpoint)) {
         throw new ConfigException(
             WEBHOOK_URLS + ": entry " + (i + 1) + " (" + endpoint.name() + ") is listed twice");
       }

@@ -5,6 +5,8 @@ import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.Topics;
 import dev.pitstop.events.data.DeliveryResult;
+import dev.pitstop.notifier.cdevents.CdEventsChannel;
+import dev.pitstop.notifier.cdevents.CdEventsProjection;
 import dev.pitstop.notifier.delivery.AttemptResult;
 import dev.pitstop.notifier.delivery.Channel;
 import dev.pitstop.notifier.delivery.DeliveryDeadLetters;
@@ -146,13 +148,17 @@ public final class NotifierService implements PitstopService {
             // Slack channels are served by SlackCards, not by an EndpointQueue.
             throw new UnsupportedOperationException("a Slack channel has no EndpointQueue");
           }
-          return new WebhookChannel(
-              client,
-              endpoint,
-              config.requestTimeout(),
-              Clock.systemUTC(),
-              config.contentMode(),
-              config.signer());
+          WebhookChannel webhook =
+              new WebhookChannel(
+                  client,
+                  endpoint,
+                  config.requestTimeout(),
+                  Clock.systemUTC(),
+                  config.contentMode(),
+                  config.signer());
+          return endpoint.format() == Endpoint.Format.CDEVENTS
+              ? new CdEventsChannel(webhook)
+              : webhook;
         };
     List<Subscription> subscriptions = new ArrayList<>();
     config.webhooks().forEach(w -> subscriptions.add(Subscription.toAll(w)));
@@ -278,12 +284,14 @@ public final class NotifierService implements PitstopService {
       interactivity.onEvent(e);
     }
     boolean notable = Router.isNotable(e);
+    // CDEvents webhooks also get run starts and child TaskRuns' finishes (Router#route).
+    boolean routed = notable || CdEventsProjection.projects(e.type());
     boolean card = config.slack() != null && StatusCard.changesCard(e);
-    if (!notable && !card) {
+    if (!routed && !card) {
       return Future.succeededFuture();
     }
     List<Endpoint> targets = new ArrayList<>();
-    if (notable) {
+    if (routed) {
       router.route(e).stream().filter(t -> !t.isSlack()).forEach(targets::add);
     }
     if (card) {

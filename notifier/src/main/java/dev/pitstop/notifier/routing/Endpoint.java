@@ -16,8 +16,35 @@ import java.util.regex.Pattern;
  *     null for Slack
  * @param channel for Slack the channel (a name such as {@code #ci} or an id such as {@code
  *     C0123ABCD}); null for a webhook
+ * @param format what a webhook receives: Pitstop's own events or their CDEvents projection
+ *     (docs/notifications.md "CDEvents"); always {@link Format#PITSTOP} for Slack; null means
+ *     {@link Format#PITSTOP}
  */
-public record Endpoint(String name, URI url, String channel) {
+public record Endpoint(String name, URI url, String channel, Format format) {
+  /** What a webhook receives. */
+  public enum Format {
+    /** Pitstop's events ({@code dev.pitstop.*.v1}), the default. */
+    PITSTOP,
+    /**
+     * The CDEvents projection of run starts and finishes ({@code dev.cdevents.pipelinerun.*},
+     * {@code dev.cdevents.taskrun.*}; {@code dev.pitstop.notifier.cdevents}); nothing else.
+     */
+    CDEVENTS;
+
+    /**
+     * @throws IllegalArgumentException for anything but {@code pitstop} or {@code cdevents}
+     */
+    public static Format of(String text) {
+      return switch (text.strip().toLowerCase(Locale.ROOT)) {
+        case "pitstop" -> PITSTOP;
+        case "cdevents" -> CDEVENTS;
+        default ->
+            throw new IllegalArgumentException(
+                "\"" + text + "\" is not a webhook format: pitstop or cdevents");
+      };
+    }
+  }
+
   /** A Slack channel: {@code #name} (lower case, digits, {@code -_.}, at most 80) or an id. */
   public static final Pattern SLACK_CHANNEL =
       Pattern.compile("#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,12}");
@@ -28,6 +55,10 @@ public record Endpoint(String name, URI url, String channel) {
    */
   public Endpoint {
     Objects.requireNonNull(name, "name");
+    format = format == null ? Format.PITSTOP : format;
+    if (channel != null && format != Format.PITSTOP) {
+      throw new IllegalArgumentException("a Slack channel has no format: " + name);
+    }
     if ((url == null) == (channel == null)) {
       throw new IllegalArgumentException("an endpoint is either a URL or a Slack channel");
     }
@@ -45,6 +76,11 @@ public record Endpoint(String name, URI url, String channel) {
     }
   }
 
+  /** A webhook or Slack endpoint in Pitstop's format. */
+  public Endpoint(String name, URI url, String channel) {
+    this(name, url, channel, Format.PITSTOP);
+  }
+
   /** A webhook endpoint (kept for callers of the first version). */
   public Endpoint(String name, URI url) {
     this(name, url, null);
@@ -53,6 +89,17 @@ public record Endpoint(String name, URI url, String channel) {
   /** The webhook endpoint of a URL, named by its scheme, host, port and path. */
   public static Endpoint webhook(URI url) {
     return new Endpoint(displayName(url), url, null);
+  }
+
+  /**
+   * The webhook endpoint of a URL in a format; a CDEvents one is named {@code cdevents:} and the
+   * display name, so it is a different endpoint (queue, delivered ids) from the same URL in
+   * Pitstop's format.
+   */
+  public static Endpoint webhook(URI url, Format format) {
+    return format == Format.CDEVENTS
+        ? new Endpoint("cdevents:" + displayName(url), url, null, format)
+        : webhook(url);
   }
 
   /** The Slack endpoint of a channel, named {@code slack:<channel>}. */

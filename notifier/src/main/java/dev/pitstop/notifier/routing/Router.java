@@ -3,6 +3,7 @@ package dev.pitstop.notifier.routing;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.data.RunRef;
+import dev.pitstop.notifier.cdevents.CdEventsProjection;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -48,16 +49,21 @@ public final class Router {
   }
 
   /**
-   * The endpoints that get the event, each once, in the order subscriptions were given; empty when
-   * the event is not notable or nobody subscribed.
+   * The endpoints that get the event, each once (a {@link Endpoint.Format#CDEVENTS} webhook gets
+   * the run starts and finishes {@link CdEventsProjection} projects, child TaskRuns' included, and
+   * nothing else), in the order subscriptions were given; empty when the event is not notable or
+   * nobody subscribed.
    */
   public List<Endpoint> route(PitstopEvent e) {
-    if (!isNotable(e)) {
+    boolean notable = isNotable(e);
+    boolean projected = CdEventsProjection.projects(e.type());
+    if (!notable && !projected) {
       return List.of();
     }
     Set<Endpoint> out = new LinkedHashSet<>();
     for (Subscription s : subscriptions) {
-      if (s.matches(e)) {
+      boolean wanted = s.endpoint().format() == Endpoint.Format.CDEVENTS ? projected : notable;
+      if (wanted && s.matches(e)) {
         out.add(s.endpoint());
       }
     }

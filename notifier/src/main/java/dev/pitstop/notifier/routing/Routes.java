@@ -26,6 +26,9 @@ import java.util.Set;
  *       outcomes: [failed]            # succeeded | failed: only *.finished events then match
  *     webhook: https://oncall.example.com/pitstop
  *   - match: {namespaces: [ci]}
+ *     webhook: https://cd.example.com/events
+ *     format: cdevents                # pitstop (default) | cdevents: webhooks only
+ *   - match: {namespaces: [ci]}
  *     slack: "#ci-builds"             # a channel name or id
  * }</pre>
  *
@@ -35,7 +38,8 @@ import java.util.Set;
  */
 public final class Routes {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> ROUTE_KEYS = Set.of("name", "match", "webhook", "slack");
+  private static final Set<String> ROUTE_KEYS =
+      Set.of("name", "match", "webhook", "slack", "format");
   private static final Set<String> MATCH_KEYS =
       Set.of("namespaces", "pipelines", "types", "outcomes");
 
@@ -88,10 +92,21 @@ public final class Routes {
     if (webhook == slack) {
       throw new IllegalArgumentException(where + " needs exactly one of webhook and slack");
     }
+    Endpoint.Format format = Endpoint.Format.PITSTOP;
+    if (node.hasNonNull("format")) {
+      if (!webhook) {
+        throw new IllegalArgumentException(where + ": format is for webhooks only");
+      }
+      try {
+        format = Endpoint.Format.of(node.get("format").asText());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage());
+      }
+    }
     Endpoint endpoint;
     try {
       if (webhook) {
-        endpoint = Endpoint.webhook(new URI(node.get("webhook").asText().strip()));
+        endpoint = Endpoint.webhook(new URI(node.get("webhook").asText().strip()), format);
       } else {
         endpoint = Endpoint.slack(node.get("slack").asText().strip());
       }

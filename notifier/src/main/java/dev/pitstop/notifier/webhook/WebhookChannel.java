@@ -8,6 +8,7 @@ import dev.pitstop.notifier.delivery.RetryAfter;
 import dev.pitstop.notifier.routing.Endpoint;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.vertx.VertxMessageFactory;
+import io.cloudevents.jackson.JsonFormat;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpRequest;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Posts an event to a webhook as a CloudEvent over HTTP, in binary content mode by default
@@ -67,7 +69,23 @@ public final class WebhookChannel implements Channel {
 
   @Override
   public Future<AttemptResult> send(PitstopEvent event) {
-    CloudEvent ce = EventCodec.toCloudEvent(event);
+    return post(
+        EventCodec.toCloudEvent(event), event.id(), () -> EventCodec.toStructuredJson(event));
+  }
+
+  /**
+   * Posts any CloudEvent (e.g. a CDEvent) the same way: the configured content mode, the signature
+   * with {@code webhook-id} = the CloudEvent's id, one attempt.
+   */
+  public Future<AttemptResult> send(CloudEvent ce) {
+    return post(
+        ce,
+        ce.getId(),
+        () -> new String(new JsonFormat().serialize(ce), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private Future<AttemptResult> post(
+      CloudEvent ce, String webhookId, Supplier<String> structuredJson) {
     HttpRequest<Buffer> request =
         client
             .postAbs(endpoint.url().toString())
@@ -76,8 +94,8 @@ public final class WebhookChannel implements Channel {
             .idleTimeout(timeoutMs);
     Future<HttpResponse<Buffer>> sent;
     if (mode == ContentMode.STRUCTURED) {
-      String json = EventCodec.toStructuredJson(event);
-      signer.headers(event.id(), clock.instant(), json).forEach(request::putHeader);
+      String json = structuredJson.get();
+      signer.headers(webhookId, clock.instant(), json).forEach(request::putHeader);
       sent =
           request
               .putHeader("Content-Type", STRUCTURED_CONTENT_TYPE)
@@ -87,7 +105,7 @@ public final class WebhookChannel implements Channel {
           ce.getData() == null
               ? ""
               : new String(ce.getData().toBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      signer.headers(event.id(), clock.instant(), body).forEach(request::putHeader);
+      signer.headers(webhookId, clock.instant(), body).forEach(request::putHeader);
       sent = VertxMessageFactory.createWriter(request).writeBinary(ce);
     }
     return sent.timeout(timeoutMs, TimeUnit.MILLISECONDS)
