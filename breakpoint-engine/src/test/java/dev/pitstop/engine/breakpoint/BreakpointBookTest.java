@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BreakpointBookTest {
   static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
@@ -481,6 +483,20 @@ class BreakpointBookTest {
         new BreakpointReached(RUN, STEP, Mechanism.BEFORE_STEPS, T0, List.of(), null);
     assertThat(book.onEvent(watcher.create(EventType.STEP_BREAKPOINT_REACHED, again, T0)))
         .isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TaskRunCancelled", "PodEvicted", "StepOOM", "Failed"})
+  void everyOtherWayTheTaskRunEndsEndsThePauseWithTektonsReason(String reason) {
+    // Tekton ends a TaskRun whose Pod was evicted with reason PodEvicted (tekton-facts.md §4;
+    // "Failed" before v1.12.0): the pause ends with it, so no button waits on a gone Pod.
+    book.onEvent(reached(Mechanism.ON_FAILURE, RUN));
+    assertThat(
+            published(book.onEvent(finished(RUN, reason)).get(0))
+                .data(BreakpointEnded.class)
+                .reason())
+        .isEqualTo(reason);
+    assertThat(book.waiting()).isEmpty();
   }
 
   @Test
