@@ -372,39 +372,31 @@ public final class WatcherService implements PitstopService {
     }
 
     private List<SharedIndexInformer<TaskRun>> newTaskRunInformers() {
-      List<SharedIndexInformer<TaskRun>> informers = new ArrayList<>();
-      for (String ns : namespaces()) {
-        var trs = client.resources(TaskRun.class);
-        var in = ns.isEmpty() ? trs.inAnyNamespace() : trs.inNamespace(ns);
-        Informable<TaskRun> selected =
-            config.selector().isEmpty() ? in : in.withLabelSelector(config.selector());
-        informers.add(
-            selected
-                .runnableInformer(config.resync().toMillis())
-                .addEventHandler(
-                    handler(
-                        tr -> taskRunChanged(null, tr),
-                        this::taskRunChanged,
-                        this::taskRunDeleted)));
-      }
-      return List.copyOf(informers);
+      return runInformers(
+          TaskRun.class,
+          handler(tr -> taskRunChanged(null, tr), this::taskRunChanged, this::taskRunDeleted));
     }
 
     private List<SharedIndexInformer<PipelineRun>> newPipelineRunInformers() {
-      List<SharedIndexInformer<PipelineRun>> informers = new ArrayList<>();
+      return runInformers(
+          PipelineRun.class,
+          handler(
+              pr -> pipelineRunChanged(null, pr),
+              this::pipelineRunChanged,
+              this::pipelineRunDeleted));
+    }
+
+    /** One informer of {@code kind} per watched namespace (or all), with the run selector. */
+    private <T extends HasMetadata> List<SharedIndexInformer<T>> runInformers(
+        Class<T> kind, ResourceEventHandler<T> handler) {
+      List<SharedIndexInformer<T>> informers = new ArrayList<>();
       for (String ns : namespaces()) {
-        var prs = client.resources(PipelineRun.class);
-        var in = ns.isEmpty() ? prs.inAnyNamespace() : prs.inNamespace(ns);
-        Informable<PipelineRun> selected =
+        var runs = client.resources(kind);
+        var in = ns.isEmpty() ? runs.inAnyNamespace() : runs.inNamespace(ns);
+        Informable<T> selected =
             config.selector().isEmpty() ? in : in.withLabelSelector(config.selector());
         informers.add(
-            selected
-                .runnableInformer(config.resync().toMillis())
-                .addEventHandler(
-                    handler(
-                        pr -> pipelineRunChanged(null, pr),
-                        this::pipelineRunChanged,
-                        this::pipelineRunDeleted)));
+            selected.runnableInformer(config.resync().toMillis()).addEventHandler(handler));
       }
       return List.copyOf(informers);
     }
