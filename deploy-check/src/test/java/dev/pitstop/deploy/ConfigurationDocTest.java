@@ -61,6 +61,7 @@ class ConfigurationDocTest {
     optional.put("ENGINE_WEBHOOK_KEY_FILE", key.toString());
     optional.put("NOTIFIER_SLACK_SIGNING_SECRET", "secret");
     optional.put("NOTIFIER_SLACK_USERS_FILE", users.toString());
+    optional.put("NOTIFIER_SLACK_TOKEN", "xoxb-doc-test");
     envs.add(optional);
     return envs;
   }
