@@ -74,6 +74,7 @@ public final class BreakpointEngine {
 
   private BiFunction<String, RootState, Future<Void>> state =
       (root, st) -> Future.succeededFuture();
+  private volatile NamespaceScope scope = NamespaceScope.ALL;
   private final Set<Future<Void>> actuating = ConcurrentHashMap.newKeySet();
 
   /**
@@ -142,6 +143,23 @@ public final class BreakpointEngine {
    */
   public void keepStateIn(BiFunction<String, RootState, Future<Void>> sink) {
     this.state = sink;
+  }
+
+  /**
+   * Serves only runs in {@code scope} ({@code ENGINE_NAMESPACES}): an observation of a run
+   * elsewhere is ignored, a command for one is {@code command.rejected} {@code Forbidden} saying
+   * so, without asking the authorizer. Call before the first event.
+   */
+  public void serveOnly(NamespaceScope scope) {
+    this.scope = scope;
+  }
+
+  /** The reason a command for a run in {@code namespace} is rejected when outside the scope. */
+  static String outsideScope(String namespace) {
+    return "namespace "
+        + namespace
+        + " is not one this engine serves (ENGINE_NAMESPACES): it neither pauses nor releases"
+        + " runs there";
   }
 
   /**
@@ -285,6 +303,15 @@ public final class BreakpointEngine {
    *     publisher's error
    */
   public Future<Void> handle(PitstopEvent e) {
+    String ns = e.data().run() == null ? null : e.data().run().namespace();
+    if (!scope.contains(ns)) {
+      if (e.data() instanceof Command c) {
+        return forbid(e, c, outsideScope(ns));
+      }
+      LOG.debug(
+          "{} {} {}: namespace {} not served, ignored", e.id(), e.type().type(), e.subject(), ns);
+      return Future.succeededFuture();
+    }
     if (e.data() instanceof Command c) {
       Future<String> verdict =
           c.requestedBy() == null || c.requestedBy().username() == null

@@ -92,6 +92,7 @@ import java.util.Map;
  * @param releaseImage the image of shell-less releases' ephemeral containers
  * @param releaseContainerTimeout how long a release container may take to terminate
  * @param apiCommandWait how long the API waits for a command's outcome before answering 202
+ * @param namespaces the namespaces served ({@link NamespaceScope#ALL}: every one)
  */
 public record EngineConfig(
     String cluster,
@@ -111,7 +112,8 @@ public record EngineConfig(
     Duration timeoutTick,
     String releaseImage,
     Duration releaseContainerTimeout,
-    Duration apiCommandWait) {
+    Duration apiCommandWait,
+    NamespaceScope namespaces) {
 
   /** The default {@code ENGINE_RELEASE_IMAGE}: busybox, pinned by tag. */
   public static final String DEFAULT_RELEASE_IMAGE = "busybox:1.36.1";
@@ -206,7 +208,8 @@ public record EngineConfig(
         tick(s),
         releaseImage(s),
         releaseContainerTimeout(s),
-        commandWait(s));
+        commandWait(s),
+        NamespaceScope.parse(s.string("ENGINE_NAMESPACES", ""), "ENGINE_NAMESPACES"));
   }
 
   private static Duration releaseContainerTimeout(Settings s) {

@@ -165,8 +165,11 @@ public final class EngineService implements PitstopService {
             ephemeral,
             patcher,
             authorizer);
+    engine.serveOnly(config.namespaces());
     InformerRunCache cache =
-        config.webhook() == null ? null : new InformerRunCache(client, config.tektonNamespace());
+        config.webhook() == null
+            ? null
+            : new InformerRunCache(client, config.tektonNamespace(), config.namespaces());
     metrics.watch(engine);
     long[] timer = {-1};
     StateTopic stateTopic =
@@ -341,7 +344,8 @@ public final class EngineService implements PitstopService {
                                 new PemKeyCertOptions()
                                     .setCertPath(w.certFile())
                                     .setKeyPath(w.keyFile())))
-                    .requestHandler(new AdmissionWebhook(cache, reporter).router(vertx))
+                    .requestHandler(
+                        new AdmissionWebhook(cache, reporter, config.namespaces()).router(vertx))
                     .listen())
         .onSuccess(
             server -> {

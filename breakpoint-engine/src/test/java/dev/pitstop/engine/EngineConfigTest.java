@@ -34,6 +34,19 @@ class EngineConfigTest {
     assertThat(c.statePartitions()).as("unset: the observations topic's").isZero();
     assertThat(c.releaseImage()).isEqualTo("busybox:1.36.1");
     assertThat(c.releaseContainerTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.namespaces()).isEqualTo(NamespaceScope.ALL);
+  }
+
+  @Test
+  void engineNamespacesIsReadAndValidatedNamingTheKey() {
+    assertThat(
+            EngineConfig.fromMap(with("ENGINE_NAMESPACES", "ci-team-a,ci-team-b"))
+                .namespaces()
+                .names())
+        .containsExactly("ci-team-a", "ci-team-b");
+    assertThatThrownBy(() -> EngineConfig.fromMap(with("ENGINE_NAMESPACES", "ci-team-a,Team_B")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("ENGINE_NAMESPACES: \"Team_B\"");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitstop.deploy.PitstopService.TopicNeed;
 import dev.pitstop.engine.EngineConfig;
+import dev.pitstop.engine.NamespaceScope;
 import dev.pitstop.watcher.WatcherConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
@@ -39,8 +40,10 @@ class KubernetesManifestsTest {
           "|pods|get,list,watch",
           "|pods/log|get");
   static final Set<String> ENGINE_READ =
+      grants("tekton.dev|taskruns,pipelineruns,pipelines,tasks|get,list,watch");
+  // Cluster-scoped resources: cluster-wide in every overlay.
+  static final Set<String> ENGINE_REVIEW =
       grants(
-          "tekton.dev|taskruns,pipelineruns,pipelines,tasks|get,list,watch",
           "authentication.k8s.io|tokenreviews|create",
           "authorization.k8s.io|subjectaccessreviews|create");
   static final Set<String> ENGINE_ACT =
@@ -235,18 +238,20 @@ class KubernetesManifestsTest {
     List<Map<String, Object>> docs = Kustomize.build(target);
     List<String> watched = watchedNamespaces(docs);
     Set<String> watcher = new TreeSet<>();
-    Set<String> engineAct = new TreeSet<>();
     if (watched.isEmpty()) {
       watcher.addAll(scoped("*", WATCHER));
-      engineAct.addAll(scoped("*", ENGINE_ACT));
     } else {
       for (String ns : watched) {
         watcher.addAll(scoped(ns, WATCHER));
-        engineAct.addAll(scoped(ns, ENGINE_ACT));
       }
     }
-    Set<String> engine = new TreeSet<>(scoped("*", ENGINE_READ));
-    engine.addAll(engineAct);
+    // The engine reads and acts where ENGINE_NAMESPACES says (InformerRunCache, BreakpointEngine).
+    NamespaceScope served = engineNamespaces(docs);
+    Set<String> engine = new TreeSet<>(scoped("*", ENGINE_REVIEW));
+    for (String ns : served.all() ? List.of("*") : List.copyOf(served.names())) {
+      engine.addAll(scoped(ns, ENGINE_READ));
+      engine.addAll(scoped(ns, ENGINE_ACT));
+    }
     engine.addAll(
         scoped(
             EngineConfig.fromMap(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k", "ENGINE_API_TOKENS", "u=t"))
@@ -300,9 +305,17 @@ class KubernetesManifestsTest {
     List<Map<String, Object>> docs = Kustomize.build("k8s/overlays/namespaced");
     assertThat(watchedNamespaces(docs)).containsExactly("ci-team-a", "ci-team-b");
     assertThat(effectiveGrants(docs, "pitstop-watcher")).noneMatch(g -> g.startsWith("*|"));
+    assertThat(engineNamespaces(docs).names())
+        .as("ENGINE_NAMESPACES lists the namespaces WATCHER_NAMESPACES does")
+        .containsExactly("ci-team-a", "ci-team-b");
     assertThat(effectiveGrants(docs, "pitstop-breakpoint-engine"))
         .filteredOn(g -> g.startsWith("*|"))
-        .containsExactlyInAnyOrderElementsOf(scoped("*", ENGINE_READ));
+        .as("cluster-wide, the engine only creates reviews")
+        .containsExactlyInAnyOrderElementsOf(scoped("*", ENGINE_REVIEW));
+    assertThat(effectiveGrants(docs, "pitstop-breakpoint-engine"))
+        .filteredOn(g -> g.contains("|tekton.dev|pipelines|"))
+        .extracting(g -> g.substring(0, g.indexOf('|')))
+        .containsOnly("ci-team-a", "ci-team-b");
     Map<String, Object> webhook =
         Kustomize.named(docs, "MutatingWebhookConfiguration", "pitstop-breakpoints");
     Map<String, Object> selector =
@@ -322,6 +335,9 @@ class KubernetesManifestsTest {
     Map<String, Object> hook = Yaml.map(mwc, "webhooks", 0);
     assertThat(Yaml.list(mwc, "webhooks")).hasSize(1);
     assertThat(hook.get("failurePolicy")).isEqualTo("Ignore");
+    assertThat(hook.get("sideEffects"))
+        .as("AdmissionWebhook reports nothing for a dry run")
+        .isEqualTo("NoneOnDryRun");
     assertThat(((Number) hook.get("timeoutSeconds")).intValue()).isBetween(1, 5);
     assertThat(Yaml.list(hook, "rules"))
         .singleElement()
@@ -415,6 +431,16 @@ class KubernetesManifestsTest {
           .forEach((k, v) -> env.put(k, String.valueOf(v)));
     }
     return WatcherConfig.fromMap(env);
+  }
+
+  /** ENGINE_NAMESPACES of the engine's ConfigMaps, as the engine parses it. */
+  static NamespaceScope engineNamespaces(List<Map<String, Object>> docs) {
+    String value = null;
+    for (String cm : List.of("pitstop-common", "pitstop-breakpoint-engine")) {
+      Object v = Yaml.map(Kustomize.named(docs, "ConfigMap", cm), "data").get("ENGINE_NAMESPACES");
+      value = v == null ? value : String.valueOf(v);
+    }
+    return NamespaceScope.parse(value, "ENGINE_NAMESPACES");
   }
 
   /** WATCHER_NAMESPACES of the watcher's ConfigMap; empty: all. */

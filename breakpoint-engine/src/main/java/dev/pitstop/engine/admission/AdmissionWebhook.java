@@ -2,6 +2,7 @@ package dev.pitstop.engine.admission;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitstop.engine.NamespaceScope;
 import dev.pitstop.engine.admission.AdmissionDecision.Warning;
 import dev.pitstop.engine.annotation.BreakpointAnnotation;
 import dev.pitstop.events.data.BreakpointWarning;
@@ -42,7 +43,14 @@ import org.slf4j.LoggerFactory;
  * then created without Pitstop's breakpoints (docs/breakpoints.md).
  *
  * <p>Every decision with a hold or a warning is handed to {@code onAdmitted} (which publishes
- * {@code breakpoint.warning} events and Kubernetes Events); it must not block.
+ * {@code breakpoint.warning} events and Kubernetes Events); it must not block. A dry run ({@code
+ * request.dryRun: true}, e.g. {@code kubectl create --dry-run=server}) gets the same answer but is
+ * not handed on: the webhook has no side effects on dry runs, as its registration's {@code
+ * sideEffects: NoneOnDryRun} promises.
+ *
+ * <p>A TaskRun in a namespace outside the engine's {@link NamespaceScope} ({@code
+ * ENGINE_NAMESPACES}) is admitted unchanged with a warning saying so (the registration's {@code
+ * namespaceSelector} should keep such requests away; this covers a selector wider than the list).
  */
 public final class AdmissionWebhook {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionWebhook.class);
@@ -54,6 +62,7 @@ public final class AdmissionWebhook {
 
   private final RunCache cache;
   private final Consumer<Admitted> onAdmitted;
+  private final NamespaceScope scope;
 
   /**
    * A decision made, for reporting.
@@ -64,9 +73,31 @@ public final class AdmissionWebhook {
    */
   public record Admitted(TaskRun taskRun, PipelineRun pipelineRun, AdmissionDecision decision) {}
 
+  /** A webhook serving every namespace. */
   public AdmissionWebhook(RunCache cache, Consumer<Admitted> onAdmitted) {
+    this(cache, onAdmitted, NamespaceScope.ALL);
+  }
+
+  /**
+   * @param scope the namespaces whose TaskRuns get breakpoints; others are admitted unchanged
+   */
+  public AdmissionWebhook(RunCache cache, Consumer<Admitted> onAdmitted, NamespaceScope scope) {
     this.cache = cache;
     this.onAdmitted = onAdmitted;
+    this.scope = scope;
+  }
+
+  /** The warning answered for a TaskRun in a namespace the engine does not serve. */
+  static String outsideScope(String namespace) {
+    return "pitstop: namespace "
+        + namespace
+        + " is not in the engine's ENGINE_NAMESPACES: TaskRun admitted unchanged, without"
+        + " breakpoints";
+  }
+
+  /** True when {@code request.dryRun} is {@code true} (any other value: false). */
+  static boolean dryRun(JsonObject request) {
+    return Boolean.TRUE.equals(request.getValue("dryRun"));
   }
 
   /** {@code POST /admission/taskruns} and {@code GET /healthz} on a new router. */
@@ -113,9 +144,23 @@ public final class AdmissionWebhook {
       return;
     }
     TaskRun taskRun = tr;
+    String ns = tr.getMetadata().getNamespace();
+    if (!scope.contains(ns)) {
+      LOG.debug(
+          "admission {}: TaskRun {}/{} outside ENGINE_NAMESPACES, admitted unchanged",
+          uid,
+          ns,
+          tr.getMetadata().getName());
+      String w = outsideScope(ns);
+      answer(
+          ctx,
+          response.put(
+              "warnings", new JsonArray().add(w.length() > 256 ? w.substring(0, 253) + "..." : w)));
+      return;
+    }
+    boolean dryRun = dryRun(request);
     Map<String, String> labels = tr.getMetadata().getLabels();
     String prName = labels == null ? null : labels.get(TektonLabels.PIPELINE_RUN);
-    String ns = tr.getMetadata().getNamespace();
     PipelineRun cached = prName == null ? null : cache.pipelineRun(ns, prName);
     Future<PipelineRun> pr =
         prName == null || (cached != null && !staleAnnotation(tr, cached))
@@ -127,7 +172,7 @@ public final class AdmissionWebhook {
     pr.onComplete(
         ar -> {
           try {
-            decide(taskRun, ar.succeeded() ? ar.result() : null, response);
+            decide(taskRun, ar.succeeded() ? ar.result() : null, response, dryRun);
           } catch (RuntimeException e) {
             LOG.warn("admission {}: could not decide, admitting unchanged: {}", uid, e.toString());
             response.remove("patch");
@@ -167,7 +212,7 @@ public final class AdmissionWebhook {
                 .encode());
   }
 
-  private void decide(TaskRun tr, PipelineRun pr, JsonObject response) {
+  private void decide(TaskRun tr, PipelineRun pr, JsonObject response, boolean dryRun) {
     String ns = tr.getMetadata().getNamespace();
     Map<String, String> labels = tr.getMetadata().getLabels();
     String prName = labels == null ? null : labels.get(TektonLabels.PIPELINE_RUN);
@@ -222,13 +267,14 @@ public final class AdmissionWebhook {
                   .toList()));
     }
     LOG.debug(
-        "admission of TaskRun {}/{}: {} patch op(s), held by {}, {} warning(s)",
+        "admission of TaskRun {}/{}{}: {} patch op(s), held by {}, {} warning(s)",
         ns,
         tr.getMetadata().getName(),
+        dryRun ? " (dry run: not reported)" : "",
         d.patch().size(),
         d.heldBy(),
         d.warnings().size());
-    if (d.heldBy() != null || !d.warnings().isEmpty()) {
+    if (!dryRun && (d.heldBy() != null || !d.warnings().isEmpty())) {
       onAdmitted.accept(new Admitted(tr, pr, d));
     }
   }

@@ -2,6 +2,7 @@ package dev.pitstop.engine.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pitstop.engine.NamespaceScope;
 import dev.pitstop.tekton.model.PipelineRun;
 import dev.pitstop.tekton.model.PipelineSpec;
 import dev.pitstop.tekton.model.TaskSpec;
@@ -30,6 +31,10 @@ import org.junit.jupiter.api.Test;
 class AdmissionWebhookTest {
   static Vertx vertx;
   static HttpServer server;
+
+  /** The same webhook serving only namespace {@code ci-team-a} ({@code ENGINE_NAMESPACES}). */
+  static HttpServer scoped;
+
   static WebClient client;
   static final Map<String, PipelineRun> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -79,6 +84,23 @@ class AdmissionWebhookTest {
                             .setCertPath(cert.certificatePath())
                             .setKeyPath(cert.privateKeyPath())))
             .requestHandler(new AdmissionWebhook(cache, ADMITTED::add).router(vertx))
+            .listen(0, "127.0.0.1")
+            .await();
+    scoped =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setSsl(true)
+                    .setKeyCertOptions(
+                        new PemKeyCertOptions()
+                            .setCertPath(cert.certificatePath())
+                            .setKeyPath(cert.privateKeyPath())))
+            .requestHandler(
+                new AdmissionWebhook(
+                        cache,
+                        ADMITTED::add,
+                        NamespaceScope.parse("ci-team-a", "ENGINE_NAMESPACES"))
+                    .router(vertx))
             .listen(0, "127.0.0.1")
             .await();
     client =
@@ -132,9 +154,13 @@ class AdmissionWebhookTest {
   }
 
   static JsonObject post(JsonObject body) {
+    return post(server, body);
+  }
+
+  static JsonObject post(HttpServer to, JsonObject body) {
     HttpResponse<Buffer> r =
         client
-            .post(server.actualPort(), "127.0.0.1", AdmissionWebhook.PATH)
+            .post(to.actualPort(), "127.0.0.1", AdmissionWebhook.PATH)
             .sendJsonObject(body)
             .await();
     assertThat(r.statusCode()).isEqualTo(200);
@@ -175,6 +201,59 @@ class AdmissionWebhookTest {
                         .put("breakpoints", new JsonObject().put("onFailure", "enabled"))));
     assertThat(ADMITTED)
         .anySatisfy(x -> assertThat(x.decision().heldBy()).isEqualTo("beforeTasks:deploy"));
+  }
+
+  @Test
+  void aDryRunGetsThePatchButIsNotReported() {
+    RUNS.put(
+        "ci/build",
+        AdmissionDeciderTest.pipelineRun(
+            "{\"beforeTasks\":[\"deploy\"],\"onFailure\":\"enabled\"}"));
+    JsonObject tr = childTaskRun("deploy");
+    tr.getJsonObject("metadata").put("name", "build-deploy-dry-run");
+    JsonObject dry = review("u-dry", tr);
+    dry.getJsonObject("request").put("dryRun", true);
+    JsonObject a = post(dry);
+    assertThat(patchOf(a))
+        .contains(
+            new JsonObject()
+                .put("op", "add")
+                .put("path", "/spec/status")
+                .put("value", "TaskRunPending"));
+    // The same review without dryRun is reported (so the assertion below can fail).
+    tr.getJsonObject("metadata").put("name", "build-deploy-wet-run");
+    post(review("u-wet", tr));
+    assertThat(ADMITTED)
+        .anySatisfy(
+            x -> assertThat(x.taskRun().getMetadata().getName()).isEqualTo("build-deploy-wet-run"))
+        .noneSatisfy(
+            x -> assertThat(x.taskRun().getMetadata().getName()).isEqualTo("build-deploy-dry-run"));
+  }
+
+  @Test
+  void aTaskRunOutsideTheListedNamespacesIsAdmittedUnchangedWithAWarning() {
+    RUNS.put("ci/build", AdmissionDeciderTest.pipelineRun("{\"beforeTasks\":[\"deploy\"]}"));
+    JsonObject tr = childTaskRun("deploy");
+    tr.getJsonObject("metadata").put("name", "build-deploy-outside");
+    assertThat(patchOf(post(review("u-in", tr)))).isNotNull();
+    int before = ADMITTED.size();
+    JsonObject resp = post(scoped, review("u-out", tr)).getJsonObject("response");
+    assertThat(resp.getBoolean("allowed")).isTrue();
+    assertThat(resp.getString("patch")).isNull();
+    assertThat(resp.getString("patchType")).isNull();
+    assertThat(resp.getJsonArray("warnings").getString(0))
+        .isEqualTo(
+            "pitstop: namespace ci is not in the engine's ENGINE_NAMESPACES: TaskRun admitted"
+                + " unchanged, without breakpoints");
+    assertThat(ADMITTED).hasSize(before);
+  }
+
+  @Test
+  void onlyATrueDryRunCounts() {
+    assertThat(AdmissionWebhook.dryRun(new JsonObject().put("dryRun", true))).isTrue();
+    assertThat(AdmissionWebhook.dryRun(new JsonObject().put("dryRun", false))).isFalse();
+    assertThat(AdmissionWebhook.dryRun(new JsonObject().put("dryRun", "true"))).isFalse();
+    assertThat(AdmissionWebhook.dryRun(new JsonObject())).isFalse();
   }
 
   @Test

@@ -1,13 +1,19 @@
 package dev.pitstop.engine.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pitstop.events.Topics;
 import dev.pitstop.runtime.config.ConfigException;
 import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.kafka.SharedKafka;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +30,23 @@ class StateTopicIT {
     return new Topics("it-state-" + UUID.randomUUID().toString().substring(0, 8) + ".");
   }
 
+  /**
+   * Creates topics and waits until the broker lists them: a create completes when the controller
+   * committed it, a moment before the broker's metadata cache (which answers listTopics) has it.
+   */
+  static void createTopics(int partitions, String... names) {
+    SharedKafka.createTopics(partitions, names);
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).contains(names));
+    }
+  }
+
   Throwable prepareFails(Topics t, String stateTopic, int statePartitions) {
     StateTopic s =
         new StateTopic(
@@ -37,7 +60,7 @@ class StateTopicIT {
   @Test
   void createsTheStateTopicWithTheInputsPartitionCountAndAcceptsItOnTheNextStart() {
     Topics t = topics();
-    SharedKafka.createTopics(4, t.observations(), t.commands());
+    createTopics(4, t.observations(), t.commands());
     StateTopic s =
         new StateTopic(
             vertx, KafkaSettings.of(SharedKafka.bootstrapServers(), t), t.prefix() + "state", 0);
@@ -57,8 +80,8 @@ class StateTopicIT {
   @Test
   void refusesCommandsPartitionedUnlikeObservations() {
     Topics t = topics();
-    SharedKafka.createTopics(3, t.observations());
-    SharedKafka.createTopics(2, t.commands());
+    createTopics(3, t.observations());
+    createTopics(2, t.commands());
     assertThat(prepareFails(t, t.prefix() + "state", 0))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
@@ -68,11 +91,11 @@ class StateTopicIT {
   @Test
   void refusesAStatePartitionCountOtherThanTheInputs() {
     Topics t = topics();
-    SharedKafka.createTopics(3, t.observations(), t.commands());
+    createTopics(3, t.observations(), t.commands());
     assertThat(prepareFails(t, t.prefix() + "state", 5))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ENGINE_STATE_PARTITIONS=5");
-    SharedKafka.createTopics(2, t.prefix() + "old-state");
+    createTopics(2, t.prefix() + "old-state");
     assertThat(prepareFails(t, t.prefix() + "old-state", 0))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ENGINE_STATE_TOPIC=" + t.prefix() + "old-state has 2 partitions");
@@ -81,7 +104,7 @@ class StateTopicIT {
   @Test
   void refusesAStateTopicThatIsNotCompacted() {
     Topics t = topics();
-    SharedKafka.createTopics(3, t.observations(), t.commands(), t.prefix() + "deleting");
+    createTopics(3, t.observations(), t.commands(), t.prefix() + "deleting");
     assertThat(prepareFails(t, t.prefix() + "deleting", 0))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cleanup.policy=delete");
