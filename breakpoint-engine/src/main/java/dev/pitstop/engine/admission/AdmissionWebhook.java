@@ -184,21 +184,19 @@ public final class AdmissionWebhook {
 
   /**
    * True when the child TaskRun carries a {@code pitstop.dev/breakpoints} value other than the
-   * cached PipelineRun's: Tekton copies the PipelineRun's annotations onto the TaskRuns it creates
-   * (its value wins over the task's, {@code pkg/reconciler/pipelinerun/pipelinerun.go} {@code
-   * getTaskrunAnnotations}), so a difference means either a task-level declaration or an annotation
-   * changed on the running PipelineRun that the informer has not seen yet. Only a read of the
-   * PipelineRun tells which; without it, a stale cache would read the new copy as a TaskRun-level
-   * declaration and apply the old breakpoints.
+   * cached PipelineRun's (or none while the cached one has one): Tekton copies the PipelineRun's
+   * annotations onto the TaskRuns it creates (its value wins over the task's, {@code
+   * pkg/reconciler/pipelinerun/pipelinerun.go} {@code getTaskrunAnnotations}), so a difference
+   * means either a task-level declaration or an annotation changed on the running PipelineRun that
+   * the informer has not seen yet. Only a read of the PipelineRun tells which; without it, a stale
+   * cache would read the new copy as a TaskRun-level declaration and apply the old breakpoints.
    */
   static boolean staleAnnotation(TaskRun tr, PipelineRun cached) {
     Map<String, String> own = tr.getMetadata().getAnnotations();
     String mine = own == null ? null : own.get(BreakpointAnnotation.KEY);
-    if (mine == null) {
-      return false;
-    }
     Map<String, String> prs = cached.getMetadata().getAnnotations();
-    return !mine.equals(prs == null ? null : prs.get(BreakpointAnnotation.KEY));
+    // Absent on the child but present in the cache: removed from the running PipelineRun.
+    return !java.util.Objects.equals(mine, prs == null ? null : prs.get(BreakpointAnnotation.KEY));
   }
 
   private static void answer(RoutingContext ctx, JsonObject response) {

@@ -331,6 +331,19 @@ class AdmissionWebhookTest {
   }
 
   @Test
+  void aBreakpointRemovedFromTheRunningPipelineRunIsNotAppliedFromAStaleCache() {
+    // The informer still holds the hold of deploy; the annotation was then removed, so Tekton's
+    // new child carries none.
+    RUNS.put("ci/build", AdmissionDeciderTest.pipelineRun("{\"beforeTasks\":[\"deploy\"]}"));
+    LIVE.put("ci/build", AdmissionDeciderTest.pipelineRun(null));
+    try {
+      assertThat(patchOf(post(review("u-11", childTaskRun("deploy"))))).isNull();
+    } finally {
+      LIVE.clear();
+    }
+  }
+
+  @Test
   void aLiveReadThatFailsFallsBackToTheCache() {
     String declared = "{\"beforeTasks\":[\"deploy\"]}";
     RUNS.put("ci/build", AdmissionDeciderTest.pipelineRun(declared));
