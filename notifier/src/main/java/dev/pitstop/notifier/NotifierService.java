@@ -145,8 +145,8 @@ public final class NotifierService implements PitstopService {
     Function<Endpoint, Channel> channels =
         endpoint -> {
           if (endpoint.isSlack()) {
-            // Slack channels are served by SlackCards, not by an EndpointQueue.
-            throw new UnsupportedOperationException("a Slack channel has no EndpointQueue");
+            // offer() hands Slack channels to SlackCards before any queue is asked for.
+            throw new IllegalArgumentException("a Slack channel has no EndpointQueue: " + endpoint);
           }
           WebhookChannel webhook =
               new WebhookChannel(
@@ -475,10 +475,6 @@ public final class NotifierService implements PitstopService {
       return;
     }
     EndpointQueue q = queueFor(endpoint);
-    if (q == null) {
-      reject(e, endpoint.name(), "configuration", "no channel for " + endpoint);
-      return;
-    }
     track(e); // settled by Results.delivered or by the dead letter's sink
     q.offer(e);
   }
@@ -488,12 +484,7 @@ public final class NotifierService implements PitstopService {
     if (q != null) {
       return q;
     }
-    Channel channel;
-    try {
-      channel = channels.apply(endpoint);
-    } catch (UnsupportedOperationException ex) {
-      return null;
-    }
+    Channel channel = channels.apply(endpoint);
     q =
         new EndpointQueue(
             context,
