@@ -60,31 +60,6 @@ class BreakpointsSandboxIT {
     }
   }
 
-  static String pipelineRun(String name, String breakpoints) {
-    return """
-        apiVersion: tekton.dev/v1
-        kind: PipelineRun
-        metadata:
-          name: %s
-          annotations:
-            pitstop.dev/breakpoints: '%s'
-        spec:
-          pipelineSpec:
-            tasks:
-              - name: compile
-                taskSpec: {steps: [{name: build, image: alpine, script: echo b}]}
-              - name: lint
-                taskSpec: {steps: [{name: run, image: alpine, script: echo l}]}
-              - name: deploy
-                runAfter: [compile]
-                taskSpec: {steps: [{name: push, image: alpine, script: echo p}]}
-              - name: smoke
-                runAfter: [deploy]
-                taskSpec: {steps: [{name: check, image: alpine, script: echo s}]}
-        """
-        .formatted(name, breakpoints);
-  }
-
   TaskRun taskRun(String name) {
     return s.taskRun(name);
   }
@@ -100,7 +75,7 @@ class BreakpointsSandboxIT {
   @Test
   void afterTasksHoldsTheDependentWhileTheIndependentTaskRunsOnThenAContinueReleasesItOnce() {
     String pr = "hold-" + UUID.randomUUID().toString().substring(0, 6);
-    sim.apply(pipelineRun(pr, "{\"afterTasks\":[\"compile\"]}"));
+    sim.apply(SandboxEngine.chain(pr, "{\"afterTasks\":[\"compile\"]}"));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> taskRun(pr + "-deploy") != null);
     TaskRun deploy = taskRun(pr + "-deploy");
@@ -184,7 +159,7 @@ class BreakpointsSandboxIT {
             });
     String pr = "beta-" + UUID.randomUUID().toString().substring(0, 6);
     await().atMost(Duration.ofSeconds(10)).until(() -> !alphaSeen());
-    sim.apply(pipelineRun(pr, "{\"onFailure\":\"enabled\"}"));
+    sim.apply(SandboxEngine.chain(pr, "{\"onFailure\":\"enabled\"}"));
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -213,7 +188,7 @@ class BreakpointsSandboxIT {
   @Test
   void anEngineKilledWithAPauseAndAHoldLiveIsReplacedAndTheNewOneReleasesEachExactlyOnce() {
     String pr = "restart-" + UUID.randomUUID().toString().substring(0, 6);
-    sim.apply(pipelineRun(pr, "{\"beforeTasks\":[\"deploy\"]}"));
+    sim.apply(SandboxEngine.chain(pr, "{\"beforeTasks\":[\"deploy\"]}"));
     String paused = "paused-" + UUID.randomUUID().toString().substring(0, 6);
     sim.apply(
         """

@@ -452,7 +452,7 @@ class EngineScaleOutIT {
 
   /** A PipelineRun whose task deploy is held (beforeTasks), observed as the watcher would. */
   Live hold(String pr) {
-    sim.apply(BreakpointsSandboxIT.pipelineRun(pr, "{\"beforeTasks\":[\"deploy\"]}"));
+    sim.apply(SandboxEngine.chain(pr, "{\"beforeTasks\":[\"deploy\"]}"));
     await().atMost(Duration.ofSeconds(30)).until(() -> taskRun(pr + "-deploy") != null);
     TaskRun deploy = taskRun(pr + "-deploy");
     assertThat(deploy.getSpec().status).isEqualTo("TaskRunPending");

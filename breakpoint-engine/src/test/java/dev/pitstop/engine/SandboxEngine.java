@@ -175,6 +175,35 @@ final class SandboxEngine implements AutoCloseable {
     return client.resources(PipelineRun.class).inNamespace(NS).withName(name).get();
   }
 
+  /**
+   * A PipelineRun carrying {@code breakpoints} as its {@code pitstop.dev/breakpoints} annotation:
+   * compile and lint independent, deploy after compile, smoke after deploy.
+   */
+  static String chain(String name, String breakpoints) {
+    return """
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata:
+          name: %s
+          annotations:
+            pitstop.dev/breakpoints: '%s'
+        spec:
+          pipelineSpec:
+            tasks:
+              - name: compile
+                taskSpec: {steps: [{name: build, image: alpine, script: echo b}]}
+              - name: lint
+                taskSpec: {steps: [{name: run, image: alpine, script: echo l}]}
+              - name: deploy
+                runAfter: [compile]
+                taskSpec: {steps: [{name: push, image: alpine, script: echo p}]}
+              - name: smoke
+                runAfter: [deploy]
+                taskSpec: {steps: [{name: check, image: alpine, script: echo s}]}
+        """
+        .formatted(name, breakpoints);
+  }
+
   static boolean succeeded(TaskRun tr) {
     return tr != null
         && tr.getStatus() != null

@@ -55,31 +55,6 @@ class TaskBreakpointsSandboxIT {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
   }
 
-  static String chain(String name, String breakpoints) {
-    return """
-        apiVersion: tekton.dev/v1
-        kind: PipelineRun
-        metadata:
-          name: %s
-          annotations:
-            pitstop.dev/breakpoints: '%s'
-        spec:
-          pipelineSpec:
-            tasks:
-              - name: compile
-                taskSpec: {steps: [{name: build, image: alpine, script: echo b}]}
-              - name: lint
-                taskSpec: {steps: [{name: run, image: alpine, script: echo l}]}
-              - name: deploy
-                runAfter: [compile]
-                taskSpec: {steps: [{name: push, image: alpine, script: echo p}]}
-              - name: smoke
-                runAfter: [deploy]
-                taskSpec: {steps: [{name: check, image: alpine, script: echo s}]}
-        """
-        .formatted(name, breakpoints);
-  }
-
   Instant start(String taskRun) {
     return time(s.taskRun(taskRun).getStatus().startTime);
   }
@@ -116,7 +91,7 @@ class TaskBreakpointsSandboxIT {
       throws Exception {
     s = SandboxEngine.start("engine-ontasks", Map.of());
     String pr = name("on-tasks");
-    s.sim.apply(chain(pr, "{\"onTasks\":[\"deploy\"]}"));
+    s.sim.apply(SandboxEngine.chain(pr, "{\"onTasks\":[\"deploy\"]}"));
     TaskRun deploy = s.awaitTaskRun(pr + "-deploy");
     assertThat(deploy.getSpec().status).isEqualTo("TaskRunPending");
     assertThat(deploy.getMetadata().getAnnotations())
@@ -254,7 +229,7 @@ class TaskBreakpointsSandboxIT {
     s = SandboxEngine.start("engine-two-live", Map.of());
     String pr = name("two-live");
     s.sim.apply(
-        chain(pr, "{\"onFailure\":\"enabled\",\"beforeTasks\":[\"deploy\"]}")
+        SandboxEngine.chain(pr, "{\"onFailure\":\"enabled\",\"beforeTasks\":[\"deploy\"]}")
             .replace(
                 "    pitstop.dev/breakpoints:",
                 "    sandbox.pitstop.dev/fail: lint/run\n    pitstop.dev/breakpoints:"));
@@ -361,7 +336,7 @@ class TaskBreakpointsSandboxIT {
       throws Exception {
     s = SandboxEngine.start("engine-reannotate", Map.of());
     String pr = name("reannotate");
-    s.sim.apply(chain(pr, "{\"beforeTasks\":[\"compile\",\"deploy\"]}"));
+    s.sim.apply(SandboxEngine.chain(pr, "{\"beforeTasks\":[\"compile\",\"deploy\"]}"));
     TaskRun compile = s.awaitTaskRun(pr + "-compile");
     assertThat(compile.getSpec().status).isEqualTo("TaskRunPending");
     awaitHeld(pr + "-compile");
@@ -399,7 +374,7 @@ class TaskBreakpointsSandboxIT {
     s = SandboxEngine.start("engine-timeout", Map.of("ENGINE_TIMEOUT_TICK", "200ms"));
     String pr = name("deadline");
     s.sim.apply(
-        chain(
+        SandboxEngine.chain(
             pr,
             "{\"beforeTasks\":[\"deploy\"],\"timeout\":\"8s\",\"onTimeout\":\"fail-continue\","
                 + "\"warnBefore\":\"6s\"}"));
