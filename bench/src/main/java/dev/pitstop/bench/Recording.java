@@ -1,0 +1,24 @@
+package dev.pitstop.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The observations part 1 produced, as the watcher wrote them to Kafka (bytes, in order per
+ * partition), for part 2 to replay.
+ *
+ * @param records every record of the observations topic, in offset order per partition
+ */
+public record Recording(List<Record> records) {
+  public Recording {
+    records = List.copyOf(records);
+  }
+
+  /**
+   * @param partition the partition it was read from
+   * @param key the record key (the root run's uid), may be null
+   * @param value the CloudEvent, structured JSON
+   * @param headers the record headers, name to value
+   */
+  public record Record(int partition, byte[] key, byte[] value, Map<String, byte[]> headers) {}
+}
