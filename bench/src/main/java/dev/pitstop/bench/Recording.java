@@ -1,5 +1,6 @@
 package dev.pitstop.bench;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,19 @@ import java.util.Map;
 public record Recording(List<Record> records) {
   public Recording {
     records = List.copyOf(records);
+  }
+
+  /**
+   * Reads a whole topic, every partition from its beginning to its end offset at the time of the
+   * call.
+   *
+   * @param bootstrap Kafka bootstrap servers
+   * @param topic the topic, e.g. part 1's observations topic
+   * @param timeout how long to wait for the end offsets to be reached
+   * @throws java.util.concurrent.TimeoutException when not read by then
+   */
+  public static Recording read(String bootstrap, String topic, Duration timeout) throws Exception {
+    throw new UnsupportedOperationException("Recording.read is not implemented yet");
   }
 
   /**
