@@ -1,19 +1,487 @@
 package dev.pitstop.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pitstop.bench.footprint.ChildJvm;
+import dev.pitstop.bench.footprint.EngineWorkload;
+import dev.pitstop.bench.footprint.HeapHistogram;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.Topics;
+import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import dev.pitstop.sandbox.k8s.ExecResult;
+import dev.pitstop.sandbox.k8s.SandboxApiServer;
+import dev.pitstop.sandbox.kafka.SharedKafka;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The engine's live heap after GC per live run (target: &le; 4 KB) and its recovery from a restart
  * with M live breakpoints (time until it can serve the first release; target: &le; 5 s at 1,000).
+ *
+ * <p>The engine runs as its container does ({@code dev.pitstop.engine.Main}, configured by the
+ * environment) in a JVM of its own ({@link ChildJvm}), so neither the broker, the sandbox nor the
+ * bench's clients are in the heap measured. M runs ({@link EngineWorkload}: six observations each,
+ * ending in a paused step) are produced to its observations topic; the heap is a live-object class
+ * histogram after a full GC ({@code jcmd GC.class_histogram}) at 0 and at M live runs. Then the
+ * engine is stopped (SIGTERM, its orderly stop) and a fresh one started: recovery is the time from
+ * starting that JVM until a continue for one of the M breakpoints is answered by its API and the
+ * exec arrives at the sandbox's container.
  */
 final class EngineFootprint {
   private EngineFootprint() {}
+
+  /** Live breakpoints of the full run, and of {@code --smoke}. */
+  static final int BREAKPOINTS = 1_000;
+
+  static final int SMOKE_BREAKPOINTS = 100;
+  static final long TARGET_BYTES_PER_RUN = 4 * 1024;
+  static final Duration TARGET_RECOVERY = Duration.ofSeconds(5);
+  private static final String TOKEN = "bench-" + UUID.randomUUID();
+  private static final Duration LIMIT = Duration.ofSeconds(180);
 
   /**
    * @return a part named {@code engine}
    */
   static BenchPart measure(BenchOptions options, PrintStream out) throws Exception {
-    throw new UnsupportedOperationException(
-        "pitstop bench: the engine's footprint is not measured yet");
+    return measure(options.smoke() ? SMOKE_BREAKPOINTS : BREAKPOINTS, out);
+  }
+
+  /** The engine footprint with {@code liveRuns} live runs (paused steps). */
+  static Result measure(int liveRuns, PrintStream out) throws Exception {
+    if (liveRuns < 2) {
+      throw new IllegalArgumentException("liveRuns must be >= 2, was " + liveRuns);
+    }
+    System.setProperty(
+        SharedKafka.MODE_PROPERTY, System.getProperty(SharedKafka.MODE_PROPERTY, "embedded"));
+    String bootstrap = SharedKafka.bootstrapServers();
+    Topics topics =
+        new Topics("bench-engine-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    SharedKafka.createTopics(3, topics.all().toArray(String[]::new));
+    Path dir = Files.createTempDirectory("pitstop-bench-engine-");
+    AtomicLong execAt = new AtomicLong();
+    List<String> execs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SandboxApiServer api = SandboxApiServer.start();
+        KubernetesClient client = api.newClient();
+        KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+      api.setExecHandler(
+          (ns, pod, container, command) -> {
+            execAt.compareAndSet(0, System.nanoTime());
+            execs.add(ns + "/" + pod + "/" + container + " " + command);
+            return ExecResult.success("");
+          });
+      // Only the released run's Pod needs to exist (the engine reads no Pod to pause).
+      client
+          .pods()
+          .inNamespace(EngineWorkload.NAMESPACE)
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName(EngineWorkload.pod(0))
+                  .withNamespace(EngineWorkload.NAMESPACE)
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("step-compile")
+                  .withImage("maven")
+                  .endContainer()
+                  .addNewContainer()
+                  .withName(EngineWorkload.container())
+                  .withImage("maven")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+      Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
+      int port = freePort();
+      Map<String, String> env = new HashMap<>();
+      env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+      env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
+      env.put("PITSTOP_CLUSTER", "bench");
+      env.put("PITSTOP_MANAGEMENT_PORT", "0");
+      env.put("KUBECONFIG", kubeconfig.toString());
+      env.put("ENGINE_HTTP_HOST", "127.0.0.1");
+      env.put("ENGINE_HTTP_PORT", Integer.toString(port));
+      env.put("ENGINE_API_TOKENS", "bench=" + TOKEN);
+      env.put("PITSTOP_LOG_LEVEL", "INFO"); // as in its container (deploy/docker/logback.xml)
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      Classpath cp = Classpath.engine();
+      List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+      jvm.addAll(cp.jvmArgs());
+      Path log = dir.resolve("engine.log");
+
+      out.printf(
+          Locale.ROOT,
+          "engine footprint: %d live runs, classpath %s, engine log %s%n",
+          liveRuns,
+          cp.what(),
+          log);
+      HeapHistogram empty;
+      HeapHistogram warm;
+      HeapHistogram full;
+      try (ChildJvm first = ChildJvm.start(cp.path(), "dev.pitstop.engine.Main", jvm, env, log)) {
+        first.mark("first engine, pid " + first.pid());
+        awaitApi(http, port, first);
+        empty = first.histogram();
+        EngineWorkload workload = new EngineWorkload("bench");
+        int warmRuns = Math.max(1, liveRuns / 10);
+        produce(producer, topics, workload, 0, warmRuns);
+        awaitListed(http, port, warmRuns, first);
+        warm = first.histogram();
+        produce(producer, topics, workload, warmRuns, liveRuns);
+        awaitListed(http, port, liveRuns, first);
+        full = first.histogram();
+        first.mark("stopping the first engine (SIGTERM)");
+        first.stop(Duration.ofSeconds(60));
+      }
+
+      Recovery recovery;
+      try (ChildJvm second = ChildJvm.start(cp.path(), "dev.pitstop.engine.Main", jvm, env, log)) {
+        second.mark("second engine, pid " + second.pid());
+        recovery = recover(http, port, second, execAt);
+        second.stop(Duration.ofSeconds(60));
+      }
+      return new Result(
+          liveRuns, Math.max(1, liveRuns / 10), empty, warm, full, recovery, execs, log, cp.what());
+    }
+  }
+
+  /** Produces the observations of runs {@code from} (inclusive) to {@code to}, acknowledged. */
+  private static void produce(
+      KafkaProducer<String, byte[]> producer,
+      Topics topics,
+      EngineWorkload workload,
+      int from,
+      int to)
+      throws Exception {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      for (PitstopEvent e : workload.observations(i)) {
+        sent.add(producer.send(EventRecords.toRecord(topics, e)));
+      }
+    }
+    for (Future<RecordMetadata> f : sent) {
+      f.get();
+    }
+  }
+
+  /**
+   * The engine's classpath as in its container image: {@code breakpoint-engine/target/image} (the
+   * parent pom's container-image profile: runtime dependencies, logback.xml) and the engine's jar,
+   * found beside this module in the source tree; else this JVM's classpath (every service, the
+   * broker and the sandbox: more jars to search on every class load), said so in the figures.
+   */
+  record Classpath(String path, List<String> jvmArgs, String what) {
+    static Classpath engine() {
+      try {
+        Path here =
+            Path.of(
+                EngineFootprint.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // bench/target/classes or bench/target/pitstop-bench.jar
+        Path root = here.getParent().getParent().getParent();
+        Path engine = root.resolve("breakpoint-engine/target");
+        Path image = engine.resolve("image");
+        if (Files.isDirectory(image.resolve("lib"))
+            && Files.isRegularFile(image.resolve("logback.xml"))) {
+          try (var jars = Files.list(engine)) {
+            Path jar =
+                jars.filter(
+                        p ->
+                            p.getFileName().toString().startsWith("pitstop-breakpoint-engine")
+                                && p.getFileName().toString().endsWith(".jar"))
+                    .findFirst()
+                    .orElse(null);
+            if (jar != null) {
+              return new Classpath(
+                  jar + java.io.File.pathSeparator + image.resolve("lib") + "/*",
+                  List.of("-Dlogback.configurationFile=" + image.resolve("logback.xml")),
+                  "the engine's container image (" + image + ")");
+            }
+          }
+        }
+      } catch (Exception e) {
+        // fall through to this JVM's classpath
+      }
+      return new Classpath(
+          System.getProperty("java.class.path"),
+          List.of(),
+          "the bench's own (breakpoint-engine/target/image not found: more jars than in the"
+              + " engine's image)");
+    }
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    Map<String, String> c =
+        new HashMap<>(KafkaSettings.of(bootstrap, new Topics("x.")).producerConfig("bench-engine"));
+    c.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    c.put("linger.ms", "5");
+    Properties p = new Properties();
+    p.putAll(c);
+    return new KafkaProducer<>(p);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static HttpRequest.Builder request(int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + TOKEN);
+  }
+
+  /** Waits until the engine's API answers (start-up done); fails when the JVM died. */
+  private static void awaitApi(HttpClient http, int port, ChildJvm child) throws Exception {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    while (true) {
+      try {
+        HttpResponse<String> r =
+            http.send(
+                request(port, "/healthz").GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      checkAlive(child, deadline, "the engine's API to answer");
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  private static void checkAlive(ChildJvm child, long deadline, String what) {
+    if (!child.isAlive()) {
+      throw new IllegalStateException(
+          "the engine exited while waiting for " + what + "; its log ends:\n" + child.tail(30));
+    }
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException(
+          "no " + what + " within " + LIMIT + "; the engine's log ends:\n" + child.tail(30));
+    }
+  }
+
+  /** Waits until the engine's API lists {@code n} waiting steps. */
+  private static void awaitListed(HttpClient http, int port, int n, ChildJvm child)
+      throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    while (true) {
+      HttpResponse<String> r =
+          http.send(
+              request(port, "/v1/breakpoints").GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200 && json.readTree(r.body()).path("breakpoints").size() >= n) {
+        return;
+      }
+      checkAlive(child, deadline, n + " paused steps");
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+  }
+
+  /**
+   * From the start of {@code child}: POSTs a continue for run 0's paused step until an answer comes
+   * (connection refused while the engine starts), then waits for the exec.
+   */
+  private static Recovery recover(HttpClient http, int port, ChildJvm child, AtomicLong execAt)
+      throws Exception {
+    long t0 = child.startedNanos();
+    long deadline = t0 + LIMIT.toNanos();
+    String path =
+        "/v1/breakpoints/"
+            + EngineWorkload.NAMESPACE
+            + "/"
+            + EngineWorkload.taskRun(0)
+            + "/"
+            + EngineWorkload.PAUSED_STEP
+            + "/continue";
+    long listening = 0;
+    HttpResponse<String> answer;
+    long sentAt;
+    while (true) {
+      try {
+        sentAt = System.nanoTime();
+        answer =
+            http.send(
+                request(port, path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (listening == 0) {
+          listening = sentAt;
+        }
+        if (answer.statusCode() == 200 || answer.statusCode() == 202) {
+          break;
+        }
+        throw new IllegalStateException(
+            "the restarted engine refused the continue: HTTP "
+                + answer.statusCode()
+                + " "
+                + answer.body());
+      } catch (IOException notYet) {
+        checkAlive(child, deadline, "the restarted engine's API");
+        LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+      }
+    }
+    long answered = System.nanoTime();
+    while (execAt.get() == 0) {
+      checkAlive(child, deadline, "the exec of the continue");
+      LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+    }
+    return new Recovery(
+        ms(listening - t0), ms(answered - t0), ms(execAt.get() - t0), answer.statusCode());
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  /**
+   * @param firstAnswerMs from starting the JVM to the API's first answer (it listens once the state
+   *     is read: {@code EngineService.start})
+   * @param continueAnsweredMs to the continue's answer
+   * @param execMs to the exec arriving at the sandbox's container
+   * @param status the continue's HTTP status (200 decided, 202 accepted)
+   */
+  record Recovery(double firstAnswerMs, double continueAnsweredMs, double execMs, int status) {}
+
+  /** The engine's figures. */
+  record Result(
+      int liveRuns,
+      int warmRuns,
+      HeapHistogram empty,
+      HeapHistogram warm,
+      HeapHistogram full,
+      Recovery recovery,
+      List<String> execs,
+      Path log,
+      String classpath)
+      implements BenchPart {
+
+    double bytesPerRun() {
+      return (full.totalBytes() - warm.totalBytes()) / (double) (liveRuns - warmRuns);
+    }
+
+    List<HeapHistogram.Entry> top() {
+      return full.growthSince(warm, 10);
+    }
+
+    @Override
+    public String name() {
+      return "engine";
+    }
+
+    @Override
+    public void print(PrintStream o) {
+      o.printf(
+          Locale.ROOT, "%nengine (breakpoint-engine in its own JVM, %d live runs)%n", liveRuns);
+      o.printf(
+          Locale.ROOT,
+          "  live heap after GC: %.2f MiB at 0 runs, %.2f MiB at %d, %.2f MiB at %d%n",
+          empty.totalBytes() / 1048576.0,
+          warm.totalBytes() / 1048576.0,
+          warmRuns,
+          full.totalBytes() / 1048576.0,
+          liveRuns);
+      o.printf(
+          Locale.ROOT,
+          "  per live run (from %d to %d runs): %.2f KB   (target <= %d KB: %s)%n",
+          warmRuns,
+          liveRuns,
+          bytesPerRun() / 1024,
+          TARGET_BYTES_PER_RUN / 1024,
+          bytesPerRun() <= TARGET_BYTES_PER_RUN ? "met" : "MISSED");
+      o.printf(
+          Locale.ROOT,
+          "  what grew from %d to %d runs, per run (top 10 classes by bytes):%n",
+          warmRuns,
+          liveRuns);
+      for (HeapHistogram.Entry e : top()) {
+        o.printf(
+            Locale.ROOT,
+            "    %8.0f B  %6.2f objects  %s%n",
+            e.bytes() / (double) (liveRuns - warmRuns),
+            e.instances() / (double) (liveRuns - warmRuns),
+            e.className());
+      }
+      o.printf(
+          Locale.ROOT,
+          "  recovery with %d live breakpoints, from starting the JVM: API answering %.0f ms,"
+              + " continue answered %.0f ms (HTTP %d), exec arrived %.0f ms   (target <= %d ms:"
+              + " %s)%n",
+          liveRuns,
+          recovery.firstAnswerMs(),
+          recovery.continueAnsweredMs(),
+          recovery.status(),
+          recovery.execMs(),
+          TARGET_RECOVERY.toMillis(),
+          recovery.execMs() <= TARGET_RECOVERY.toMillis() ? "met" : "MISSED");
+      o.printf(Locale.ROOT, "  engine classpath: %s; log: %s%n", classpath, log);
+    }
+
+    @Override
+    public JsonNode json() {
+      ObjectMapper m = new ObjectMapper();
+      ObjectNode n = m.createObjectNode();
+      n.put("live_runs", liveRuns);
+      n.put("classpath", classpath);
+      n.put("heap_after_gc_empty_bytes", empty.totalBytes());
+      n.put("warm_runs", warmRuns);
+      n.put("heap_after_gc_warm_bytes", warm.totalBytes());
+      n.put("heap_after_gc_full_bytes", full.totalBytes());
+      n.put("bytes_per_live_run", Math.round(bytesPerRun()));
+      n.put("target_bytes_per_live_run", TARGET_BYTES_PER_RUN);
+      ArrayNode top = n.putArray("growth_top10");
+      for (HeapHistogram.Entry e : top()) {
+        top.addObject()
+            .put("class", e.className())
+            .put("bytes", e.bytes())
+            .put("instances", e.instances());
+      }
+      ObjectNode r = n.putObject("recovery");
+      r.put("live_breakpoints", liveRuns);
+      r.put("api_answering_ms", recovery.firstAnswerMs());
+      r.put("continue_answered_ms", recovery.continueAnsweredMs());
+      r.put("continue_status", recovery.status());
+      r.put("exec_arrived_ms", recovery.execMs());
+      r.put("target_ms", TARGET_RECOVERY.toMillis());
+      return n;
+    }
+
+    /** Failed when the continue was not carried out exactly once in run 0's paused step. */
+    @Override
+    public boolean failed() {
+      return execs.size() != 1
+          || !execs
+              .get(0)
+              .startsWith(
+                  EngineWorkload.NAMESPACE
+                      + "/"
+                      + EngineWorkload.pod(0)
+                      + "/"
+                      + EngineWorkload.container());
+    }
   }
 }
