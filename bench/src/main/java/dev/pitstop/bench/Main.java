@@ -1,5 +1,6 @@
 package dev.pitstop.bench;
 
+import dev.pitstop.bench.jmh.JmhCommand;
 import dev.pitstop.cli.PitstopCommand;
 import picocli.CommandLine;
 
@@ -11,7 +12,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new PitstopCommand()).addSubcommand(new BenchCommand());
+    CommandLine cli =
+        new CommandLine(new PitstopCommand())
+            .addSubcommand(new CommandLine(new BenchCommand()).addSubcommand(new JmhCommand()));
     System.exit(cli.execute(args));
   }
 }
