@@ -140,12 +140,27 @@ final class EngineFootprint {
           liveRuns,
           cp.what(),
           log);
+      ColdStart coldStart;
       HeapHistogram empty;
       HeapHistogram warm;
       HeapHistogram full;
-      try (ChildJvm first = ChildJvm.start(cp.path(), "dev.pitstop.engine.Main", jvm, env, log)) {
+      // -Dpitstop.bench.engine.appcds=true: the first engine (start, pauses, stop) is the training
+      // run of an AppCDS archive the restarted one maps (JDK 17: ArchiveClassesAtExit), to show
+      // what class loading costs a restart.
+      boolean appCds = Boolean.getBoolean("pitstop.bench.engine.appcds");
+      Path jsa = dir.resolve("engine.jsa");
+      List<String> firstJvm = new ArrayList<>(jvm);
+      if (appCds) {
+        firstJvm.add("-XX:ArchiveClassesAtExit=" + jsa);
+        out.println("engine footprint: AppCDS archive " + jsa + " (pitstop.bench.engine.appcds)");
+      }
+      try (ChildJvm first =
+          ChildJvm.start(cp.path(), "dev.pitstop.engine.Main", firstJvm, env, log)) {
         first.mark("first engine, pid " + first.pid());
         awaitApi(http, port, first);
+        coldStart =
+            new ColdStart(
+                ms(System.nanoTime() - first.startedNanos()), first.cpuTime().toNanos() / 1e6);
         empty = first.histogram();
         EngineWorkload workload = new EngineWorkload("bench");
         int warmRuns = Math.max(1, liveRuns / 10);
@@ -160,13 +175,27 @@ final class EngineFootprint {
       }
 
       Recovery recovery;
-      try (ChildJvm second = ChildJvm.start(cp.path(), "dev.pitstop.engine.Main", jvm, env, log)) {
+      List<String> secondJvm = new ArrayList<>(jvm);
+      if (appCds && Files.isRegularFile(jsa)) {
+        secondJvm.add("-XX:SharedArchiveFile=" + jsa);
+      }
+      try (ChildJvm second =
+          ChildJvm.start(cp.path(), "dev.pitstop.engine.Main", secondJvm, env, log)) {
         second.mark("second engine, pid " + second.pid());
         recovery = recover(http, port, second, execAt);
         second.stop(Duration.ofSeconds(60));
       }
       return new Result(
-          liveRuns, Math.max(1, liveRuns / 10), empty, warm, full, recovery, execs, log, cp.what());
+          liveRuns,
+          Math.max(1, liveRuns / 10),
+          empty,
+          warm,
+          full,
+          coldStart,
+          recovery,
+          execs,
+          log,
+          cp.what());
     }
   }
 
@@ -350,8 +379,9 @@ final class EngineFootprint {
       checkAlive(child, deadline, "the exec of the continue");
       LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
     }
+    double cpu = child.cpuTime().toNanos() / 1e6;
     return new Recovery(
-        ms(listening - t0), ms(answered - t0), ms(execAt.get() - t0), answer.statusCode());
+        ms(listening - t0), ms(answered - t0), ms(execAt.get() - t0), answer.statusCode(), cpu);
   }
 
   private static double ms(long nanos) {
@@ -364,8 +394,17 @@ final class EngineFootprint {
    * @param continueAnsweredMs to the continue's answer
    * @param execMs to the exec arriving at the sandbox's container
    * @param status the continue's HTTP status (200 decided, 202 accepted)
+   * @param cpuMs CPU time the engine's JVM used by then (all threads), which unlike the wall times
+   *     does not depend on what else the machine runs
    */
-  record Recovery(double firstAnswerMs, double continueAnsweredMs, double execMs, int status) {}
+  record Recovery(
+      double firstAnswerMs, double continueAnsweredMs, double execMs, int status, double cpuMs) {}
+
+  /**
+   * The first engine's start with no state: from starting its JVM to its API answering, and the CPU
+   * time used by then; what a restart costs before any state is read.
+   */
+  record ColdStart(double apiAnsweringMs, double cpuMs) {}
 
   /** The engine's figures. */
   record Result(
@@ -374,6 +413,7 @@ final class EngineFootprint {
       HeapHistogram empty,
       HeapHistogram warm,
       HeapHistogram full,
+      ColdStart coldStart,
       Recovery recovery,
       List<String> execs,
       Path log,
@@ -438,6 +478,13 @@ final class EngineFootprint {
           recovery.execMs(),
           TARGET_RECOVERY.toMillis(),
           recovery.execMs() <= TARGET_RECOVERY.toMillis() ? "met" : "MISSED");
+      o.printf(
+          Locale.ROOT,
+          "  the engine's JVM used %.0f ms of CPU by then (start-up, state read, the release);"
+              + " with no state its API answered %.0f ms after its JVM started, %.0f ms of CPU%n",
+          recovery.cpuMs(),
+          coldStart.apiAnsweringMs(),
+          coldStart.cpuMs());
       o.printf(Locale.ROOT, "  engine classpath: %s; log: %s%n", classpath, log);
     }
 
@@ -466,6 +513,9 @@ final class EngineFootprint {
       r.put("continue_answered_ms", recovery.continueAnsweredMs());
       r.put("continue_status", recovery.status());
       r.put("exec_arrived_ms", recovery.execMs());
+      r.put("engine_cpu_ms", recovery.cpuMs());
+      r.put("cold_start_no_state_api_answering_ms", coldStart.apiAnsweringMs());
+      r.put("cold_start_no_state_cpu_ms", coldStart.cpuMs());
       r.put("target_ms", TARGET_RECOVERY.toMillis());
       return n;
     }

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine footprint's harness on a few runs: the engine runs in its own JVM, its heap is read
- * at 0, warm and full, a restart serves the continue of run 0 by exactly one exec in its paused
- * step's container, and the figures are printed and written as JSON. Not its speed.
+ * The engine footprint's harness on a few runs: the engine runs in its own JVM, its heap is read at
+ * 0, warm and full, a restart serves the continue of run 0 by exactly one exec in its paused step's
+ * container, and the figures are printed and written as JSON. Not its speed.
  */
 class EngineFootprintIT {
 

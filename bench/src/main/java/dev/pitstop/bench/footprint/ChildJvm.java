@@ -72,6 +72,11 @@ public final class ChildJvm implements AutoCloseable {
     return startedNanos;
   }
 
+  /** CPU time (user + system, all its threads) the JVM has used so far; zero when unknown. */
+  public java.time.Duration cpuTime() {
+    return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
   public long pid() {
     return process.pid();
   }
