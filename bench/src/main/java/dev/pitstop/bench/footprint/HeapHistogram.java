@@ -80,7 +80,7 @@ public record HeapHistogram(Map<String, Entry> classes, long totalBytes) {
         out.add(new Entry(now.className(), dInst, dBytes));
       }
     }
-    out.sort(Comparator.comparingLong(Entry::bytes).reversed());
+    out.sort(Comparator.comparingLong(Entry::bytes).reversed().thenComparing(Entry::className));
     return out.subList(0, Math.min(limit, out.size()));
   }
 }

@@ -23,11 +23,11 @@ class HeapHistogramTest {
        num     #instances         #bytes  class name (module)
       -------------------------------------------------------
          1:         14051         894744  [B (java.base@17.0.15)
-         2:         13892         333408  java.lang.String (java.base@17.0.15)
+         2:         13892         332408  java.lang.String (java.base@17.0.15)
          3:          3000         360808  java.lang.Class (java.base@17.0.15)
          4:          1010          24240  dev.pitstop.engine.breakpoint.Breakpoint
          5:             1             16  dev.pitstop.New
-      Total         31954        1613216
+      Total         31954        1612216
       """;
 
   @Test
