@@ -170,7 +170,9 @@ public final class NotifierService implements PitstopService {
     NotifierService service =
         new NotifierService(
             vertx, context, config, router, annotations, channels, deadLetters, client, publisher);
-    context.runOnContext(v -> router.endpoints().forEach(service::queueFor));
+    context.runOnContext(
+        v ->
+            router.endpoints().stream().filter(ep -> !ep.isSlack()).forEach(service::queueFor));
     if (service.queues.isEmpty()) {
       LOG.info(
           "no endpoints configured ({}, {}): only runs' annotations can subscribe",
