@@ -154,7 +154,9 @@ class SlackRejectionScaleOutIT {
     env.put("NOTIFIER_SLACK_TOKEN", TOKEN);
     env.put("NOTIFIER_SLACK_API_URL", slackApi.apiUrl());
     env.put("NOTIFIER_SLACK_CARD_POST_ON", "pause");
-    env.put("NOTIFIER_SLACK_INTERVAL", "100ms");
+    env.put(
+        "NOTIFIER_SLACK_INTERVAL",
+        Math.max(100, dev.pitstop.sandbox.time.SandboxTime.ofSeconds(1).toMillis()) + "ms");
     NotifierConfig config = NotifierConfig.fromMap(env);
     vertxA = Vertx.vertx();
     a = NotifierService.start(vertxA, config).await();
