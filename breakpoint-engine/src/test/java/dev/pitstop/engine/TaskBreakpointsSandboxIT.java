@@ -15,6 +15,7 @@ import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.HoldHeld;
 import dev.pitstop.events.data.HoldReleased;
 import dev.pitstop.events.data.Mechanism;
+import dev.pitstop.sandbox.time.SandboxTime;
 import dev.pitstop.tekton.TektonYaml;
 import dev.pitstop.tekton.model.PipelineRun;
 import dev.pitstop.tekton.model.SkippedTask;
@@ -371,24 +372,35 @@ class TaskBreakpointsSandboxIT {
 
   @Test
   void aDebugTimeoutWarnsAheadThenFailContinuesTheHeldTaskByItsPolicyAndSaysSo() throws Exception {
-    s = SandboxEngine.start("engine-timeout", Map.of("ENGINE_TIMEOUT_TICK", "200ms"));
+    // An 8 s debug timeout warned 6 s ahead, checked every 200 ms, at the sandbox's time scale.
+    Duration timeout = SandboxTime.ofSeconds(8);
+    s =
+        SandboxEngine.start(
+            "engine-timeout",
+            Map.of(
+                "ENGINE_TIMEOUT_TICK",
+                Math.max(100, SandboxTime.ofMillis(200).toMillis()) + "ms")); // its floor: 100ms
     String pr = name("deadline");
     s.sim.apply(
         SandboxEngine.chain(
             pr,
-            "{\"beforeTasks\":[\"deploy\"],\"timeout\":\"8s\",\"onTimeout\":\"fail-continue\","
-                + "\"warnBefore\":\"6s\"}"));
+            "{\"beforeTasks\":[\"deploy\"],\"timeout\":\""
+                + SandboxTime.go(Duration.ofSeconds(8))
+                + "\",\"onTimeout\":\"fail-continue\",\"warnBefore\":\""
+                + SandboxTime.go(Duration.ofSeconds(6))
+                + "\"}"));
     TaskRun deploy = s.awaitTaskRun(pr + "-deploy");
     assertThat(deploy.getSpec().status).isEqualTo("TaskRunPending");
     Instant created = time(deploy.getMetadata().getCreationTimestamp());
     awaitHeld(pr + "-deploy");
 
-    // Nobody releases it: the policy does, at created + 8s (warning from created + 2s).
+    // Nobody releases it: the policy does, at created + timeout (warning from created + 2s,
+    // scaled).
     HoldReleased released = awaitReleased(pr + "-deploy");
     assertThat(released.by().username()).isEqualTo("system:pitstop:timeout-policy");
     assertThat(released.via()).isEqualTo("auto");
     assertThat(released.action()).isEqualTo(Action.FAIL_CONTINUE);
-    assertThat(released.decidedAt()).isAfterOrEqualTo(created.plus(Duration.ofSeconds(8)));
+    assertThat(released.decidedAt()).isAfterOrEqualTo(created.plus(timeout));
 
     List<PitstopEvent> ordered =
         s.decisions.stream()

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -105,8 +106,19 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Give up (exit 2) when not done by then (default ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Mixin LogOptions log = new LogOptions();
+
   @Override
   public Integer call() throws Exception {
+    try {
+      CliLogging.apply(log.format, log.level);
+    } catch (dev.pitstop.runtime.config.ConfigException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          e.getMessage()
+              .replace("PITSTOP_LOG_FORMAT", "--log-format")
+              .replace("PITSTOP_LOG_LEVEL", "--log-level"));
+    }
     Duration deadlineIn = duration("--timeout", timeout);
     Duration autoAfter =
         "off".equals(autoContinue) ? null : duration("--auto-continue", autoContinue);

@@ -5,8 +5,11 @@ import dev.pitstop.engine.EngineService;
 import dev.pitstop.events.Topics;
 import dev.pitstop.notifier.NotifierConfig;
 import dev.pitstop.notifier.NotifierService;
+import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.runtime.kafka.TopicSetup;
+import dev.pitstop.runtime.ops.Ops;
+import dev.pitstop.runtime.ops.Readiness;
 import dev.pitstop.sandbox.k8s.FailurePolicy;
 import dev.pitstop.sandbox.k8s.MutatingWebhook;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
@@ -22,6 +25,7 @@ import dev.pitstop.watcher.WatcherService;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
@@ -36,6 +40,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Pitstop on its embedded defaults in one JVM: a real Kafka broker (or the one {@code
@@ -166,18 +171,44 @@ public final class LocalStack implements AutoCloseable {
     }
 
     KubernetesClient watcherClient = client();
+    Ops.of(vertx)
+        .readiness()
+        .register("kubernetes", Readiness.blocking(vertx, watcherClient::getKubernetesVersion));
     WatcherService watcher =
         WatcherService.start(vertx, WatcherConfig.fromMap(env), watcherClient).await();
-    closeables.add(() -> watcher.stop().await());
+    started("watcher", watcher);
     engine = EngineService.start(vertx, EngineConfig.fromMap(env), client()).await();
-    closeables.add(() -> engine.stop().await());
+    started("breakpoint-engine", engine);
     if (api != null) {
       registerWebhook(cert);
     }
     NotifierService notifier = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
-    closeables.add(() -> notifier.stop().await());
+    started("notifier", notifier);
     TracerService tracer = TracerService.start(vertx, TracerConfig.fromMap(env)).await();
-    closeables.add(() -> tracer.stop().await());
+    started("tracer", tracer);
+  }
+
+  /**
+   * Registers the readiness check {@code started:<name>} (passes while the service runs, fails once
+   * it is stopping) and the service's stop. The services' own parts register theirs on the same
+   * Vert.x ({@link Ops}): their consumers' {@code consumer:<group>}, their producers' {@code
+   * kafka:<client>}; so {@code /readyz} of {@code pitstop up} is ready only when all four are.
+   */
+  private void started(String name, PitstopService service) {
+    AtomicBoolean running = new AtomicBoolean(true);
+    Ops.of(vertx)
+        .readiness()
+        .register(
+            "started:" + name,
+            () ->
+                running.get()
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(name + " is stopping"));
+    closeables.add(
+        () -> {
+          running.set(false);
+          service.stop().await();
+        });
   }
 
   private void registerWebhook(SelfSignedCertificate cert) {

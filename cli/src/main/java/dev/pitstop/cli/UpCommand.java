@@ -1,6 +1,8 @@
 package dev.pitstop.cli;
 
 import dev.pitstop.runtime.config.ConfigException;
+import dev.pitstop.runtime.ops.ManagementConfig;
+import dev.pitstop.runtime.ops.ManagementServer;
 import dev.pitstop.sandbox.sim.SimulatorOptions;
 import dev.pitstop.watcher.WatcherConfig;
 import java.io.PrintStream;
@@ -13,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -93,6 +96,22 @@ public final class UpCommand implements Callable<Integer> {
       description = "Tekton YAML to apply to the sandbox once everything is up (repeatable).")
   List<Path> files = new ArrayList<>();
 
+  /** {@code --management-port}'s default; taken, a free port is used instead (with a warning). */
+  static final int MANAGEMENT_PORT = 9400;
+
+  @Option(
+      names = "--management-port",
+      paramLabel = "PORT",
+      description = {
+        "Serve /healthz, /readyz (ready when all four services are) and /metrics of the whole",
+        "stack on 127.0.0.1:PORT; 0: any free port (the URL is printed). Default "
+            + MANAGEMENT_PORT
+            + ", or a free port when that one is taken."
+      })
+  Integer managementPort;
+
+  @Mixin LogOptions log = new LogOptions();
+
   @Override
   public Integer call() throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
@@ -122,6 +141,16 @@ public final class UpCommand implements Callable<Integer> {
    * @return the exit code: 0 after a stop, 2 for bad options
    */
   int run(CountDownLatch stop, PrintStream out, PrintStream err) throws Exception {
+    try {
+      CliLogging.apply(log.format, log.level);
+    } catch (ConfigException e) {
+      err.println(
+          "pitstop up: "
+              + e.getMessage()
+                  .replace("PITSTOP_LOG_FORMAT", "--log-format")
+                  .replace("PITSTOP_LOG_LEVEL", "--log-level"));
+      return 2;
+    }
     for (Path f : files) {
       if (!Files.isReadable(f)) {
         err.println("pitstop up: --file " + f + ": not a readable file");
@@ -171,6 +200,10 @@ public final class UpCommand implements Callable<Integer> {
                   .replace("WATCHER_SELECTOR", "--selector"));
       return 2;
     }
+    if (managementPort != null && (managementPort < 0 || managementPort > 65_535)) {
+      err.println("pitstop up: --management-port " + managementPort + ": not a port (0-65535)");
+      return 2;
+    }
     String external = kafkaBootstrap == null || kafkaBootstrap.isBlank() ? null : kafkaBootstrap;
     LocalStack stack =
         LocalStack.start(
@@ -182,7 +215,17 @@ public final class UpCommand implements Callable<Integer> {
                 kubeconfig,
                 namespaces,
                 selector.strip()));
+    ManagementServer management = null;
     try {
+      management =
+          ManagementServer.start(
+                  stack.vertx(),
+                  new ManagementConfig(
+                      "127.0.0.1",
+                      managementPort == null ? MANAGEMENT_PORT : managementPort,
+                      managementPort != null),
+                  "pitstop up")
+              .await(30, TimeUnit.SECONDS);
       out.println("Pitstop is up.");
       out.println(
           "  Kafka bootstrap      "
@@ -217,6 +260,10 @@ public final class UpCommand implements Callable<Integer> {
               + ")");
       out.println("  Webhook receiver     " + stack.webhook().url());
       out.println("  OTLP receiver        " + stack.otlp().endpoint());
+      out.println(
+          "  Management           http://127.0.0.1:"
+              + management.port()
+              + "  (/healthz, /readyz, /metrics)");
       if (stack.api() == null) {
         out.println("Note: " + WEBHOOK_NOTE);
         out.println("Create Tekton runs in the cluster (kubectl create); Ctrl-C stops.");
@@ -232,6 +279,9 @@ public final class UpCommand implements Callable<Integer> {
       stop.await();
       return 0;
     } finally {
+      if (management != null) {
+        management.stop().await(10, TimeUnit.SECONDS);
+      }
       stack.close();
     }
   }

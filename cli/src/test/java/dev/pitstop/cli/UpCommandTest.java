@@ -39,6 +39,15 @@ class UpCommandTest {
         .startsWith("pitstop up: --selector");
   }
 
+  @Test
+  void aBadLogFormatOrLevelOrManagementPortIsRefusedAsTheOptionGiven() throws Exception {
+    assertThat(refusal("--log-format", "yaml"))
+        .startsWith("pitstop up: --log-format=yaml is neither text nor json");
+    assertThat(refusal("--log-level", "LOUD")).startsWith("pitstop up: --log-level=LOUD");
+    assertThat(refusal("--management-port", "70000"))
+        .contains("--management-port 70000: not a port");
+  }
+
   private static String refusal(String... args) throws Exception {
     UpCommand up = new UpCommand();
     new CommandLine(up).parseArgs(args);

@@ -4,7 +4,9 @@ import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.CommandRejected;
 import dev.pitstop.events.data.DeliveryResult;
+import dev.pitstop.events.data.Identity;
 import dev.pitstop.notifier.cdevents.CdEventsChannel;
 import dev.pitstop.notifier.cdevents.CdEventsProjection;
 import dev.pitstop.notifier.delivery.AttemptResult;
@@ -170,7 +172,8 @@ public final class NotifierService implements PitstopService {
     NotifierService service =
         new NotifierService(
             vertx, context, config, router, annotations, channels, deadLetters, client, publisher);
-    context.runOnContext(v -> router.endpoints().forEach(service::queueFor));
+    context.runOnContext(
+        v -> router.endpoints().stream().filter(ep -> !ep.isSlack()).forEach(service::queueFor));
     if (service.queues.isEmpty()) {
       LOG.info(
           "no endpoints configured ({}, {}): only runs' annotations can subscribe",
@@ -280,8 +283,9 @@ public final class NotifierService implements PitstopService {
    * events: every event that changes a run's status card ({@link StatusCard#changesCard}).
    */
   private Future<Void> accept(PitstopEvent e) {
-    if (interactivity != null) {
-      interactivity.onEvent(e);
+    boolean told = interactivity != null && interactivity.onEvent(e);
+    if (!told && e.data() instanceof CommandRejected r) {
+      tellRejection(e, r);
     }
     boolean notable = Router.isNotable(e);
     // CDEvents webhooks also get run starts and child TaskRuns' finishes (Router#route).
@@ -333,6 +337,51 @@ public final class NotifierService implements PitstopService {
           }
         });
     return committable.future();
+  }
+
+  /** A Slack user id as Slack writes them ({@code U…}, {@code W…}); anything else is not used. */
+  private static final java.util.regex.Pattern SLACK_USER =
+      java.util.regex.Pattern.compile("[UW][A-Z0-9]{2,20}");
+
+  /**
+   * A rejection of a command from a Slack button that this instance's endpoint did not take (with
+   * several notifier instances, the click may reach any; the rejection reaches the one consuming
+   * the run's partition, which holds the run's card): the clicking user is told ephemerally in the
+   * card's channel ({@code chat.postEphemeral}), the user named by the command's {@code
+   * slack.userId}, which only a notifier's endpoint stamps (the commands topic is closed to others,
+   * breakpoints.md).
+   */
+  private void tellRejection(PitstopEvent e, CommandRejected r) {
+    if (config.slack() == null || !"slack".equals(r.command().via())) {
+      return;
+    }
+    String user = r.command().requestedBy().attribute(Identity.SLACK_USER_ID);
+    if (user == null || !SLACK_USER.matcher(user).matches()) {
+      LOG.info("{}: a rejected Slack command without a usable Slack user id: not told", e.id());
+      return;
+    }
+    String text = dev.pitstop.notifier.slack.interactivity.PendingOutcomes.rejection(r);
+    context.runOnContext(
+        v -> {
+          if (slack == null) {
+            return;
+          }
+          List<String> channels = slack.tell(e.partitionKey(), user, text, e.id());
+          if (channels.isEmpty()) {
+            LOG.info(
+                "{}: rejection of {} for Slack user {}: no card of the run here, not told",
+                e.id(),
+                r.command().run().display(),
+                user);
+          } else {
+            LOG.info(
+                "{}: rejection of {} told to Slack user {} in {}",
+                e.id(),
+                r.command().run().display(),
+                user,
+                channels);
+          }
+        });
   }
 
   /**

@@ -18,6 +18,7 @@ import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.kafka.SharedKafka;
 import dev.pitstop.sandbox.receivers.SlackApiEmulator;
 import dev.pitstop.sandbox.receivers.SlackApiEmulator.Message;
+import dev.pitstop.sandbox.time.SandboxTime;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -126,11 +127,18 @@ class SlackIT {
     env.put("NOTIFIER_SLACK_TOKEN_FILE", tokenFile.toString());
     env.put("NOTIFIER_SLACK_API_URL", slack.apiUrl());
     env.put("NOTIFIER_SLACK_CARD_POST_ON", "start");
+    // Slack's one call per second and channel, at the sandbox's time scale (as the emulator).
+    env.put("NOTIFIER_SLACK_INTERVAL", slackInterval());
     env.put("NOTIFIER_RETRY_BASE", "100ms");
     env.put("NOTIFIER_RETRY_MAX", "1s");
     env.put("NOTIFIER_REQUEST_TIMEOUT", "5s");
     env.putAll(extra);
     service = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
+  }
+
+  /** {@code SandboxTime.go(1s)}, at least the notifier's floor of 100 ms. */
+  static String slackInterval() {
+    return Math.max(100, SandboxTime.ofSeconds(1).toMillis()) + "ms";
   }
 
   private PitstopEvent started() {
@@ -331,8 +339,10 @@ class SlackIT {
     assertThat(service.slackCards().orElseThrow().throttles()).isEqualTo(1);
     assertThat(dev.pitstop.runtime.ops.Ops.of(vertx).metrics().scrape())
         .contains("pitstop_slack_rate_limited_total{method=\"chat.postMessage\"} 1.0");
+    // Retry-After is in real seconds (Slack's); the emulator's clock runs at the time scale.
     long waited = card().versions().get(0).atNanos() - slack.lastInjectedThrottleNanos();
-    assertThat(Duration.ofNanos(waited)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    assertThat(Duration.ofNanos(Math.round(waited * SandboxTime.scale())))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(2_999));
     assertThat(slack.rateLimited()).isZero();
   }
 

@@ -5,6 +5,7 @@ import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.methods.response.chat.ChatPostEphemeralResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
 import dev.pitstop.notifier.delivery.RetryAfter;
@@ -15,9 +16,10 @@ import java.util.Set;
 
 /**
  * The Slack Web API calls the notifier makes, through the official SDK ({@code slack-api-client}):
- * {@code chat.postMessage} and {@code chat.update}. <b>Blocking</b>: call only from a worker
- * thread, never from a Vert.x event loop. The bot token is held here and never logged (not even in
- * {@link #toString()}); the SDK sends it as {@code Authorization: Bearer}.
+ * {@code chat.postMessage}, {@code chat.update} and {@code chat.postEphemeral}. <b>Blocking</b>:
+ * call only from a worker thread, never from a Vert.x event loop. The bot token is held here and
+ * never logged (not even in {@link #toString()}); the SDK sends it as {@code Authorization:
+ * Bearer}.
  *
  * <p>The SDK's statistics (which would call {@code auth.test} first) are off; its base URL is
  * configurable so tests point it at {@code SlackApiEmulator}.
@@ -119,6 +121,26 @@ public final class SlackApi implements AutoCloseable {
           methods.chatUpdate(
               b -> b.channel(channelId).ts(ts).text(text).blocksAsString(blocksJson));
       return r.isOk() ? new Ok(r.getChannel(), r.getTs()) : refused(r);
+    } catch (SlackApiException e) {
+      return fromException(e);
+    } catch (IOException | RuntimeException e) {
+      return new Failed("no answer: " + e.getClass().getSimpleName(), true);
+    }
+  }
+
+  /**
+   * {@code chat.postEphemeral}: a message only {@code user} sees, in {@code channel} (Slack shows
+   * it only if the user is in the channel; else {@code user_not_in_channel}).
+   *
+   * @param channel a channel id or name
+   * @param user a Slack user id ({@code U…}/{@code W…})
+   * @return {@link Ok} with the channel and the ephemeral message's {@code message_ts}
+   */
+  public Answer postEphemeral(String channel, String user, String text) {
+    try {
+      ChatPostEphemeralResponse r =
+          methods.chatPostEphemeral(b -> b.channel(channel).user(user).text(text));
+      return r.isOk() ? new Ok(channel, r.getMessageTs()) : refused(r);
     } catch (SlackApiException e) {
       return fromException(e);
     } catch (IOException | RuntimeException e) {

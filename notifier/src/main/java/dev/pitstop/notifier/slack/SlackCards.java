@@ -77,6 +77,10 @@ public final class SlackCards {
   private record ReplyCall(String cardKey, PitstopEvent event, String text, int attempts)
       implements Call {}
 
+  /** A message only {@code user} sees, in the channel of a run's card ({@link #tell}). */
+  private record EphemeralCall(
+      String channelId, String user, String text, String eventId, int attempts) implements Call {}
+
   /** A run's card in one channel. */
   private static final class Entry {
     final String channel;
@@ -330,6 +334,111 @@ public final class SlackCards {
       sendCard(due, c);
     } else if (due.call() instanceof ReplyCall r) {
       sendReply(due, r);
+    } else if (due.call() instanceof EphemeralCall m) {
+      sendEphemeral(due, m);
+    }
+  }
+
+  /**
+   * Tells one Slack user something only they see ({@code chat.postEphemeral}) in each channel where
+   * this notifier posted the card of the root run {@code rootUid}: the user clicked a button there.
+   * Rate-governed per channel like the cards; transient errors and 429s are retried as thread
+   * replies are, then the message is dropped with a warning (it is not an event delivery: nothing
+   * is dead-lettered). Recorded in the state as delivered ({@code delivered|<eventId>|
+   * slack-ephemeral:<channel>}) so a relist does not tell the user twice.
+   *
+   * @param user the Slack user id ({@code U…}/{@code W…}, checked by the caller)
+   * @param eventId the event this answers (for the log and the state)
+   * @return the channels it goes to; empty when this notifier has no posted card of the run
+   */
+  public List<String> tell(String rootUid, String user, String text, String eventId) {
+    List<String> channels = new ArrayList<>();
+    if (stopped) {
+      return channels;
+    }
+    Map<String, String> cards = new LinkedHashMap<>();
+    for (Entry e : entries.values()) {
+      if (e.key.endsWith("|" + rootUid) && e.channelId != null) {
+        cards.put(e.channel, e.channelId);
+      }
+    }
+    for (String key : state.keys(KEY_PREFIX)) {
+      if (!key.endsWith("|" + rootUid)) {
+        continue;
+      }
+      String channel = key.substring(KEY_PREFIX.length(), key.length() - rootUid.length() - 1);
+      Stored st = read(state.get(key));
+      if (st != null && st.channelId() != null) {
+        cards.putIfAbsent(channel, st.channelId());
+      }
+    }
+    cards.forEach(
+        (channel, channelId) -> {
+          if (state.contains(ephemeralKey(eventId, channel))) {
+            return;
+          }
+          channels.add(channel);
+          governor.offer(
+              channel,
+              "ephemeral|" + eventId + "|" + user,
+              new EphemeralCall(channelId, user, text, eventId, 0));
+        });
+    pump();
+    return channels;
+  }
+
+  private static String ephemeralKey(String eventId, String channel) {
+    return NotifierState.deliveredKey(eventId, "slack-ephemeral:" + channel);
+  }
+
+  private void sendEphemeral(RateGovernor.Due<Call> due, EphemeralCall m) {
+    busy.add(due.channel());
+    inFlight++;
+    pool.<SlackApi.Answer>executeBlocking(
+            () -> api.postEphemeral(m.channelId(), m.user(), m.text()), false)
+        .onComplete(
+            ar ->
+                context.runOnContext(
+                    v -> {
+                      busy.remove(due.channel());
+                      governor.done(due.channel(), clock.instant());
+                      SlackApi.Answer a =
+                          ar.succeeded()
+                              ? ar.result()
+                              : new SlackApi.Failed("no answer: " + ar.cause(), true);
+                      onEphemeral(due, m, a);
+                      landed();
+                      pump();
+                    }));
+  }
+
+  private void onEphemeral(RateGovernor.Due<Call> due, EphemeralCall m, SlackApi.Answer a) {
+    if (a instanceof SlackApi.Ok) {
+      LOG.info("{}: told Slack user {} in {} (ephemeral)", m.eventId(), m.user(), due.channel());
+      track(state.put(ephemeralKey(m.eventId(), due.channel()), "delivered"));
+    } else if (a instanceof SlackApi.Throttled t) {
+      throttles++;
+      dev.pitstop.runtime.ops.Ops.of(vertx).metrics().slackRateLimited("chat.postEphemeral");
+      governor.throttled(due.channel(), due.key(), m, t.retryAfter(), clock.instant());
+    } else {
+      SlackApi.Failed f = (SlackApi.Failed) a;
+      int attempts = m.attempts() + 1;
+      if (f.retryable() && attempts < maxAttempts) {
+        governor.throttled(
+            due.channel(),
+            due.key(),
+            new EphemeralCall(m.channelId(), m.user(), m.text(), m.eventId(), attempts),
+            backoff.apply(attempts, Duration.ZERO),
+            clock.instant());
+      } else {
+        LOG.warn(
+            "{}: could not tell Slack user {} in {}: {} (after {} attempts)",
+            m.eventId(),
+            m.user(),
+            due.channel(),
+            f.error(),
+            attempts);
+      }
     }
   }
 

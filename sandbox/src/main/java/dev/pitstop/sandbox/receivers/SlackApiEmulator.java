@@ -129,9 +129,15 @@ public final class SlackApiEmulator implements AutoCloseable {
     server.createContext("/api/", this::handle);
   }
 
-  /** Starts an emulator accepting {@code token}, timed by {@link System#nanoTime()}. */
+  /**
+   * Starts an emulator accepting {@code token}, timed by the sandbox's time scale ({@link
+   * dev.pitstop.sandbox.time.SandboxTime#nanos()}): its one-call-per-second window lasts {@code
+   * SandboxTime.of(1s)} of real time, so a notifier configured with {@code NOTIFIER_SLACK_INTERVAL}
+   * of {@code SandboxTime.go(1s)} keeps to it at any scale. The recorded {@code atNanos} are in
+   * that clock (scaled seconds).
+   */
   public static SlackApiEmulator start(String token) throws IOException {
-    return start(token, System::nanoTime);
+    return start(token, dev.pitstop.sandbox.time.SandboxTime.nanos());
   }
 
   /**

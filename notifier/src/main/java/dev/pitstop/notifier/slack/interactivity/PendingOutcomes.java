@@ -92,21 +92,44 @@ public final class PendingOutcomes {
         return Optional.empty();
       }
       return Optional.of(
-          new Reply(
-              p.responseUrl(),
-              ":no_entry: Pitstop did not "
-                  + p.action()
-                  + " `"
-                  + p.target().display()
-                  + "`: "
-                  + r.reason()
-                  + (r.message() == null || r.message().isBlank() ? "" : " — " + r.message())));
+          new Reply(p.responseUrl(), rejection(p.action(), p.target().display(), r)));
     }
     String done = settled(e);
     if (done != null) {
       byId.values().removeIf(p -> p.target().display().equals(done));
     }
     return Optional.empty();
+  }
+
+  /**
+   * What the clicking user is told of a rejection: {@code :no_entry: Pitstop did not <action>
+   * `<target>`: <reason> — <message>}.
+   *
+   * @param action {@code continue} or {@code fail-continue}
+   * @param target {@code namespace/taskRun[/step]}
+   */
+  public static String rejection(String action, String target, CommandRejected r) {
+    return ":no_entry: Pitstop did not "
+        + action
+        + " `"
+        + target
+        + "`: "
+        + r.reason()
+        + (r.message() == null || r.message().isBlank() ? "" : " — " + r.message());
+  }
+
+  /**
+   * {@link #rejection} of a command as the engine echoed it (for a notifier instance that did not
+   * take the click, so has no button value).
+   */
+  public static String rejection(CommandRejected r) {
+    var c = r.command();
+    String target =
+        c.run().namespace()
+            + "/"
+            + c.run().name()
+            + (c.step() == null || c.step().isEmpty() ? "" : "/" + c.step());
+    return rejection(c.action().json(), target, r);
   }
 
   /** How many commands wait for an outcome. */

@@ -136,9 +136,14 @@ public final class SlackInteractivity {
 
   /**
    * Feeds a consumed event (the notifier's consumer of observations and decisions): a {@code
-   * command.rejected} of a command from this endpoint tells its user why.
+   * command.rejected} of a command from this endpoint tells its user why, through the click's
+   * {@code response_url}.
+   *
+   * @return whether the user was answered here (false when the click was taken by another notifier
+   *     instance, or its {@code response_url} was not allowed: the caller may tell the user
+   *     otherwise, {@link dev.pitstop.notifier.slack.SlackCards#tell})
    */
-  public void onEvent(PitstopEvent e) {
+  public boolean onEvent(PitstopEvent e) {
     Optional<PendingOutcomes.Reply> reply;
     synchronized (pending) {
       reply = pending.onEvent(e, clock.instant());
@@ -148,6 +153,7 @@ public final class SlackInteractivity {
           LOG.info("{} {}: telling the Slack user", e.id(), e.type().type());
           answer(r.responseUrl(), r.text(), e.id());
         });
+    return reply.isPresent();
   }
 
   private void handle(HttpServerRequest req) {

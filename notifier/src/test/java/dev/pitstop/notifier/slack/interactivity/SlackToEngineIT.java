@@ -198,6 +198,9 @@ class SlackToEngineIT {
     env.put("NOTIFIER_SLACK_TOKEN", TOKEN);
     env.put("NOTIFIER_SLACK_API_URL", slackApi.apiUrl());
     env.put("NOTIFIER_SLACK_CARD_POST_ON", "pause");
+    env.put(
+        "NOTIFIER_SLACK_INTERVAL",
+        Math.max(100, dev.pitstop.sandbox.time.SandboxTime.ofSeconds(1).toMillis()) + "ms");
     notifier = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
   }
 
