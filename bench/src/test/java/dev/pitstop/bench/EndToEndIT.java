@@ -37,6 +37,7 @@ class EndToEndIT {
     assertThat(f.finished()).isEqualTo(3);
     assertThat(f.pausing()).isEqualTo(1);
     assertThat(f.pause().count()).as("one pause latency per pausing run").isEqualTo(1);
+    assertThat(f.pauseFromAppend().count()).isEqualTo(1);
     assertThat(f.releases()).isEqualTo(1);
     assertThat(f.release().count()).isEqualTo(1);
     // 3 pipelinerun.finished, 1 paused, 1 continued at least.
@@ -47,6 +48,9 @@ class EndToEndIT {
     assertThat(f.delivery().unexpected()).isZero();
     assertThat(f.traces()).isGreaterThanOrEqualTo(3);
     assertThat(f.recording().records()).hasSize(f.observations()).isNotEmpty();
+    assertThat(f.legs().values())
+        .as("each leg of the one pause and the one release")
+        .allSatisfy(l -> assertThat(l.count()).isEqualTo(1));
     assertThat(f.rawKafka().count()).isEqualTo(20);
     assertThat(f.rawPost().count()).isEqualTo(20);
     assertThat(f.rawExec().count()).isEqualTo(20);
