@@ -162,9 +162,11 @@ final class EndToEnd {
           pausing,
           options.stepDuration(),
           setup.runsPerSecond());
+      long t0 = System.nanoTime();
       try (LocalStack s =
           LocalStack.start(new LocalStack.Options(setup.kafkaBootstrap(), prefix, 0, sim))) {
         stack = s;
+        out.printf(Locale.ROOT, "  stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         ExecArrivals execs = new ExecArrivals(s.simulator()::exec);
         s.api().setExecHandler(execs);
         s.api()
@@ -250,7 +252,11 @@ final class EndToEnd {
           int spans = s.otlp().spans().size();
           long traces = roots(s);
 
-          out.println("  runs done; reading observations and measuring the raw paths...");
+          out.printf(
+              Locale.ROOT,
+              "  runs done after %.1f s; reading observations and measuring the raw paths...%n",
+              runSeconds);
+          long rawStart = System.nanoTime();
           Recording recording =
               Recording.read(
                   s.bootstrapServers(), s.topics().observations(), Duration.ofSeconds(60));
@@ -264,7 +270,7 @@ final class EndToEnd {
                   recordBytes,
                   warm,
                   setup.rawSamples(),
-                  Duration.ofMillis(2));
+                  Duration.ofMillis(5));
           double rawThroughput =
               RawKafka.throughput(
                   s.bootstrapServers(),
@@ -289,6 +295,10 @@ final class EndToEnd {
           } finally {
             client.close();
           }
+          out.printf(
+              Locale.ROOT,
+              "  raw paths measured in %.1f s%n",
+              (System.nanoTime() - rawStart) / 1e9);
           return new Figures(
               options,
               setup.runsPerSecond(),
