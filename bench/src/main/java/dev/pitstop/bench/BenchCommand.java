@@ -2,8 +2,8 @@ package dev.pitstop.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.pitstop.runtime.config.Settings;
 import java.io.PrintStream;
 import java.nio.file.Files;
