@@ -104,7 +104,7 @@ final class EndToEnd {
       Duration ceilingDuration) {
     static Setup of(BenchOptions o) {
       return o.smoke()
-          ? new Setup(null, 10, 0, 200, 20_000, Duration.ofMillis(700))
+          ? new Setup(null, 10, 0, 100, 5_000, Duration.ofMillis(500))
           : new Setup(null, 10, 0, 1_000, 100_000, Duration.ofSeconds(3));
     }
   }
