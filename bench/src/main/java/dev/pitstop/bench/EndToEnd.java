@@ -56,11 +56,14 @@ import java.util.function.BooleanSupplier;
  *   <li>Pause notification: from {@code breakpoint.paused}'s {@code pausedAt} (the kubelet's
  *       timestamp of Tekton's marker line, as the sandbox's pods/log gives it) to the receiver's
  *       listener holding the event. Raw path: 2 Kafka hops (watcher → engine, engine → notifier)
- *       plus one POST.
+ *       plus one POST. Also printed from the line's real append ({@code PodLogs.onAppend}): the
+ *       simulator stamps the line with its planned time and appends it at the tick that notices,
+ *       seconds later when its ticks run late, which no real kubelet does.
  *   <li>Release: from sending the continue request that the engine API answered 2xx (the API waits
  *       for the outcome, so the 2xx comes after the exec) to the exec arriving at the sandbox's
  *       container ({@link ExecArrivals}). Raw path: one POST, one Kafka hop (commands topic), one
  *       exec.
+ *   <li>Legs: both latencies split by the record timestamps and the events' own times.
  *   <li>Delivery: every event the notifier delivers ({@link Router#isNotable}, read back from
  *       Kafka) must arrive exactly once by CloudEvent id; one lost fails the part.
  * </ul>
