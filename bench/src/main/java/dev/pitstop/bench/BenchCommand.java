@@ -1,7 +1,9 @@
 package dev.pitstop.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.pitstop.runtime.config.Settings;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -113,7 +115,10 @@ public final class BenchCommand implements Callable<Integer> {
     if (wants("footprint")) results.add(Footprint.run(options, out));
     for (BenchPart r : results) r.print(out);
     if (json != null) {
-      ObjectMapper mapper = new ObjectMapper();
+      ObjectMapper mapper =
+          new ObjectMapper()
+              .registerModule(new JavaTimeModule())
+              .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
       ObjectNode root = mapper.createObjectNode();
       root.set("machine", mapper.valueToTree(Machine.facts()));
       root.set("options", mapper.valueToTree(options));

@@ -1,9 +1,84 @@
 package dev.pitstop.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pitstop.bench.e2e.BenchRuns;
+import dev.pitstop.bench.e2e.DeliveryLedger;
+import dev.pitstop.bench.e2e.ExecArrivals;
+import dev.pitstop.bench.e2e.Latency;
+import dev.pitstop.bench.e2e.RawHttp;
+import dev.pitstop.bench.e2e.RawKafka;
+import dev.pitstop.bench.e2e.SandboxProbe;
+import dev.pitstop.bench.e2e.TimedEvents;
+import dev.pitstop.cli.LocalStack;
+import dev.pitstop.cli.demo.EventTap;
+import dev.pitstop.events.EventCodec;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.Command;
+import dev.pitstop.notifier.routing.Router;
+import dev.pitstop.sandbox.otlp.ReceivedSpan;
+import dev.pitstop.sandbox.sim.SimulatorOptions;
+import dev.pitstop.tekton.TektonNames;
+import io.cloudevents.CloudEvent;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
-/** Part 1 of {@code pitstop bench}: N concurrent PipelineRuns through all four services. */
+/**
+ * Part 1 of {@code pitstop bench}: N concurrent PipelineRuns through all four services in the
+ * sandbox ({@link LocalStack}), a share of them pausing once at a breakpoint ({@link BenchRuns})
+ * and continued through the engine API as soon as the webhook receiver holds the {@code paused}
+ * event. Then, on the same broker, receiver and sandbox: the raw Kafka hop, the raw POST and the
+ * raw exec, Kafka's raw throughput and the sandbox's own ceiling. docs/performance.md explains the
+ * figures.
+ *
+ * <ul>
+ *   <li>Pause notification: from {@code breakpoint.paused}'s {@code pausedAt} (the kubelet's
+ *       timestamp of Tekton's marker line, as the sandbox's pods/log gives it) to the receiver's
+ *       listener holding the event. Raw path: 2 Kafka hops (watcher → engine, engine → notifier)
+ *       plus one POST. Also printed from the line's real append ({@code PodLogs.onAppend}): the
+ *       simulator stamps the line with its planned time and appends it at the tick that notices,
+ *       seconds later when its ticks run late, which no real kubelet does.
+ *   <li>Release: from sending the continue request that the engine API answered 2xx (the API waits
+ *       for the outcome, so the 2xx comes after the exec) to the exec arriving at the sandbox's
+ *       container ({@link ExecArrivals}). Raw path: one POST, one Kafka hop (commands topic), one
+ *       exec.
+ *   <li>Legs: both latencies split by the record timestamps and the events' own times.
+ *   <li>Delivery: every event the notifier delivers ({@link Router#isNotable}, read back from
+ *       Kafka) must arrive exactly once by CloudEvent id; one lost fails the part.
+ * </ul>
+ */
 final class EndToEnd {
+
+  /** Both of Tekton's marker lines end so (tekton-facts.md §2). */
+  static final String MARKER = "breakpoint has taken effect, waiting for user's decision";
+
+  /** Kafka hops of a pause notification: watcher → engine → notifier. */
+  static final int PAUSE_HOPS = 2;
+
+  /** Kafka hops of a release: API → commands topic → engine. */
+  static final int RELEASE_HOPS = 1;
+
   private EndToEnd() {}
 
   /** Part 1's figures, and the observations it recorded for part 2. */
@@ -11,8 +86,671 @@ final class EndToEnd {
     Recording recording();
   }
 
+  /**
+   * How part 1 runs beyond {@link BenchOptions}: the bench's defaults, or seams for tests.
+   *
+   * @param kafkaBootstrap a broker to use, or null for a new embedded one
+   * @param runsPerSecond how fast PipelineRuns are created (a real Tekton controller writes ~20
+   *     requests/s in all, tekton-facts.md §4; each run costs it far more than its creation)
+   * @param refuseDeliveries the webhook receiver answers this many deliveries 400 first (the
+   *     notifier does not retry a 4xx: those events are lost), to show the part fails
+   * @param rawSamples samples of each raw path (after a tenth as many unrecorded)
+   * @param rawThroughputRecords records sent for Kafka's raw throughput
+   * @param ceilingDuration how long each sandbox request kind is driven for requests/s
+   */
+  record Setup(
+      String kafkaBootstrap,
+      double runsPerSecond,
+      int refuseDeliveries,
+      int rawSamples,
+      int rawThroughputRecords,
+      Duration ceilingDuration) {
+    static Setup of(BenchOptions o) {
+      return o.smoke()
+          ? new Setup(null, 10, 0, 100, 5_000, Duration.ofMillis(500))
+          : new Setup(null, 10, 0, 1_000, 100_000, Duration.ofSeconds(3));
+    }
+  }
+
   static Result run(BenchOptions options, PrintStream out) {
-    throw new UnsupportedOperationException(
-        "pitstop bench part 1 (end to end) is not implemented yet");
+    return run(options, out, Setup.of(options));
+  }
+
+  static Result run(BenchOptions options, PrintStream out, Setup setup) {
+    try {
+      return new Run(options, out, setup).run();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("pitstop bench part 1 (end to end): " + e, e);
+    }
+  }
+
+  /** One execution of part 1. */
+  private static final class Run {
+    private final BenchOptions options;
+    private final PrintStream out;
+    private final Setup setup;
+    private final DeliveryLedger ledger = new DeliveryLedger();
+    private final RawHttp rawHttp = new RawHttp();
+    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private final Set<String> pausedIds = ConcurrentHashMap.newKeySet();
+    private final Map<String, Duration> pauseLatency = new ConcurrentHashMap<>();
+    private final Map<String, Instant> pauseArrival = new ConcurrentHashMap<>();
+    private final Map<String, String> pauseContainer = new ConcurrentHashMap<>();
+    private final Map<String, Instant> markerAppended = new ConcurrentHashMap<>();
+    private final Map<String, Release> releases = new ConcurrentHashMap<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private LocalStack stack;
+
+    /** A continue request answered 2xx: where its exec must arrive and when it was sent. */
+    private record Release(String namespace, String pod, String container, Instant sent) {}
+
+    Run(BenchOptions options, PrintStream out, Setup setup) {
+      this.options = options;
+      this.out = out;
+      this.setup = setup;
+    }
+
+    Figures run() throws Exception {
+      String prefix = "pitstop-bench-" + Long.toHexString(System.nanoTime()) + ".";
+      SimulatorOptions sim = SimulatorOptions.defaults().withStepDuration(options.stepDuration());
+      int pausing = BenchRuns.pausing(options.runs(), options.pauseShare());
+      out.printf(
+          Locale.ROOT,
+          "part 1 (end to end): %d PipelineRuns x %d tasks, %d pausing, steps %s, created %.0f/s%n",
+          options.runs(),
+          options.tasksPerRun(),
+          pausing,
+          options.stepDuration(),
+          setup.runsPerSecond());
+      long t0 = System.nanoTime();
+      try (LocalStack s =
+          LocalStack.start(new LocalStack.Options(setup.kafkaBootstrap(), prefix, 0, sim))) {
+        stack = s;
+        out.printf(Locale.ROOT, "  stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        ExecArrivals execs = new ExecArrivals(s.simulator()::exec);
+        s.api().setExecHandler(execs);
+        s.api()
+            .podLogs()
+            .onAppend(
+                (ns, pod, container, line) -> {
+                  if (line.text().contains(MARKER)) {
+                    markerAppended.putIfAbsent(ns + "/" + pod + "/" + container, Instant.now());
+                  }
+                });
+        s.webhook().onEvent(this::received);
+        try (EventTap tap = new EventTap(s.bootstrapServers(), s.topics(), null)) {
+          tap.onEvent(this::observed);
+          tap.start();
+          if (setup.refuseDeliveries() > 0) {
+            s.webhook().failNext(setup.refuseDeliveries(), 400);
+          }
+          long started = System.nanoTime();
+          createRuns();
+          double createSeconds = (System.nanoTime() - started) / 1e9;
+          Duration runTimeout =
+              Duration.ofSeconds(60)
+                  .plus(options.stepDuration().multipliedBy(8L * options.tasksPerRun()))
+                  .plusSeconds((long) (options.runs() / setup.runsPerSecond()));
+          boolean allFinished =
+              await(runTimeout, () -> finished.size() >= options.runs() && tap.seen().size() > 0);
+          double runSeconds = (System.nanoTime() - started) / 1e9;
+          if (!allFinished) {
+            problems.add(
+                finished.size()
+                    + " of "
+                    + options.runs()
+                    + " PipelineRuns finished within "
+                    + runTimeout.toSeconds()
+                    + " s");
+          }
+          // Deliveries trail the last finish by a Kafka hop and a POST.
+          await(Duration.ofSeconds(options.smoke() ? 10 : 30), () -> ledger.outcome().lost() == 0);
+          await(
+              Duration.ofSeconds(10),
+              () -> roots(s) >= options.runs() && releases.size() >= pausedIds.size());
+          DeliveryLedger.Outcome delivery = ledger.outcome();
+          if (!tap.deadLetters().isEmpty()) {
+            problems.add("dead letters: " + tap.deadLetters());
+          }
+
+          Latency pause = new Latency();
+          pauseLatency.values().forEach(pause::record);
+          Latency pauseFromAppend = new Latency();
+          pauseArrival.forEach(
+              (k, at) -> {
+                Instant appended = markerAppended.get(pauseContainer.get(k));
+                if (appended != null) pauseFromAppend.record(Duration.between(appended, at));
+              });
+          Latency release = new Latency();
+          int releasesSeen = 0;
+          for (Map.Entry<String, Release> e : releases.entrySet()) {
+            Release r = e.getValue();
+            Instant at = execs.arrival(r.namespace(), r.pod(), r.container());
+            if (at == null) {
+              problems.add("no exec arrived for the release of " + e.getKey());
+            } else {
+              releasesSeen++;
+              release.record(Duration.between(r.sent(), at));
+            }
+          }
+          if (pauseLatency.size() < pausing) {
+            problems.add(
+                "paused events held by the receiver: "
+                    + pauseLatency.size()
+                    + " of "
+                    + pausing
+                    + " pausing runs");
+          }
+          if (delivery.lost() > 0) {
+            problems.add(
+                delivery.lost()
+                    + " events lost "
+                    + delivery.lostByType()
+                    + " e.g. "
+                    + delivery.someLost());
+          }
+          int spans = s.otlp().spans().size();
+          long traces = roots(s);
+
+          out.printf(
+              Locale.ROOT,
+              "  runs done after %.1f s; reading observations and measuring the raw paths...%n",
+              runSeconds);
+          long rawStart = System.nanoTime();
+          Recording recording =
+              Recording.read(
+                  s.bootstrapServers(), s.topics().observations(), Duration.ofSeconds(60));
+          int recordBytes = medianRecordBytes(recording);
+          Map<String, Latency.Summary> legs = legs(s, execs);
+          int warm = Math.max(10, setup.rawSamples() / 10);
+          Latency rawKafka =
+              RawKafka.latency(
+                  s.bootstrapServers(),
+                  prefix + "bench-raw-latency",
+                  recordBytes,
+                  warm,
+                  setup.rawSamples(),
+                  Duration.ofMillis(5));
+          double rawThroughput =
+              RawKafka.throughput(
+                  s.bootstrapServers(),
+                  prefix + "bench-raw-throughput",
+                  3,
+                  recordBytes,
+                  setup.rawThroughputRecords());
+          Latency rawPost =
+              rawHttp.post(s.webhook().url(), pauseBodyBytes(tap), warm, setup.rawSamples());
+          KubernetesClient client = s.api().newClient();
+          SandboxProbe probe;
+          Latency rawExec;
+          long stored;
+          SandboxProbe.Ceiling get;
+          SandboxProbe.Ceiling patch;
+          try {
+            probe = new SandboxProbe(client, "default", execs);
+            rawExec = probe.exec(warm, Math.max(20, setup.rawSamples() / 5));
+            stored = probe.storedObjects();
+            get = probe.ceiling(false, setup.rawSamples() / 5, 4, setup.ceilingDuration());
+            patch = probe.ceiling(true, setup.rawSamples() / 5, 4, setup.ceilingDuration());
+          } finally {
+            client.close();
+          }
+          out.printf(
+              Locale.ROOT,
+              "  raw paths measured in %.1f s%n",
+              (System.nanoTime() - rawStart) / 1e9);
+          return new Figures(
+              options,
+              setup.runsPerSecond(),
+              pausing,
+              finished.size(),
+              createSeconds,
+              runSeconds,
+              recording.records().size(),
+              delivery,
+              pause.summary(),
+              pauseFromAppend.summary(),
+              releasesSeen,
+              release.summary(),
+              spans,
+              traces,
+              recordBytes,
+              rawKafka.summary(),
+              rawThroughput,
+              rawPost.summary(),
+              rawExec.summary(),
+              stored,
+              get,
+              patch,
+              legs,
+              List.copyOf(problems),
+              recording);
+        }
+      }
+    }
+
+    /**
+     * Where the time of a pause and of a release goes, from the record timestamps (when each
+     * service called {@code send()}) and the times the events carry.
+     */
+    private Map<String, Latency.Summary> legs(LocalStack s, ExecArrivals execs) throws Exception {
+      Map<String, Instant> reachedAt = new java.util.HashMap<>();
+      Map<String, Instant> reachedPublished = new java.util.HashMap<>();
+      Map<String, Instant> decidedAt = new java.util.HashMap<>();
+      Map<String, Instant> pausedPublished = new java.util.HashMap<>();
+      Map<String, Instant> commandPublished = new java.util.HashMap<>();
+      for (TimedEvents.Timed t :
+          TimedEvents.read(
+              s.bootstrapServers(),
+              List.of(s.topics().observations(), s.topics().decisions(), s.topics().commands()),
+              Duration.ofSeconds(60))) {
+        PitstopEvent e = t.event();
+        if (e.type() == EventType.STEP_BREAKPOINT_REACHED) {
+          BreakpointReached r = e.data(BreakpointReached.class);
+          String k = r.run().namespace() + "/" + r.run().name() + "/" + r.step().name();
+          reachedAt.putIfAbsent(k, r.reachedAt());
+          reachedPublished.putIfAbsent(k, t.published());
+        } else if (e.type() == EventType.BREAKPOINT_PAUSED) {
+          BreakpointPaused p = e.data(BreakpointPaused.class);
+          String k = p.run().namespace() + "/" + p.run().name() + "/" + p.step().name();
+          decidedAt.putIfAbsent(k, p.decidedAt());
+          pausedPublished.putIfAbsent(k, t.published());
+        } else if (e.type() == EventType.COMMAND_CONTINUE) {
+          Command c = e.data(Command.class);
+          commandPublished.putIfAbsent(
+              c.run().namespace() + "/" + c.run().name() + "/" + c.step(), t.published());
+        }
+      }
+      Latency simulator = new Latency();
+      Latency watcher = new Latency();
+      Latency toEngine = new Latency();
+      Latency engine = new Latency();
+      Latency toReceiver = new Latency();
+      Latency api = new Latency();
+      Latency toExec = new Latency();
+      for (String k : pauseArrival.keySet()) {
+        Instant appended = markerAppended.get(pauseContainer.get(k));
+        between(simulator, reachedAt.get(k), appended);
+        between(watcher, appended, reachedPublished.get(k));
+        between(toEngine, reachedPublished.get(k), decidedAt.get(k));
+        between(engine, decidedAt.get(k), pausedPublished.get(k));
+        between(toReceiver, pausedPublished.get(k), pauseArrival.get(k));
+      }
+      for (Map.Entry<String, Release> e : releases.entrySet()) {
+        Release r = e.getValue();
+        Instant cmd = commandPublished.get(e.getKey());
+        between(api, r.sent(), cmd);
+        between(toExec, cmd, execs.arrival(r.namespace(), r.pod(), r.container()));
+      }
+      Map<String, Latency.Summary> legs = new java.util.LinkedHashMap<>();
+      legs.put("pause: marker's timestamp -> line appended (simulator)", simulator.summary());
+      legs.put("pause: line appended -> watcher sent reached", watcher.summary());
+      legs.put("pause: -> engine decided (Kafka hop + engine)", toEngine.summary());
+      legs.put("pause: decided -> engine sent paused", engine.summary());
+      legs.put("pause: sent -> webhook (Kafka hop + notifier + POST)", toReceiver.summary());
+      legs.put("release: continue sent -> API sent command", api.summary());
+      legs.put("release: command sent -> exec arrived (hop + engine)", toExec.summary());
+      return legs;
+    }
+
+    private static void between(Latency l, Instant from, Instant to) {
+      if (from != null && to != null) {
+        l.record(Duration.between(from, to));
+      }
+    }
+
+    private void createRuns() {
+      long interval = (long) (1e9 / setup.runsPerSecond());
+      long next = System.nanoTime();
+      for (int i = 0; i < options.runs(); i++) {
+        LockSupport.parkNanos(next - System.nanoTime());
+        next += interval;
+        stack
+            .simulator()
+            .apply(
+                BenchRuns.yaml(
+                    i, options.tasksPerRun(), BenchRuns.pauses(i, options.pauseShare())));
+      }
+    }
+
+    /** Every event read back from Kafka: what the receiver must get, and which runs finished. */
+    private void observed(PitstopEvent e) {
+      if (Router.isNotable(e)) {
+        ledger.expect(e.id(), e.type().type());
+      }
+      if (e.type() == EventType.PIPELINERUN_FINISHED) {
+        finished.add(e.data().run().name());
+      }
+    }
+
+    /** On the receiver's event loop: account, time a pause, and release it. */
+    private void received(CloudEvent ce) {
+      long nanos = System.nanoTime();
+      Instant at = Instant.now();
+      if (ce.getId().startsWith(RawHttp.ID_PREFIX)) {
+        rawHttp.arrived(ce.getId(), nanos);
+        return;
+      }
+      ledger.delivered(ce.getId());
+      if (!EventType.BREAKPOINT_PAUSED.type().equals(ce.getType()) || !pausedIds.add(ce.getId())) {
+        return;
+      }
+      BreakpointPaused p;
+      try {
+        p = EventCodec.fromCloudEvent(ce).data(BreakpointPaused.class);
+      } catch (Exception ex) {
+        problems.add("undecodable paused event " + ce.getId() + ": " + ex.getMessage());
+        return;
+      }
+      String key = p.run().namespace() + "/" + p.run().name() + "/" + p.step().name();
+      pauseLatency.put(key, Duration.between(p.pausedAt(), at));
+      pauseArrival.put(key, at);
+      String pod = p.step().pod() != null ? p.step().pod() : TektonNames.podName(p.run().name(), 0);
+      String container =
+          p.step().container() != null ? p.step().container() : "step-" + p.step().name();
+      pauseContainer.put(key, p.run().namespace() + "/" + pod + "/" + container);
+      release(key, p, pod, container);
+    }
+
+    private void release(String key, BreakpointPaused p, String pod, String container) {
+      String path =
+          "/v1/breakpoints/"
+              + enc(p.run().namespace())
+              + "/"
+              + enc(p.run().name())
+              + "/"
+              + enc(p.step().name())
+              + "/continue";
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create(stack.engineUrl() + path))
+              .header("Authorization", "Bearer " + stack.apiToken())
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .timeout(Duration.ofSeconds(30))
+              .build();
+      Instant sent = Instant.now();
+      http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+          .whenComplete(
+              (res, err) -> {
+                if (err != null) {
+                  problems.add("continue " + key + " failed: " + err);
+                } else if (res.statusCode() / 100 != 2) {
+                  problems.add(
+                      "continue " + key + " answered " + res.statusCode() + ": " + res.body());
+                } else {
+                  releases.put(key, new Release(p.run().namespace(), pod, container, sent));
+                }
+              });
+    }
+
+    private static long roots(LocalStack s) {
+      return s.otlp().spans().stream().filter(ReceivedSpan::isRoot).count();
+    }
+
+    /** The median size of a paused event's data (the body the notifier POSTs). */
+    private static int pauseBodyBytes(EventTap tap) {
+      int[] sizes =
+          tap.seen().stream()
+              .filter(e -> e.type() == EventType.BREAKPOINT_PAUSED)
+              .mapToInt(
+                  e ->
+                      EventCodec.toCloudEvent(e).getData() == null
+                          ? 0
+                          : EventCodec.toCloudEvent(e).getData().toBytes().length)
+              .sorted()
+              .toArray();
+      return sizes.length == 0 ? 1024 : sizes[sizes.length / 2];
+    }
+  }
+
+  /** The median size of an observation record: key, value and headers. */
+  static int medianRecordBytes(Recording recording) {
+    int[] sizes =
+        recording.records().stream()
+            .mapToInt(
+                r ->
+                    (r.key() == null ? 0 : r.key().length)
+                        + r.value().length
+                        + r.headers().entrySet().stream()
+                            .mapToInt(h -> h.getKey().length() + h.getValue().length)
+                            .sum())
+            .sorted()
+            .toArray();
+    return sizes.length == 0 ? 1024 : sizes[sizes.length / 2];
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** Polls {@code done} every 100 ms until true or {@code timeout}; returns its last value. */
+  private static boolean await(Duration timeout, BooleanSupplier done) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > end) return false;
+      LockSupport.parkNanos(100_000_000L);
+    }
+    return true;
+  }
+
+  /** Part 1's figures. */
+  record Figures(
+      BenchOptions options,
+      double runsPerSecond,
+      int pausing,
+      int finished,
+      double createSeconds,
+      double runSeconds,
+      int observations,
+      DeliveryLedger.Outcome delivery,
+      Latency.Summary pause,
+      Latency.Summary pauseFromAppend,
+      int releases,
+      Latency.Summary release,
+      int spans,
+      long traces,
+      int recordBytes,
+      Latency.Summary rawKafka,
+      double rawKafkaPerSecond,
+      Latency.Summary rawPost,
+      Latency.Summary rawExec,
+      long storedObjects,
+      SandboxProbe.Ceiling get,
+      SandboxProbe.Ceiling patch,
+      Map<String, Latency.Summary> legs,
+      List<String> problems,
+      Recording recording)
+      implements Result {
+
+    @Override
+    public String name() {
+      return "e2e";
+    }
+
+    /** The raw path of a pause notification: 2 Kafka hops and a POST. */
+    Latency.Summary pauseRaw() {
+      return rawKafka.times(PAUSE_HOPS).plus(rawPost);
+    }
+
+    /** The raw path of a release: a POST (the API call), a Kafka hop and an exec. */
+    Latency.Summary releaseRaw() {
+      return rawPost.plus(rawKafka.times(RELEASE_HOPS)).plus(rawExec);
+    }
+
+    boolean pauseTargetMet() {
+      return pause.count() > 0 && pause.p99() <= 3 * pauseRaw().p99() && pause.p99() <= 100;
+    }
+
+    /** The pause target measured from the marker line's append, the simulator's lag left out. */
+    boolean pauseFromAppendTargetMet() {
+      return pauseFromAppend.count() > 0
+          && pauseFromAppend.p99() <= 3 * pauseRaw().p99()
+          && pauseFromAppend.p99() <= 100;
+    }
+
+    boolean releaseTargetMet() {
+      return release.count() > 0 && release.p99() <= 3 * releaseRaw().p99();
+    }
+
+    @Override
+    public boolean failed() {
+      return !problems.isEmpty();
+    }
+
+    @Override
+    public void print(PrintStream out) {
+      out.println();
+      out.printf(
+          Locale.ROOT,
+          "== Part 1: end to end (%d PipelineRuns x %d tasks, %d pausing, steps %s) ==%n",
+          options.runs(),
+          options.tasksPerRun(),
+          pausing,
+          options.stepDuration());
+      out.printf(
+          Locale.ROOT,
+          "runs: created at %.1f/s (%d in %.1f s; a real Tekton controller writes ~20 requests/s),"
+              + " %d finished after %.1f s; %d observations (%.0f/s)%n",
+          runsPerSecond,
+          options.runs(),
+          createSeconds,
+          finished,
+          runSeconds,
+          observations,
+          observations / Math.max(0.001, runSeconds));
+      out.printf(
+          Locale.ROOT,
+          "webhook: %d expected, %d deliveries, lost %d, duplicates %d, unexpected %d;"
+              + " OTLP: %d spans, %d traces%n",
+          delivery.expected(),
+          delivery.deliveries(),
+          delivery.lost(),
+          delivery.duplicates(),
+          delivery.unexpected(),
+          spans,
+          traces);
+      out.printf(
+          Locale.ROOT,
+          "%-44s %8s %8s %8s %8s %6s%n",
+          "latency (ms)",
+          "p50",
+          "p95",
+          "p99",
+          "max",
+          "n");
+      row(out, "pause notification (marker -> webhook)", pause, "");
+      row(out, "  raw: 2 x Kafka + POST", pauseRaw(), "");
+      row(out, "  ratio", pause.ratioTo(pauseRaw()), "x");
+      row(out, "pause, from the line's append (no sim lag)", pauseFromAppend, "");
+      row(out, "  ratio", pauseFromAppend.ratioTo(pauseRaw()), "x");
+      row(out, "release (continue sent -> exec at container)", release, "");
+      row(out, "  raw: POST + Kafka + exec", releaseRaw(), "");
+      row(out, "  ratio", release.ratioTo(releaseRaw()), "x");
+      out.println("where the time goes (record timestamps are whole ms):");
+      legs.forEach((k, v) -> row(out, "  " + k, v, ""));
+      row(out, "raw Kafka produce->consume (" + recordBytes + " B)", rawKafka, "");
+      row(out, "raw POST to the webhook receiver", rawPost, "");
+      row(out, "raw exec into a sandbox container", rawExec, "");
+      out.printf(
+          Locale.ROOT,
+          "raw Kafka throughput: %.0f records/s (%d B, acks=all, idempotent)%n",
+          rawKafkaPerSecond,
+          recordBytes);
+      for (SandboxProbe.Ceiling c : List.of(get, patch)) {
+        out.printf(
+            Locale.ROOT,
+            "sandbox ceiling at %d stored objects: %s one ConfigMap p50 %.2f p99 %.2f ms,"
+                + " %.0f requests/s with %d clients%n",
+            storedObjects,
+            c.request(),
+            c.latency().p50(),
+            c.latency().p99(),
+            c.perSecond(),
+            c.threads());
+      }
+      out.printf(
+          Locale.ROOT,
+          "targets: pause p99 <= 3x raw and <= 100 ms: %s (from the line's append: %s);"
+              + " release p99 <= 3x raw: %s%n",
+          pauseTargetMet() ? "met" : "MISSED",
+          pauseFromAppendTargetMet() ? "met" : "MISSED",
+          releaseTargetMet() ? "met" : "MISSED");
+      if (failed()) {
+        out.println("FAILED: " + String.join("; ", problems));
+      }
+    }
+
+    private static void row(PrintStream out, String label, Latency.Summary s, String unit) {
+      out.printf(
+          Locale.ROOT,
+          "%-44s %8.2f %8.2f %8.2f %8.2f %6d%s%n",
+          label,
+          s.p50(),
+          s.p95(),
+          s.p99(),
+          s.max(),
+          s.count(),
+          unit.isEmpty() ? "" : " " + unit);
+    }
+
+    @Override
+    public JsonNode json() {
+      JsonNodeFactory f = JsonNodeFactory.instance;
+      ObjectNode n = f.objectNode();
+      n.put("runs", options.runs());
+      n.put("tasks_per_run", options.tasksPerRun());
+      n.put("pausing_runs", pausing);
+      n.put("runs_created_per_s", runsPerSecond);
+      n.put("runs_finished", finished);
+      n.put("run_s", runSeconds);
+      n.put("observations", observations);
+      ObjectNode d = n.putObject("webhook");
+      d.put("expected", delivery.expected());
+      d.put("deliveries", delivery.deliveries());
+      d.put("lost", delivery.lost());
+      d.put("duplicates", delivery.duplicates());
+      d.put("unexpected", delivery.unexpected());
+      n.put("otlp_spans", spans);
+      n.put("otlp_traces", traces);
+      ObjectNode p = n.putObject("pause_notification");
+      p.set("pitstop", pause.json("_ms"));
+      p.set("raw_2_kafka_plus_post", pauseRaw().json("_ms"));
+      p.set("ratio", pause.ratioTo(pauseRaw()).json("_x"));
+      p.put("target_met", pauseTargetMet());
+      p.set("pitstop_from_line_appended", pauseFromAppend.json("_ms"));
+      p.set("ratio_from_line_appended", pauseFromAppend.ratioTo(pauseRaw()).json("_x"));
+      p.put("target_met_from_line_appended", pauseFromAppendTargetMet());
+      ObjectNode r = n.putObject("release");
+      r.set("pitstop", release.json("_ms"));
+      r.set("raw_post_plus_kafka_plus_exec", releaseRaw().json("_ms"));
+      r.set("ratio", release.ratioTo(releaseRaw()).json("_x"));
+      r.put("target_met", releaseTargetMet());
+      ObjectNode legsJson = n.putObject("legs");
+      legs.forEach((k, v) -> legsJson.set(k, v.json("_ms")));
+      ObjectNode raw = n.putObject("raw");
+      raw.put("record_bytes", recordBytes);
+      raw.set("kafka_produce_consume", rawKafka.json("_ms"));
+      raw.put("kafka_records_per_s", Math.round(rawKafkaPerSecond));
+      raw.set("post", rawPost.json("_ms"));
+      raw.set("exec", rawExec.json("_ms"));
+      ObjectNode sb = n.putObject("sandbox_ceiling");
+      sb.put("stored_objects", storedObjects);
+      for (SandboxProbe.Ceiling c : List.of(get, patch)) {
+        ObjectNode cn = sb.putObject(c.request().toLowerCase(Locale.ROOT));
+        cn.set("latency", c.latency().json("_ms"));
+        cn.put("requests_per_s", Math.round(c.perSecond()));
+        cn.put("clients", c.threads());
+      }
+      n.put("failed", failed());
+      n.set("problems", f.arrayNode().addAll(problems.stream().map(f::textNode).toList()));
+      return n;
+    }
+
+    @Override
+    public String toString() {
+      return "EndToEnd.Figures" + Arrays.asList(options.runs(), pause, release, delivery);
+    }
   }
 }

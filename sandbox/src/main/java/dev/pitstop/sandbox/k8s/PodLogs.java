@@ -27,6 +27,22 @@ public final class PodLogs {
   private static final Logger LOG = LoggerFactory.getLogger(PodLogs.class);
 
   private final Map<Key, ContainerLog> logs = new ConcurrentHashMap<>();
+  private final List<AppendListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Told of every line appended, when it is appended (e.g. a benchmark timing the simulator). */
+  @FunctionalInterface
+  public interface AppendListener {
+    /**
+     * Called on the appending thread (the simulator's), after followers were given the line: must
+     * be quick and must not throw.
+     */
+    void appended(String namespace, String pod, String container, LogLine line);
+  }
+
+  /** Adds a listener told of every line appended from now on. */
+  public void onAppend(AppendListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
 
   PodLogs() {}
 
@@ -61,6 +77,9 @@ public final class PodLogs {
         log.lines.add(logLine);
         for (Follower f : log.followers) {
           f.line(logLine);
+        }
+        for (AppendListener l : listeners) {
+          l.appended(namespace, pod, container, logLine);
         }
       }
     }

@@ -45,6 +45,17 @@ class PodLogsTest {
   }
 
   @Test
+  void appendListenersAreToldOfEveryLineKeptAndNotOfIgnoredOnes() {
+    List<String> told = new CopyOnWriteArrayList<>();
+    logs.onAppend((ns, pod, container, line) -> told.add(container + ":" + line.text()));
+    logs.append("ns", "p", "c", T, "one\ntwo");
+    logs.close("ns", "p", "c");
+    logs.append("ns", "p", "c", T, "ignored");
+
+    assertThat(told).containsExactly("c:one", "c:two");
+  }
+
+  @Test
   void multiLineTextBecomesSeveralLines() {
     logs.append("ns", "p", "c", T, "one\ntwo\n");
     assertThat(logs.lines("ns", "p", "c")).extracting(LogLine::text).containsExactly("one", "two");
