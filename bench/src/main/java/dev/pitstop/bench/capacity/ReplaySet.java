@@ -1,0 +1,150 @@
+package dev.pitstop.bench.capacity;
+
+import dev.pitstop.bench.Recording;
+import dev.pitstop.events.EventCodec;
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.MalformedEventException;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.EventData;
+import dev.pitstop.events.data.RunRef;
+import dev.pitstop.events.kafka.EventRecords;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The records part 2 replays: whole copies of a {@link Recording}, each copy with its runs' UIDs
+ * rewritten (so fresh CloudEvent ids, partition keys and traces: the services drop ids they have
+ * already handled) and re-encoded through the events module ({@link EventFactory} derives id,
+ * subject and partition key; {@link EventRecords} writes the binary-mode record). Encoded once,
+ * before anything is timed, so producing costs the broker and the client only.
+ *
+ * @param events the encoded records, copy after copy, each copy in the recording's order
+ * @param copies how many copies of the recording
+ * @param perCopy valid events per copy (the recording's records that decode)
+ * @param skipped records of the recording that do not decode as Pitstop events (not replayed)
+ * @param bytes total key + value + header bytes of {@code events}
+ */
+public record ReplaySet(List<Encoded> events, int copies, int perCopy, int skipped, long bytes) {
+  /** One record, ready to send: key (the root run's UID), value, headers. */
+  public record Encoded(byte[] key, byte[] value, Header[] headers) {
+    public ProducerRecord<byte[], byte[]> to(String topic) {
+      return new ProducerRecord<>(topic, null, key, value, new RecordHeaders(headers));
+    }
+
+    long size() {
+      long n = (key == null ? 0 : key.length) + value.length;
+      for (Header h : headers) {
+        n += h.key().length() + (h.value() == null ? 0 : h.value().length);
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Whole copies of the recording covering at least {@code minEvents} events (at least one copy).
+   *
+   * @throws IllegalArgumentException when no record of the recording decodes
+   */
+  public static ReplaySet of(Recording recording, long minEvents) {
+    List<PitstopEvent> decoded = new ArrayList<>();
+    int skipped = 0;
+    for (Recording.Record r : recording.records()) {
+      RecordHeaders h = new RecordHeaders();
+      r.headers().forEach((k, v) -> h.add(k, v));
+      try {
+        decoded.add(EventRecords.decode(h, r.value()));
+      } catch (MalformedEventException e) {
+        skipped++;
+      }
+    }
+    if (decoded.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the recording holds no Pitstop event ("
+              + recording.records().size()
+              + " records, none decodes): nothing to replay");
+    }
+    int copies = (int) Math.max(1, (minEvents + decoded.size() - 1) / decoded.size());
+    List<List<Encoded>> perCopy =
+        IntStream.range(0, copies)
+            .parallel()
+            .mapToObj(c -> decoded.stream().map(e -> encode(copy(e, c))).toList())
+            .toList();
+    List<Encoded> all = new ArrayList<>(copies * decoded.size());
+    perCopy.forEach(all::addAll);
+    long bytes = 0;
+    for (Encoded e : all) {
+      bytes += e.size();
+    }
+    return new ReplaySet(List.copyOf(all), copies, decoded.size(), skipped, bytes);
+  }
+
+  public int size() {
+    return events.size();
+  }
+
+  /**
+   * The event of copy {@code c}: its run's (and root run's) UID rewritten to copy {@code c}'s (copy
+   * 0 keeps them), with id, subject and partition key derived again by {@link EventFactory}.
+   */
+  static PitstopEvent copy(PitstopEvent e, int c) {
+    if (c == 0) {
+      return e;
+    }
+    RunRef run = e.data().run();
+    String json;
+    try {
+      json = EventCodec.mapper().writeValueAsString(e.data());
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    for (String uid : new String[] {run.uid(), run.pipelineRunUid()}) {
+      if (uid != null && !uid.isEmpty()) {
+        json = json.replace("\"" + uid + "\"", "\"" + uidOf(uid, c) + "\"");
+      }
+    }
+    EventData data;
+    try {
+      data = EventCodec.mapper().readValue(json, e.type().dataClass());
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return new PitstopEvent(
+        EventFactory.idOf(e.type(), data),
+        e.type(),
+        e.source(),
+        EventFactory.subjectOf(data),
+        e.time(),
+        EventFactory.partitionKeyOf(data),
+        data);
+  }
+
+  /** Copy {@code c}'s UID: a UUID with its low bits xor-ed with c, else the UID suffixed. */
+  static String uidOf(String uid, int c) {
+    try {
+      UUID u = UUID.fromString(uid);
+      return new UUID(u.getMostSignificantBits(), u.getLeastSignificantBits() ^ c).toString();
+    } catch (IllegalArgumentException notUuid) {
+      return uid + "-" + c;
+    }
+  }
+
+  static Encoded encode(PitstopEvent e) {
+    ProducerRecord<String, byte[]> r = EventRecords.toRecord("replay", e);
+    Header[] headers = r.headers().toArray();
+    Header[] copy = new Header[headers.length];
+    for (int i = 0; i < headers.length; i++) {
+      copy[i] = new RecordHeader(headers[i].key(), headers[i].value());
+    }
+    return new Encoded(
+        r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value(), copy);
+  }
+}
