@@ -1,7 +1,6 @@
 package dev.pitstop.bench;
 
 import dev.pitstop.bench.capacity.CapacityBench;
-import dev.pitstop.bench.capacity.CapacityResult;
 import dev.pitstop.bench.capacity.Target;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -42,11 +41,5 @@ final class Capacity {
             : Duration.ofMillis(Math.max(60_000, options.duration().toMillis() * 5));
     return new CapacityBench.Setup(
         bootstrap, events, drain, Duration.ofMillis(500), List.of(Target.values()));
-  }
-
-  /** For callers that hold the result's figures. */
-  static CapacityResult runWith(CapacityBench.Setup setup, Recording recording, PrintStream out)
-      throws Exception {
-    return CapacityBench.run(setup, recording, out);
   }
 }

@@ -82,23 +82,34 @@ public record CapacityResult(
         targetPerSecond());
     out.printf(
         Locale.ROOT,
-        "  %-26s %17s %10s %8s %7s %14s%n",
+        "  %-26s %17s %12s %6s %7s %12s %14s%n",
         "service",
         "consumed",
-        "events/s",
+        "alone ev/s",
         "/raw",
         "target",
+        "fed ev/s",
         "replay prod/s");
     for (ServiceRun r : runs) {
       out.printf(
           Locale.ROOT,
-          "  %-26s %17s %,10.0f %8.2f %7s %,14.0f%n",
+          "  %-26s %17s %,12.0f %6.2f %7s %,12.0f %,14.0f%n",
           r.target().label(),
           r.consumed() + "/" + r.replayed(),
           r.perSecond(),
           r.perSecond() / Math.max(1e-9, rawConsume.perSecond()),
           r.perSecond() >= targetPerSecond() ? "met" : "MISSED",
+          r.whileFedPerSecond(),
           r.produce().perSecond());
+    }
+    out.println(
+        "  (alone: committed events/s once the replay was in, the service alone with the broker as"
+            + " the raw consumer was; fed: over the whole run, the replay producer competing for"
+            + " the CPU)");
+    for (ServiceRun r : runs) {
+      if (r.stalled()) {
+        out.printf(Locale.ROOT, "  FAILED: %s stopped committing%n", r.target().label());
+      }
     }
     for (ServiceRun r : runs) {
       out.printf(Locale.ROOT, "  %s: %s%n", r.target().label(), lagSentence(r));
@@ -140,11 +151,16 @@ public record CapacityResult(
     }
     if (r.drained()) {
       b.append(String.format(Locale.ROOT, " to 0 at %.1f s", r.doneMillis() / 1000.0));
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "; fed at its own rate (%,.0f events/s) the lag would not grow",
-              r.perSecond()));
+      if (!Double.isNaN(grow)) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "; so it took %,.0f events/s while fed at %,.0f, and below its alone rate (%,.0f"
+                    + " events/s) the lag would not grow (inferred, not fed at that rate)",
+                r.produce().perSecond() - grow,
+                r.produce().perSecond(),
+                r.perSecond()));
+      }
     } else {
       b.append(
           String.format(
@@ -199,6 +215,7 @@ public record CapacityResult(
       o.put("drained", r.drained());
       o.put("stalled", r.stalled());
       o.put("events_per_s", r.perSecond());
+      o.put("events_per_s_while_fed", r.whileFedPerSecond());
       o.put("ratio_to_raw_consume", r.perSecond() / Math.max(1e-9, rawConsume.perSecond()));
       o.put("target_met", r.perSecond() >= targetPerSecond());
       o.put("replay_produce_events_per_s", r.produce().perSecond());

@@ -1,15 +1,13 @@
 package dev.pitstop.bench.capacity;
 
 import dev.pitstop.bench.Recording;
-import dev.pitstop.events.EventCodec;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.MalformedEventException;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.data.EventData;
 import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.kafka.EventRecords;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,13 +53,14 @@ public record ReplaySet(List<Encoded> events, int copies, int perCopy, int skipp
    * @throws IllegalArgumentException when no record of the recording decodes
    */
   public static ReplaySet of(Recording recording, long minEvents) {
-    List<PitstopEvent> decoded = new ArrayList<>();
+    List<Source> decoded = new ArrayList<>();
     int skipped = 0;
     for (Recording.Record r : recording.records()) {
       RecordHeaders h = new RecordHeaders();
       r.headers().forEach((k, v) -> h.add(k, v));
       try {
-        decoded.add(EventRecords.decode(h, r.value()));
+        PitstopEvent e = EventRecords.decode(h, r.value());
+        decoded.add(new Source(e, encode(e)));
       } catch (MalformedEventException e) {
         skipped++;
       }
@@ -76,7 +75,7 @@ public record ReplaySet(List<Encoded> events, int copies, int perCopy, int skipp
     List<List<Encoded>> perCopy =
         IntStream.range(0, copies)
             .parallel()
-            .mapToObj(c -> decoded.stream().map(e -> encode(copy(e, c))).toList())
+            .mapToObj(c -> decoded.stream().map(src -> src.encodedCopy(c)).toList())
             .toList();
     List<Encoded> all = new ArrayList<>(copies * decoded.size());
     perCopy.forEach(all::addAll);
@@ -87,36 +86,57 @@ public record ReplaySet(List<Encoded> events, int copies, int perCopy, int skipp
     return new ReplaySet(List.copyOf(all), copies, decoded.size(), skipped, bytes);
   }
 
+  /** A recorded event, decoded, and as the events module encodes it. */
+  record Source(PitstopEvent event, Encoded encoded) {
+    /**
+     * Copy {@code c} of the record, as {@link #encode}{@code (}{@link #copy}{@code (event, c))}
+     * would write it, without serializing again: the UIDs replaced in the value bytes (they are
+     * ASCII), {@code ce_id} and {@code ce_partitionkey} and the key set to the copy's.
+     */
+    Encoded encodedCopy(int c) {
+      if (c == 0) {
+        return encoded;
+      }
+      PitstopEvent copy = copy(event, c);
+      String value = new String(encoded.value(), StandardCharsets.ISO_8859_1);
+      RunRef run = event.data().run();
+      for (String uid : new String[] {run.uid(), run.pipelineRunUid()}) {
+        if (uid != null && !uid.isEmpty()) {
+          value = value.replace("\"" + uid + "\"", "\"" + uidOf(uid, c) + "\"");
+        }
+      }
+      Header[] headers = new Header[encoded.headers().length];
+      for (int i = 0; i < headers.length; i++) {
+        Header h = encoded.headers()[i];
+        headers[i] =
+            switch (h.key()) {
+              case "ce_id" -> new RecordHeader(h.key(), utf8(copy.id()));
+              case "ce_partitionkey" -> new RecordHeader(h.key(), utf8(copy.partitionKey()));
+              default -> h;
+            };
+      }
+      return new Encoded(
+          utf8(copy.partitionKey()), value.getBytes(StandardCharsets.ISO_8859_1), headers);
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   public int size() {
     return events.size();
   }
 
   /**
-   * The event of copy {@code c}: its run's (and root run's) UID rewritten to copy {@code c}'s (copy
-   * 0 keeps them), with id, subject and partition key derived again by {@link EventFactory}.
+   * The event of copy {@code c}: its run's (and root run's) UID rewritten to copy {@code c}'s
+   * (copy 0 keeps them), with id, subject and partition key derived again by {@link EventFactory}.
    */
   static PitstopEvent copy(PitstopEvent e, int c) {
     if (c == 0) {
       return e;
     }
-    RunRef run = e.data().run();
-    String json;
-    try {
-      json = EventCodec.mapper().writeValueAsString(e.data());
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
-    for (String uid : new String[] {run.uid(), run.pipelineRunUid()}) {
-      if (uid != null && !uid.isEmpty()) {
-        json = json.replace("\"" + uid + "\"", "\"" + uidOf(uid, c) + "\"");
-      }
-    }
-    EventData data;
-    try {
-      data = EventCodec.mapper().readValue(json, e.type().dataClass());
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
+    EventData data = (EventData) withCopyUids(e.data(), c);
     return new PitstopEvent(
         EventFactory.idOf(e.type(), data),
         e.type(),
@@ -125,6 +145,40 @@ public record ReplaySet(List<Encoded> events, int copies, int perCopy, int skipp
         e.time(),
         EventFactory.partitionKeyOf(data),
         data);
+  }
+
+  /** The record with every {@link RunRef} in it (nested records too) given copy c's UIDs. */
+  private static Object withCopyUids(Object value, int c) {
+    if (value instanceof RunRef r) {
+      return new RunRef(
+          r.kind(),
+          r.namespace(),
+          r.name(),
+          r.uid() == null ? null : uidOf(r.uid(), c),
+          r.pipelineRun(),
+          r.pipelineRunUid() == null ? null : uidOf(r.pipelineRunUid(), c),
+          r.pipeline(),
+          r.pipelineTask(),
+          r.task(),
+          r.retry(),
+          r.labels(),
+          r.annotations());
+    }
+    if (value == null || !value.getClass().isRecord()) {
+      return value;
+    }
+    RecordComponent[] components = value.getClass().getRecordComponents();
+    Object[] args = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    try {
+      for (int i = 0; i < components.length; i++) {
+        types[i] = components[i].getType();
+        args[i] = withCopyUids(components[i].getAccessor().invoke(value), c);
+      }
+      return value.getClass().getDeclaredConstructor(types).newInstance(args);
+    } catch (ReflectiveOperationException ex) {
+      throw new IllegalStateException("cannot copy " + value.getClass().getSimpleName(), ex);
+    }
   }
 
   /** Copy {@code c}'s UID: a UUID with its low bits xor-ed with c, else the UID suffixed. */

@@ -29,8 +29,27 @@ public record ServiceRun(
     List<LagSampler.Sample> samples,
     long delivered) {
 
-  /** Events consumed per second: committed events over the time until the last was committed. */
+  /**
+   * Events consumed per second with the service alone on the machine (no replay being produced):
+   * the committed offsets' growth from the first sample after the last replayed record was
+   * acknowledged until every event was committed, the same conditions as the raw consume rate.
+   * When that stretch is shorter than a second (a tiny replay), {@link #whileFedPerSecond()}.
+   */
   public double perSecond() {
+    LagSampler.Sample from =
+        samples.stream().filter(s -> s.millis() >= producedMillis).findFirst().orElse(null);
+    if (from == null || doneMillis - from.millis() < 1000) {
+      return whileFedPerSecond();
+    }
+    return (consumed - from.committed()) * 1000.0 / (doneMillis - from.millis());
+  }
+
+  /**
+   * Events consumed per second over the whole run: every committed event over the time from the
+   * first replayed record to the last commit (includes the time the replay producer competed with
+   * the service for the CPU).
+   */
+  public double whileFedPerSecond() {
     return doneMillis <= 0 ? 0 : consumed * 1000.0 / doneMillis;
   }
 

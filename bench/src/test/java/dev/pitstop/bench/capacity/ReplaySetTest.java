@@ -7,7 +7,10 @@ import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.SampleEvents;
 import dev.pitstop.events.data.RunFinished;
+import dev.pitstop.events.kafka.EventRecords;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 class ReplaySetTest {
@@ -33,6 +36,23 @@ class ReplaySetTest {
     assertThat(ReplaySet.copy(e, 7)).isEqualTo(c); // deterministic
     assertThat(ReplaySet.copy(e, 8).id()).isNotEqualTo(c.id());
     assertThat(ReplaySet.copy(e, 0)).isEqualTo(e);
+  }
+
+  @Test
+  void theEncodedCopyIsTheCopyAsTheEventsModuleWritesIt() throws Exception {
+    EventFactory f = new EventFactory("sandbox", "watcher");
+    for (EventType type : Recordings.ONE_RUN) {
+      PitstopEvent e = f.create(type, SampleEvents.data().get(type), Instant.now());
+      ReplaySet.Source src = new ReplaySet.Source(e, ReplaySet.encode(e));
+      for (int c : new int[] {0, 1, 42}) {
+        ReplaySet.Encoded enc = src.encodedCopy(c);
+        PitstopEvent decoded =
+            EventRecords.decode(new RecordHeaders(enc.headers()), enc.value());
+        assertThat(decoded).as(type + " copy " + c).isEqualTo(ReplaySet.copy(e, c));
+        assertThat(new String(enc.key(), StandardCharsets.UTF_8))
+            .isEqualTo(decoded.partitionKey());
+      }
+    }
   }
 
   @Test

@@ -1,0 +1,100 @@
+package dev.pitstop.bench.capacity;
+
+import dev.pitstop.bench.Recording;
+import dev.pitstop.cli.LocalStack;
+import dev.pitstop.events.EventType;
+import dev.pitstop.sandbox.sim.SimulatorOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Test-only: a recording made as part 1 makes it, by the whole stack ({@link LocalStack}: embedded
+ * broker, sandbox cluster, the four services) running {@code runs} PipelineRuns of a four-task
+ * pipeline (a, then b and c in parallel, then d; two steps each), read back from the observations
+ * topic once every PipelineRun's finish was observed. No breakpoints: a paused run would wait for a
+ * release that nobody sends here (part 1 auto-continues its pauses).
+ */
+public final class SandboxRecording {
+  private SandboxRecording() {}
+
+  static final String TASK_AND_PIPELINE =
+      """
+      apiVersion: tekton.dev/v1
+      kind: Task
+      metadata:
+        name: bench-work
+      spec:
+        steps:
+        - name: prepare
+          image: alpine:3.20
+          script: echo prepare
+        - name: run
+          image: alpine:3.20
+          script: echo run
+      ---
+      apiVersion: tekton.dev/v1
+      kind: Pipeline
+      metadata:
+        name: bench
+      spec:
+        tasks:
+        - name: a
+          taskRef: {name: bench-work}
+        - name: b
+          runAfter: [a]
+          taskRef: {name: bench-work}
+        - name: c
+          runAfter: [a]
+          taskRef: {name: bench-work}
+        - name: d
+          runAfter: [b, c]
+          taskRef: {name: bench-work}
+      """;
+
+  static String pipelineRun(int i) {
+    return """
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata:
+          name: bench-run-%d
+        spec:
+          pipelineRef: {name: bench}
+        """
+        .formatted(i);
+  }
+
+  /** Runs {@code runs} PipelineRuns through the stack and returns its observations. */
+  public static Recording record(int runs, Duration timeout) throws Exception {
+    String prefix = "bench-rec-" + Long.toHexString(System.nanoTime()) + ".";
+    SimulatorOptions sim = SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(200));
+    try (LocalStack stack = LocalStack.start(new LocalStack.Options(null, prefix, 0, sim))) {
+      stack.simulator().apply(TASK_AND_PIPELINE);
+      for (int i = 0; i < runs; i++) {
+        stack.simulator().apply(pipelineRun(i));
+      }
+      Instant deadline = Instant.now().plus(timeout);
+      while (true) {
+        Recording r =
+            Recording.read(
+                stack.bootstrapServers(), stack.topics().observations(), Duration.ofSeconds(30));
+        long finished =
+            r.records().stream()
+                .filter(
+                    x ->
+                        x.headers().containsKey("ce_type")
+                            && new String(x.headers().get("ce_type"), StandardCharsets.UTF_8)
+                                .equals(EventType.PIPELINERUN_FINISHED.type()))
+                .count();
+        if (finished >= runs) {
+          return r;
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new java.util.concurrent.TimeoutException(
+              finished + " of " + runs + " PipelineRuns finished within " + timeout);
+        }
+        Thread.sleep(1000); // a test-only fixture's poll, not a test's wait
+      }
+    }
+  }
+}
