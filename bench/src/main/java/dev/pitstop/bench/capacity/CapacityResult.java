@@ -66,6 +66,14 @@ public record CapacityResult(
         replay.perCopy(),
         replay.bytes() / (1024.0 * 1024),
         replay.bytes() / (double) Math.max(1, replay.size()));
+    if (replay.repeats() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  %d of the %d recorded events repeat an earlier id (the watcher re-emits a fact with its"
+              + " id): replayed and committed, but dropped by the services as repeats%n",
+          replay.repeats(),
+          replay.perCopy());
+    }
     out.printf(
         Locale.ROOT,
         "  raw produce (1 producer, acks=all, idempotent): %,10.0f events/s  %6.1f MiB/s%n",
@@ -199,6 +207,7 @@ public record CapacityResult(
     n.put("replayed_events_per_service", replay.size());
     n.put("recording_events", replay.perCopy());
     n.put("copies", replay.copies());
+    n.put("recording_repeated_ids", replay.repeats());
     n.put("replay_bytes", replay.bytes());
     n.put("raw_produce_events_per_s", rawProduce.perSecond());
     n.put("raw_produce_mib_per_s", rawProduce.mibPerSecond());

@@ -48,6 +48,10 @@ public final class RawKafka {
             KafkaSettings.of(bootstrap, Topics.defaults()).producerConfig("pitstop-bench-replay"));
     p.put("linger.ms", "5");
     p.put("batch.size", Integer.toString(256 * 1024));
+    // Patient: on a saturated machine (load 34 on 2 cores seen) a batch waited over the default 2
+    // minutes, expired, and the idempotent producer's sequence broke (OutOfOrderSequence).
+    p.put("request.timeout.ms", "120000");
+    p.put("delivery.timeout.ms", "900000");
     return p;
   }
 

@@ -29,9 +29,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * @param copies how many copies of the recording
  * @param perCopy valid events per copy (the recording's records that decode)
  * @param skipped records of the recording that do not decode as Pitstop events (not replayed)
+ * @param repeats events of one copy whose id an earlier event of it already had (the watcher
+ *     re-emits a fact with the same id, e.g. after a resync): replayed, and dropped by the services
  * @param bytes total key + value + header bytes of {@code events}
  */
-public record ReplaySet(List<Encoded> events, int copies, int perCopy, int skipped, long bytes) {
+public record ReplaySet(
+    List<Encoded> events, int copies, int perCopy, int skipped, int repeats, long bytes) {
   /** One record, ready to send: key (the root run's UID), value, headers. */
   public record Encoded(byte[] key, byte[] value, Header[] headers) {
     public ProducerRecord<byte[], byte[]> to(String topic) {
@@ -83,7 +86,14 @@ public record ReplaySet(List<Encoded> events, int copies, int perCopy, int skipp
     for (Encoded e : all) {
       bytes += e.size();
     }
-    return new ReplaySet(List.copyOf(all), copies, decoded.size(), skipped, bytes);
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    int repeats = 0;
+    for (Source src : decoded) {
+      if (!ids.add(src.event().id())) {
+        repeats++;
+      }
+    }
+    return new ReplaySet(List.copyOf(all), copies, decoded.size(), skipped, repeats, bytes);
   }
 
   /** A recorded event, decoded, and as the events module encodes it. */
