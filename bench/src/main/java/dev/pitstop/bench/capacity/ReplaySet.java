@@ -139,8 +139,8 @@ public record ReplaySet(
   }
 
   /**
-   * The event of copy {@code c}: its run's (and root run's) UID rewritten to copy {@code c}'s
-   * (copy 0 keeps them), with id, subject and partition key derived again by {@link EventFactory}.
+   * The event of copy {@code c}: its run's (and root run's) UID rewritten to copy {@code c}'s (copy
+   * 0 keeps them), with id, subject and partition key derived again by {@link EventFactory}.
    */
   static PitstopEvent copy(PitstopEvent e, int c) {
     if (c == 0) {

@@ -32,8 +32,8 @@ public record ServiceRun(
   /**
    * Events consumed per second with the service alone on the machine (no replay being produced):
    * the committed offsets' growth from the first sample after the last replayed record was
-   * acknowledged until every event was committed, the same conditions as the raw consume rate.
-   * When that stretch is shorter than a second (a tiny replay), {@link #whileFedPerSecond()}.
+   * acknowledged until every event was committed, the same conditions as the raw consume rate. When
+   * that stretch is shorter than a second (a tiny replay), {@link #whileFedPerSecond()}.
    */
   public double perSecond() {
     LagSampler.Sample from =

@@ -46,11 +46,9 @@ class ReplaySetTest {
       ReplaySet.Source src = new ReplaySet.Source(e, ReplaySet.encode(e));
       for (int c : new int[] {0, 1, 42}) {
         ReplaySet.Encoded enc = src.encodedCopy(c);
-        PitstopEvent decoded =
-            EventRecords.decode(new RecordHeaders(enc.headers()), enc.value());
+        PitstopEvent decoded = EventRecords.decode(new RecordHeaders(enc.headers()), enc.value());
         assertThat(decoded).as(type + " copy " + c).isEqualTo(ReplaySet.copy(e, c));
-        assertThat(new String(enc.key(), StandardCharsets.UTF_8))
-            .isEqualTo(decoded.partitionKey());
+        assertThat(new String(enc.key(), StandardCharsets.UTF_8)).isEqualTo(decoded.partitionKey());
       }
     }
   }
