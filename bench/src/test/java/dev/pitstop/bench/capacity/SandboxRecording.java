@@ -6,7 +6,7 @@ import dev.pitstop.events.EventType;
 import dev.pitstop.sandbox.sim.SimulatorOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import org.awaitility.Awaitility;
 
 /**
  * Test-only: a recording made as part 1 makes it, by the whole stack ({@link LocalStack}: embedded
@@ -64,6 +64,16 @@ public final class SandboxRecording {
         .formatted(i);
   }
 
+  private static long finished(Recording r) {
+    return r.records().stream()
+        .filter(
+            x ->
+                x.headers().containsKey("ce_type")
+                    && new String(x.headers().get("ce_type"), StandardCharsets.UTF_8)
+                        .equals(EventType.PIPELINERUN_FINISHED.type()))
+        .count();
+  }
+
   /** Runs {@code runs} PipelineRuns through the stack and returns its observations. */
   public static Recording record(int runs, Duration timeout) throws Exception {
     String prefix = "bench-rec-" + Long.toHexString(System.nanoTime()) + ".";
@@ -73,28 +83,20 @@ public final class SandboxRecording {
       for (int i = 0; i < runs; i++) {
         stack.simulator().apply(pipelineRun(i));
       }
-      Instant deadline = Instant.now().plus(timeout);
-      while (true) {
-        Recording r =
-            Recording.read(
-                stack.bootstrapServers(), stack.topics().observations(), Duration.ofSeconds(30));
-        long finished =
-            r.records().stream()
-                .filter(
-                    x ->
-                        x.headers().containsKey("ce_type")
-                            && new String(x.headers().get("ce_type"), StandardCharsets.UTF_8)
-                                .equals(EventType.PIPELINERUN_FINISHED.type()))
-                .count();
-        if (finished >= runs) {
-          return r;
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new java.util.concurrent.TimeoutException(
-              finished + " of " + runs + " PipelineRuns finished within " + timeout);
-        }
-        Thread.sleep(1000); // a test-only fixture's poll, not a test's wait
-      }
+      Recording[] last = {null};
+      Awaitility.await("every PipelineRun's finish observed")
+          .atMost(timeout)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> {
+                last[0] =
+                    Recording.read(
+                        stack.bootstrapServers(),
+                        stack.topics().observations(),
+                        Duration.ofSeconds(30));
+                return finished(last[0]) >= runs;
+              });
+      return last[0];
     }
   }
 }
