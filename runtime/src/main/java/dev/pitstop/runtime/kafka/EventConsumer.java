@@ -13,7 +13,6 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
-import io.vertx.kafka.client.producer.KafkaHeader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -262,10 +261,9 @@ public final class EventConsumer extends VerticleBase {
 
   /** Handles one record; true when its commit now waits for the handler's committable. */
   private Future<Boolean> process(KafkaConsumerRecord<byte[], byte[]> rec) {
-    RecordHeaders headers = new RecordHeaders();
-    for (KafkaHeader h : rec.headers()) {
-      headers.add(h.key(), h.value().getBytes());
-    }
+    // The Kafka record's own headers: Vert.x's rec.headers() copies every header into a Buffer and
+    // back, ~7% of a consumer's event-loop time (JFR, pitstop bench part 2).
+    RecordHeaders headers = new RecordHeaders(rec.record().headers().toArray());
     PitstopEvent e;
     try {
       e = EventRecords.decode(headers, rec.value());
