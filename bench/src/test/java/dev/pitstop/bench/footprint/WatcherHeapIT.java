@@ -14,7 +14,8 @@ class WatcherHeapIT {
   @Test
   void reportsAHeapFigureForMLivePodsAllSeenByTheWatcher() throws Exception {
     int m = Integer.getInteger("pitstop.bench.watcherHeap.pods", 8);
-    WatcherHeap.Result r = WatcherHeap.measure(2, m, Duration.ofSeconds(60), System.out);
+    int warm = Integer.getInteger("pitstop.bench.watcherHeap.warm", 2);
+    WatcherHeap.Result r = WatcherHeap.measure(warm, m, Duration.ofSeconds(60), System.out);
     dev.pitstop.bench.WatcherFootprintAccess.print(r, System.out);
 
     assertThat(r.livePods()).isEqualTo(m);
