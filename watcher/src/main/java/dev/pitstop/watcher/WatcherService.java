@@ -11,6 +11,7 @@ import dev.pitstop.watcher.logs.BreakpointLogs;
 import dev.pitstop.watcher.logs.FollowTarget;
 import dev.pitstop.watcher.mapping.Allowlist;
 import dev.pitstop.watcher.mapping.BreakpointMarker;
+import dev.pitstop.watcher.mapping.CachedFields;
 import dev.pitstop.watcher.mapping.ObservationMapper;
 import dev.pitstop.watcher.mapping.PodObservations;
 import dev.pitstop.watcher.mapping.RunRefs;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * pods/log}. fabric8 informer callbacks run on fabric8's informer threads, log followers on the
  * worker pool {@code pitstop-watcher-logs}; Kafka sends on one Vert.x context. Nothing blocks an
  * event loop.
+ *
+ * <p>The Pod and TaskRun informers keep of each object only what the mapper reads ({@link
+ * CachedFields}, through {@link KeptItemStore}): a real Tekton Pod is mostly step arguments,
+ * environment, volumes and {@code managedFields} that no observation needs.
  *
  * <p>With {@link WatcherConfig.LeaderElection#enabled() leader election}, replicas contend for a
  * {@code coordination.k8s.io/v1} Lease through fabric8's {@code LeaderElector} (client-go's
@@ -69,6 +75,7 @@ public final class WatcherService implements PitstopService {
   private final ObservationMapper mapper;
   private final RunRefs refs;
   private final PodObservations podObservations;
+  private final CachedFields kept;
   private final ObservationPublisher publisher;
   private final WorkerExecutor logWorkers;
 
@@ -89,6 +96,7 @@ public final class WatcherService implements PitstopService {
             new Allowlist(config.labelAllowlist()), new Allowlist(config.annotationAllowlist()));
     this.mapper = new ObservationMapper(new EventFactory(config.cluster(), SERVICE), refs);
     this.podObservations = new PodObservations(new EventFactory(config.cluster(), SERVICE), refs);
+    this.kept = new CachedFields(refs);
     this.publisher =
         new ObservationPublisher(
             vertx,
@@ -365,6 +373,7 @@ public final class WatcherService implements PitstopService {
         informers.add(
             selected
                 .runnableInformer(config.resync().toMillis())
+                .itemStore(new KeptItemStore<>(kept::pod))
                 .addEventHandler(
                     handler(pod -> podChanged(null, pod), this::podChanged, pod -> {})));
       }
@@ -374,21 +383,26 @@ public final class WatcherService implements PitstopService {
     private List<SharedIndexInformer<TaskRun>> newTaskRunInformers() {
       return runInformers(
           TaskRun.class,
+          kept::taskRun,
           handler(tr -> taskRunChanged(null, tr), this::taskRunChanged, this::taskRunDeleted));
     }
 
     private List<SharedIndexInformer<PipelineRun>> newPipelineRunInformers() {
       return runInformers(
           PipelineRun.class,
+          UnaryOperator.identity(),
           handler(
               pr -> pipelineRunChanged(null, pr),
               this::pipelineRunChanged,
               this::pipelineRunDeleted));
     }
 
-    /** One informer of {@code kind} per watched namespace (or all), with the run selector. */
+    /**
+     * One informer of {@code kind} per watched namespace (or all), with the run selector, keeping
+     * of each object what {@code keep} returns.
+     */
     private <T extends HasMetadata> List<SharedIndexInformer<T>> runInformers(
-        Class<T> kind, ResourceEventHandler<T> handler) {
+        Class<T> kind, UnaryOperator<T> keep, ResourceEventHandler<T> handler) {
       List<SharedIndexInformer<T>> informers = new ArrayList<>();
       for (String ns : namespaces()) {
         var runs = client.resources(kind);
@@ -396,7 +410,10 @@ public final class WatcherService implements PitstopService {
         Informable<T> selected =
             config.selector().isEmpty() ? in : in.withLabelSelector(config.selector());
         informers.add(
-            selected.runnableInformer(config.resync().toMillis()).addEventHandler(handler));
+            selected
+                .runnableInformer(config.resync().toMillis())
+                .itemStore(new KeptItemStore<>(keep))
+                .addEventHandler(handler));
       }
       return List.copyOf(informers);
     }

@@ -47,6 +47,14 @@ public final class Allowlist {
     return prefixes;
   }
 
+  /**
+   * True when {@code key} has one of the prefixes: {@link #filter} may keep its entry (subject to
+   * the bounds), every other entry it drops.
+   */
+  public boolean admits(String key) {
+    return key != null && prefixes.stream().anyMatch(key::startsWith);
+  }
+
   /** True for keys whose values are kept whole or dropped (see the class comment). */
   public static boolean isStructured(String key) {
     return key.equals("pitstop.dev/breakpoints")

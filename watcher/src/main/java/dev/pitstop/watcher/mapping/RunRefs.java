@@ -44,6 +44,38 @@ public final class RunRefs {
     this.annotations = annotations;
   }
 
+  /** The Tekton labels read from a run or Pod whatever the allowlist (tekton-facts.md §3). */
+  private static final java.util.Set<String> TEKTON_LABELS_READ =
+      java.util.Set.of(
+          TektonLabels.TASK_RUN,
+          TektonLabels.TASK_RUN_UID,
+          TektonLabels.PIPELINE_RUN,
+          TektonLabels.PIPELINE_RUN_UID,
+          TektonLabels.PIPELINE,
+          TektonLabels.PIPELINE_TASK,
+          TektonLabels.TASK);
+
+  /**
+   * Whether anything in the watcher reads label {@code key} of a run or Pod: the Tekton labels that
+   * make a {@link RunRef} and those the label allowlist passes. {@link CachedFields} keeps only
+   * these.
+   */
+  public boolean readsLabel(String key) {
+    return TEKTON_LABELS_READ.contains(key) || labels.admits(key);
+  }
+
+  /**
+   * Whether anything in the watcher reads annotation {@code key} of a run or Pod: those the
+   * annotation allowlist passes, the span-context carriers ({@link SpanContextCarrier}) and the
+   * Pod's {@code tekton.dev/ready}. {@link CachedFields} keeps only these.
+   */
+  public boolean readsAnnotation(String key) {
+    return annotations.admits(key)
+        || SpanContextCarrier.TASKRUN_ANNOTATION.equals(key)
+        || SpanContextCarrier.PIPELINERUN_ANNOTATION.equals(key)
+        || TektonLabels.READY_ANNOTATION.equals(key);
+  }
+
   /**
    * The reference of one attempt of a TaskRun.
    *

@@ -72,7 +72,7 @@ class ObservationMapperPropertyTest {
   }
 
   /** A TaskRun's life as Tekton writes it: attempts, steps one after another, retries. */
-  private static List<TaskRun> history(Random r) {
+  static List<TaskRun> history(Random r) {
     int stepCount = 1 + r.nextInt(4);
     int attempts = 1 + r.nextInt(3);
     List<TaskRun> out = new ArrayList<>();

@@ -102,7 +102,7 @@ class PodObservationsTest {
   }
 
   /** The Pod through its phases: scheduled, initialized (images pulling), containers ready. */
-  private static List<Pod> lifecycle(boolean sidecar) {
+  static List<Pod> lifecycle(boolean sidecar) {
     Pod p0 = pod("build-compile-pod", sidecar);
     Pod p1 = Serialization.clone(p0);
     cond(p1, "PodScheduled", "True", "2026-11-21T09:00:02Z");
