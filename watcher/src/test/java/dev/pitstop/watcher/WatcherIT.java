@@ -168,15 +168,24 @@ class WatcherIT {
             .getMetadata()
             .getName();
 
+    // The Pod's observations come from another informer than the TaskRun's: wait for the last of
+    // each, as neither is ordered with the other.
     await()
         .atMost(30, TimeUnit.SECONDS)
         .until(
-            () ->
-                poll().stream()
-                    .anyMatch(
-                        r ->
-                            r.event().type() == EventType.TASKRUN_FINISHED
-                                && r.event().data().run().name().equals(name)));
+            () -> {
+              List<Received> now = poll();
+              return now.stream()
+                      .anyMatch(
+                          r ->
+                              r.event().type() == EventType.TASKRUN_FINISHED
+                                  && r.event().data().run().name().equals(name))
+                  && now.stream()
+                      .anyMatch(
+                          r ->
+                              r.event().type() == EventType.POD_READY
+                                  && r.event().data().run().name().equals(name));
+            });
 
     TaskRun tr = client.resources(TaskRun.class).inNamespace("default").withName(name).get();
     String uid = tr.getMetadata().getUid();
