@@ -177,7 +177,8 @@ public final class EngineService implements PitstopService {
     engine.keepStateIn((root, st) -> stateTopic.write(publisher, root, st));
     StateOwnership[] ownership = {null};
     // The API's view of every instance's runs, and the outcomes of the commands it publishes.
-    GlobalView global = new GlobalView();
+    // Keeps no copy of the root runs this instance owns: the API answers those from the books.
+    GlobalView global = new GlobalView(root -> ownership[0] != null && ownership[0].owns(root));
     TopicTail stateTail =
         new TopicTail(
             config.kafka(),
@@ -225,7 +226,7 @@ public final class EngineService implements PitstopService {
                     .map(n))
         .compose(
             partitions -> {
-              ownership[0] = new StateOwnership(stateTopic, engine, partitions);
+              ownership[0] = new StateOwnership(stateTopic, engine, partitions, global);
               EventConsumer consumer =
                   new EventConsumer(
                           consumerSettings(config),

@@ -3,6 +3,7 @@ package dev.pitstop.engine.state;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitstop.engine.breakpoint.Breakpoint;
 import dev.pitstop.engine.breakpoint.BreakpointKey;
+import dev.pitstop.engine.breakpoint.Compact;
 import dev.pitstop.engine.hold.Hold;
 import dev.pitstop.events.EventCodec;
 import java.io.IOException;
@@ -24,30 +25,59 @@ import org.slf4j.LoggerFactory;
  * writes by the tail's poll (typically well under a second), and sees a change only once the owner
  * wrote it, i.e. after the owner acted (see DESIGN.md for what is written when).
  *
- * <p>Thread-safe: {@link #apply} runs on the tail's thread, queries on any.
+ * <p><b>One copy per run.</b> Root runs this instance owns ({@code ownedHere}: their partition is
+ * assigned here and their state installed) are not kept: the API answers them from the engine's own
+ * books, which hold the same state. {@link #forget} drops them when their partitions are installed
+ * here; {@link #adopt} puts the owner's last state back when it hands its partitions over, so the
+ * API of this instance keeps listing them until the new owner's writes arrive through the tail
+ * (which, being later in the topic, replace it).
+ *
+ * <p>Thread-safe: {@link #apply} runs on the tail's thread, queries on any; {@link #apply}, {@link
+ * #forget} and {@link #adopt} are serialised, so an owned root run is never left behind by a record
+ * applied while its partition changes hands.
  */
 public final class GlobalView {
   private static final Logger LOG = LoggerFactory.getLogger(GlobalView.class);
   private static final ObjectMapper JSON = EventCodec.mapper();
 
   private final Map<String, RootState> roots = new ConcurrentHashMap<>();
+  private final Predicate<String> ownedHere;
+
+  /** A view of every root run (none is owned here: unit tests, a single reader). */
+  public GlobalView() {
+    this(root -> false);
+  }
+
+  /**
+   * @param ownedHere whether a root run (by uid) is owned by this instance now; such runs are not
+   *     kept (the engine's books hold them)
+   */
+  public GlobalView(Predicate<String> ownedHere) {
+    this.ownedHere = Objects.requireNonNull(ownedHere);
+  }
 
   /**
    * Applies one record of the state topic: key = the root run's uid (UTF-8), value = {@link
    * RootState} JSON, or null (a tombstone: the root run ended). An unreadable value is logged and
    * forgets that root run.
    */
-  public void apply(byte[] key, byte[] value) {
+  public synchronized void apply(byte[] key, byte[] value) {
     if (key == null) {
       return;
     }
     String root = new String(key, StandardCharsets.UTF_8);
-    if (value == null) {
+    if (value == null || ownedHere.test(root)) {
       roots.remove(root);
       return;
     }
     try {
-      RootState s = JSON.readValue(value, RootState.class);
+      RootState read = JSON.readValue(value, RootState.class);
+      // The view keeps other instances' runs: with their repeated strings shared, as the books do.
+      RootState s =
+          new RootState(
+              read.rootUid(),
+              read.breakpoints().stream().map(Compact::breakpoint).toList(),
+              read.holds());
       if (s.isEmpty()) {
         roots.remove(root);
       } else {
@@ -59,7 +89,37 @@ public final class GlobalView {
     }
   }
 
-  /** How many root runs have live state. */
+  /**
+   * Drops the root runs {@code which} accepts: their partitions are now installed in this
+   * instance's books (call after {@code ownedHere} says so, so the tail does not add them back).
+   *
+   * @return how many were dropped
+   */
+  public synchronized int forget(Predicate<String> which) {
+    int before = roots.size();
+    roots.keySet().removeIf(which);
+    return before - roots.size();
+  }
+
+  /**
+   * Keeps the last state of root runs this instance no longer owns (its books are about to drop
+   * them; call after {@code ownedHere} stopped accepting them). Records the tail applies later
+   * replace them, as for any root run.
+   */
+  public synchronized void adopt(java.util.Collection<RootState> states) {
+    for (RootState s : states) {
+      if (s.rootUid() == null || ownedHere.test(s.rootUid())) {
+        continue;
+      }
+      if (s.isEmpty()) {
+        roots.remove(s.rootUid());
+      } else {
+        roots.put(s.rootUid(), s);
+      }
+    }
+  }
+
+  /** How many root runs have live state (owned elsewhere). */
   public int size() {
     return roots.size();
   }
