@@ -40,7 +40,14 @@ public final class GlobalView {
   private static final Logger LOG = LoggerFactory.getLogger(GlobalView.class);
   private static final ObjectMapper JSON = EventCodec.mapper();
 
-  private final Map<String, RootState> roots = new ConcurrentHashMap<>();
+  /**
+   * By root uid: the record's value as read ({@code byte[]}, parsed on the first query) or the
+   * {@link RootState} parsed from it. Start-up reads the whole topic before it knows which
+   * partitions it owns; the owned root runs are then forgotten unparsed, so a restart parses each
+   * state once (in {@link StateTopic#load}), not twice.
+   */
+  private final Map<String, Object> roots = new ConcurrentHashMap<>();
+
   private final Predicate<String> ownedHere;
 
   /** A view of every root run (none is owned here: unit tests, a single reader). */
@@ -70,23 +77,43 @@ public final class GlobalView {
       roots.remove(root);
       return;
     }
-    try {
-      RootState read = JSON.readValue(value, RootState.class);
-      // The view keeps other instances' runs: with their repeated strings shared, as the books do.
-      RootState s =
-          new RootState(
-              read.rootUid(),
-              read.breakpoints().stream().map(Compact::breakpoint).toList(),
-              read.holds());
-      if (s.isEmpty()) {
-        roots.remove(root);
-      } else {
-        roots.put(root, s);
+    roots.put(root, value);
+  }
+
+  /** Every root run's state, parsing what was not parsed yet (an unreadable one is dropped). */
+  private synchronized java.util.Collection<RootState> states() {
+    for (Map.Entry<String, Object> e : roots.entrySet()) {
+      if (e.getValue() instanceof byte[] value) {
+        String root = e.getKey();
+        try {
+          RootState read = JSON.readValue(value, RootState.class);
+          // Other instances' runs, with their repeated strings shared as the books do.
+          RootState s =
+              new RootState(
+                  read.rootUid(),
+                  read.breakpoints().stream().map(Compact::breakpoint).toList(),
+                  read.holds());
+          if (s.isEmpty()) {
+            roots.remove(root);
+          } else {
+            e.setValue(s);
+          }
+        } catch (IOException x) {
+          roots.remove(root);
+          LOG.warn("state of root run {} unreadable, not listed: {}", root, x.toString());
+        }
       }
-    } catch (IOException e) {
-      roots.remove(root);
-      LOG.warn("state of root run {} unreadable, not listed: {}", root, e.toString());
     }
+    List<RootState> out = new java.util.ArrayList<>(roots.size());
+    roots.values().forEach(v -> out.add((RootState) v));
+    return out;
+  }
+
+  private synchronized List<Map.Entry<String, RootState>> entries() {
+    states();
+    List<Map.Entry<String, RootState>> out = new java.util.ArrayList<>(roots.size());
+    roots.forEach((k, v) -> out.add(Map.entry(k, (RootState) v)));
+    return out;
   }
 
   /**
@@ -121,7 +148,7 @@ public final class GlobalView {
 
   /** How many root runs have live state (owned elsewhere). */
   public int size() {
-    return roots.size();
+    return states().size();
   }
 
   /**
@@ -129,7 +156,7 @@ public final class GlobalView {
    * accepts, oldest pause first.
    */
   public List<Breakpoint> waiting(Predicate<String> which) {
-    return roots.entrySet().stream()
+    return entries().stream()
         .filter(e -> which.test(e.getKey()))
         .flatMap(e -> e.getValue().breakpoints().stream())
         .filter(Breakpoint::waiting)
@@ -142,7 +169,7 @@ public final class GlobalView {
 
   /** The TaskRuns held (or being released) of the root runs {@code which} accepts, oldest first. */
   public List<Hold> held(Predicate<String> which) {
-    return roots.entrySet().stream()
+    return entries().stream()
         .filter(e -> which.test(e.getKey()))
         .flatMap(e -> e.getValue().holds().stream())
         .filter(Hold::waiting)
@@ -157,7 +184,7 @@ public final class GlobalView {
    * runs of that name are known (a TaskRun deleted and created again), a waiting one first.
    */
   public Optional<Breakpoint> breakpoint(BreakpointKey key) {
-    return roots.values().stream()
+    return states().stream()
         .flatMap(s -> s.breakpoints().stream())
         .filter(b -> key.equals(b.key()))
         .min(Comparator.comparing(b -> !b.waiting()));
@@ -165,7 +192,7 @@ public final class GlobalView {
 
   /** The hold of TaskRun {@code namespace/taskRun} in any state, a waiting one first. */
   public Optional<Hold> hold(String namespace, String taskRun) {
-    return roots.values().stream()
+    return states().stream()
         .flatMap(s -> s.holds().stream())
         .filter(
             h ->
