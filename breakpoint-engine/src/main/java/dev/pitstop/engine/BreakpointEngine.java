@@ -275,6 +275,20 @@ public final class BreakpointEngine {
   }
 
   /**
+   * The state of every root run whose uid matches {@code root} that the books hold now, as it would
+   * be written (for the API's view when their partition is handed over).
+   */
+  public List<RootState> states(Predicate<String> root) {
+    synchronized (book) {
+      java.util.Set<String> roots = new java.util.LinkedHashSet<>(book.roots());
+      if (holds != null) {
+        roots.addAll(holds.roots());
+      }
+      return roots.stream().filter(root).map(this::snapshot).toList();
+    }
+  }
+
+  /**
    * Completes when every exec and hold patch under way now has finished and its outcome is
    * published and saved (never fails).
    */

@@ -135,9 +135,114 @@ public final class EngineService implements PitstopService {
    */
   public static Future<EngineService> start(
       Vertx vertx, EngineConfig config, KubernetesClient client) {
-    Clock clock = Clock.systemUTC();
+    return start(vertx, config, Future.succeededFuture(client));
+  }
+
+  /**
+   * Starts the engine with a Kubernetes client still being built: what needs only Kafka (the
+   * topics' checks, reading the whole state topic into the API's view, the decisions tail) goes on
+   * meanwhile, and the rest once the client is there (building fabric8's client costs about 2 s of
+   * CPU, mostly class loading: issue #7's recovery time).
+   *
+   * @param kubernetes the client, as {@link #start(Vertx, EngineConfig, KubernetesClient)} needs
+   *     it; when it fails, start-up fails with its error
+   */
+  public static Future<EngineService> start(
+      Vertx vertx, EngineConfig config, Future<KubernetesClient> kubernetes) {
     EventPublisher publisher =
         new EventPublisher(vertx, config.kafka(), EngineConfig.SERVICE + "-" + config.cluster());
+    StateTopic stateTopic =
+        new StateTopic(vertx, config.kafka(), config.stateTopic(), config.statePartitions());
+    StateOwnership[] ownership = {null};
+    // The API's view of every instance's runs, and the outcomes of the commands it publishes.
+    // Keeps no copy of the root runs this instance owns: the API answers those from the books.
+    GlobalView global = new GlobalView(root -> ownership[0] != null && ownership[0].owns(root));
+    TopicTail stateTail =
+        new TopicTail(
+            config.kafka(),
+            config.stateTopic(),
+            TopicTail.From.BEGINNING,
+            r -> global.apply(r.key(), r.value()));
+    PendingCommands outcomes = new PendingCommands(OUTCOMES_REMEMBERED);
+    TopicTail decisionsTail =
+        new TopicTail(
+            config.kafka(),
+            config.kafka().topics().decisions(),
+            TopicTail.From.END,
+            r -> {
+              try {
+                outcomes.offer(EventRecords.decode(r.headers(), r.value()));
+              } catch (MalformedEventException e) {
+                LOG.debug(
+                    "decisions {}@{}: not an event: {}", r.partition(), r.offset(), e.getMessage());
+              }
+            });
+    Future<Integer> kafkaSide =
+        stateTopic
+            .prepare()
+            .compose(
+                n ->
+                    stateTail
+                        .start(vertx)
+                        .compose(v -> decisionsTail.start(vertx))
+                        .compose(
+                            v ->
+                                stateTail
+                                    .caughtUp(vertx)
+                                    .timeout(GLOBAL_VIEW_LIMIT.toMillis(), TimeUnit.MILLISECONDS))
+                        .map(n));
+    KafkaSide k =
+        new KafkaSide(publisher, stateTopic, ownership, global, stateTail, outcomes, decisionsTail);
+    // join: on a failure, both sides have settled before what was started is closed.
+    return Future.join(kafkaSide, kubernetes)
+        .recover(
+            t ->
+                closeTails(vertx, List.of(stateTail, decisionsTail))
+                    .eventually(publisher::closeAsync)
+                    .transform(x -> Future.failedFuture(t)))
+        .compose(
+            all ->
+                startWith(
+                    vertx, config, kubernetes.result(), k.withPartitions(kafkaSide.result())));
+  }
+
+  /** What start-up built before the Kubernetes client was there. */
+  private record KafkaSide(
+      EventPublisher publisher,
+      StateTopic stateTopic,
+      StateOwnership[] ownership,
+      GlobalView global,
+      TopicTail stateTail,
+      PendingCommands outcomes,
+      TopicTail decisionsTail,
+      int partitions) {
+    KafkaSide(
+        EventPublisher publisher,
+        StateTopic stateTopic,
+        StateOwnership[] ownership,
+        GlobalView global,
+        TopicTail stateTail,
+        PendingCommands outcomes,
+        TopicTail decisionsTail) {
+      this(publisher, stateTopic, ownership, global, stateTail, outcomes, decisionsTail, 0);
+    }
+
+    KafkaSide withPartitions(int n) {
+      return new KafkaSide(
+          publisher, stateTopic, ownership, global, stateTail, outcomes, decisionsTail, n);
+    }
+  }
+
+  private static Future<EngineService> startWith(
+      Vertx vertx, EngineConfig config, KubernetesClient client, KafkaSide k) {
+    Clock clock = Clock.systemUTC();
+    EventPublisher publisher = k.publisher();
+    StateTopic stateTopic = k.stateTopic();
+    StateOwnership[] ownership = k.ownership();
+    GlobalView global = k.global();
+    TopicTail stateTail = k.stateTail();
+    PendingCommands outcomes = k.outcomes();
+    TopicTail decisionsTail = k.decisionsTail();
     PodExec podExec = new PodExec(vertx, client, config.execTimeout());
     HoldPatcher patcher = new HoldPatcher(vertx, client);
     PodEphemeralRelease ephemeral =
@@ -172,32 +277,7 @@ public final class EngineService implements PitstopService {
             : new InformerRunCache(client, config.tektonNamespace(), config.namespaces());
     metrics.watch(engine);
     long[] timer = {-1};
-    StateTopic stateTopic =
-        new StateTopic(vertx, config.kafka(), config.stateTopic(), config.statePartitions());
     engine.keepStateIn((root, st) -> stateTopic.write(publisher, root, st));
-    StateOwnership[] ownership = {null};
-    // The API's view of every instance's runs, and the outcomes of the commands it publishes.
-    GlobalView global = new GlobalView();
-    TopicTail stateTail =
-        new TopicTail(
-            config.kafka(),
-            config.stateTopic(),
-            TopicTail.From.BEGINNING,
-            r -> global.apply(r.key(), r.value()));
-    PendingCommands outcomes = new PendingCommands(OUTCOMES_REMEMBERED);
-    TopicTail decisionsTail =
-        new TopicTail(
-            config.kafka(),
-            config.kafka().topics().decisions(),
-            TopicTail.From.END,
-            r -> {
-              try {
-                outcomes.offer(EventRecords.decode(r.headers(), r.value()));
-              } catch (MalformedEventException e) {
-                LOG.debug(
-                    "decisions {}@{}: not an event: {}", r.partition(), r.offset(), e.getMessage());
-              }
-            });
     Parts parts =
         new Parts(patcher, ephemeral, kube, cache, timer, List.of(stateTail, decisionsTail));
     BreakpointApi api =
@@ -210,22 +290,10 @@ public final class EngineService implements PitstopService {
                 root -> ownership[0] != null && ownership[0].owns(root),
                 outcomes,
                 config.apiCommandWait()));
-    return stateTopic
-        .prepare()
-        .compose(
-            n ->
-                stateTail
-                    .start(vertx)
-                    .compose(v -> decisionsTail.start(vertx))
-                    .compose(
-                        v ->
-                            stateTail
-                                .caughtUp(vertx)
-                                .timeout(GLOBAL_VIEW_LIMIT.toMillis(), TimeUnit.MILLISECONDS))
-                    .map(n))
+    return Future.succeededFuture(k.partitions())
         .compose(
             partitions -> {
-              ownership[0] = new StateOwnership(stateTopic, engine, partitions);
+              ownership[0] = new StateOwnership(stateTopic, engine, partitions, global);
               EventConsumer consumer =
                   new EventConsumer(
                           consumerSettings(config),

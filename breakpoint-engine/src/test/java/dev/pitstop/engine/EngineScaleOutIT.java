@@ -80,6 +80,7 @@ class EngineScaleOutIT {
   EngineService engineB;
   EventPublisher publisher;
   WebClient http;
+  Map<String, String> env;
 
   /** A paused step or a held TaskRun, with the run it belongs to. */
   record Live(RunRef run, String step) {
@@ -119,7 +120,7 @@ class EngineScaleOutIT {
                 }))
         .await();
     SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    Map<String, String> env = new HashMap<>();
+    env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
     env.put("ENGINE_HTTP_HOST", "127.0.0.1");
@@ -357,6 +358,65 @@ class EngineScaleOutIT {
                   .doesNotContain(ofA.run().name());
             });
     assertThat(continued(ofA.run().name())).isEqualTo(1);
+  }
+
+  @Test
+  void anInstanceThatLosesPartitionsStillListsTheirRunsAndKeepsOneCopyOfWhatItOwns() {
+    List<Live> pauses = new ArrayList<>();
+    for (int i = 0; i < 60 && !covers(pauses, 1); i++) {
+      pauses.add(pause("handover-" + i + "-" + UUID.randomUUID().toString().substring(0, 5)));
+    }
+    Set<String> all = names(pauses);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> assertThat(listed(engineA, "/v1/breakpoints", "breakpoints")).isEqualTo(all));
+
+    // B stops: A owns every partition, lists every run from its books (none twice).
+    engineB.stop().await();
+    engineB = null;
+    vertxB.close().await();
+    vertxB = null;
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(owned(engineA, "/v1/breakpoints", "breakpoints")).isEqualTo(all);
+              assertThat(get(engineA, "/v1/breakpoints").getJsonArray("breakpoints"))
+                  .hasSize(all.size());
+            });
+
+    // A new instance joins: A hands some partitions over and still lists their runs (from the
+    // state its books had, until the new owner writes), marked as not its own.
+    vertxB = Vertx.vertx();
+    engineB = EngineService.start(vertxB, EngineConfig.fromMap(env), client).await();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              Set<String> bOwns = owned(engineB, "/v1/breakpoints", "breakpoints");
+              assertThat(bOwns).isNotEmpty();
+              Set<String> aOwns = owned(engineA, "/v1/breakpoints", "breakpoints");
+              assertThat(aOwns).doesNotContainAnyElementsOf(bOwns);
+              assertThat(get(engineA, "/v1/breakpoints").getJsonArray("breakpoints"))
+                  .hasSize(all.size());
+              assertThat(listed(engineA, "/v1/breakpoints", "breakpoints")).isEqualTo(all);
+              assertThat(listed(engineB, "/v1/breakpoints", "breakpoints")).isEqualTo(all);
+            });
+
+    // A run A handed over is released through A's API by its new owner, B.
+    Set<String> bOwns = owned(engineB, "/v1/breakpoints", "breakpoints");
+    Live ofB =
+        pauses.stream().filter(p -> bOwns.contains(p.run().name())).findFirst().orElseThrow();
+    var res = post(engineA, "/v1/breakpoints/" + NS + "/" + ofB.run().name() + "/build/continue");
+    assertThat(res.statusCode()).as(res.bodyAsString()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> continued(ofB.run().name()) == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(listed(engineA, "/v1/breakpoints", "breakpoints"))
+                    .doesNotContain(ofB.run().name()));
   }
 
   static Set<String> names(List<Live> live) {

@@ -1,6 +1,7 @@
 package dev.pitstop.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.pitstop.events.EventFactory;
@@ -194,6 +195,45 @@ class EngineServiceIT {
     if (api != null) {
       api.close();
     }
+  }
+
+  @Test
+  void startUpDoesItsKafkaSideWhileTheKubernetesClientIsBuiltAndFailsWithTheClientsError()
+      throws Exception {
+    engine.stop().await();
+    engine = null;
+    String stateTopic = topics.prefix() + "engine-state-late-client";
+    io.vertx.core.Promise<KubernetesClient> late = io.vertx.core.Promise.promise();
+    Future<EngineService> starting =
+        EngineService.start(vertx, config(Map.of("ENGINE_STATE_TOPIC", stateTopic)), late.future());
+    // The state topic is checked (here: created) before the Kubernetes client is there.
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", SharedKafka.bootstrapServers());
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(p)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> admin.listTopics().names().get().contains(stateTopic));
+    }
+    assertThat(starting.isComplete()).as("waits for the client").isFalse();
+    late.complete(client);
+    engine = starting.await();
+    reach("test", 1, Mechanism.ON_FAILURE);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                get("/v1/breakpoints").bodyAsJsonObject().getJsonArray("breakpoints").size() == 1);
+    HttpResponse<Buffer> posted = post("/v1/breakpoints/" + ns + "/build-compile/test/continue");
+    assertThat(posted.statusCode()).as(posted.bodyAsString()).isEqualTo(200);
+
+    // A client that cannot be built: start-up fails with its error.
+    Future<EngineService> failing =
+        EngineService.start(
+            vertx,
+            config(Map.of("ENGINE_HTTP_PORT", "0")),
+            Future.failedFuture(new IllegalStateException("no kubeconfig")));
+    assertThatThrownBy(() -> failing.await()).hasMessageContaining("no kubeconfig");
   }
 
   @Test

@@ -61,8 +61,31 @@ public record Breakpoint(
     ENDED
   }
 
+  /**
+   * Marks {@link #exec} as {@link #execCommand derived} from the namespace, Pod and container, so a
+   * live breakpoint does not keep that string (read back, it is the same text).
+   */
+  private static final String DERIVED_EXEC = new String("(derived)");
+
   public Breakpoint {
-    logTail = logTail == null ? List.of() : List.copyOf(logTail);
+    logTail = Compact.Lines.of(logTail);
+    if (exec != null
+        && exec != DERIVED_EXEC
+        && key != null
+        && exec.equals(execCommand(key.namespace(), pod, container))) {
+      exec = DERIVED_EXEC;
+    }
+  }
+
+  /** The command a person runs to get a shell in the paused container. */
+  @Override
+  public String exec() {
+    return exec == DERIVED_EXEC ? execCommand(key.namespace(), pod, container) : exec;
+  }
+
+  /** {@code kubectl exec -it -n <namespace> <pod> -c <container> -- sh}. */
+  static String execCommand(String namespace, String pod, String container) {
+    return "kubectl exec -it -n " + namespace + " " + pod + " -c " + container + " -- sh";
   }
 
   /** True while the step still waits (paused, or a release is under way). */

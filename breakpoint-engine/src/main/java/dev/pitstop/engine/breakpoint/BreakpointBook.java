@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -423,6 +422,17 @@ public final class BreakpointBook {
         .toList();
   }
 
+  /** The root runs' uids this book holds state of. */
+  public Set<String> roots() {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (RunState rs : runs.values()) {
+      if (rs.rootUid != null) {
+        out.add(rs.rootUid);
+      }
+    }
+    return out;
+  }
+
   /**
    * Restores a breakpoint from a state snapshot (after a restart). One being released by exec comes
    * back {@link State#PAUSED} (the exec's fate is unknown: a replayed command or a person acts
@@ -433,7 +443,8 @@ public final class BreakpointBook {
    *
    * @return what to do now (the release containers to confirm), possibly nothing
    */
-  public List<Action> restore(Breakpoint bp) {
+  public List<Action> restore(Breakpoint restored) {
+    Breakpoint bp = Compact.breakpoint(restored);
     String k = runKey(bp.key().namespace(), bp.key().taskRun());
     RunState rs = runs.computeIfAbsent(k, x -> new RunState(bp.run().uid(), bp.run().rootUid()));
     if (!Objects.equals(rs.uid, bp.run().uid())) {
@@ -521,8 +532,7 @@ public final class BreakpointBook {
       rs = new RunState(run.uid(), run.rootUid());
       runs.put(runKey, rs);
     }
-    if (!rs.reached.add(eventId)
-        || rs.finishedSteps.contains(r.step().name() + "/" + run.retry())) {
+    if (!rs.reach(eventId) || rs.finished(r.step().name(), run.retry())) {
       return out;
     }
     BreakpointKey key = new BreakpointKey(run.namespace(), run.name(), r.step().name());
@@ -541,26 +551,27 @@ public final class BreakpointBook {
     String pod = podOf(run, r.step());
     String container = containerOf(r.step());
     List<String> tail = boundedTail(r.logTail());
-    String exec =
-        "kubectl exec -it -n " + run.namespace() + " " + pod + " -c " + container + " -- sh";
+    String exec = Breakpoint.execCommand(run.namespace(), pod, container);
+    // What the book keeps: the same content with its repeated strings shared (Compact).
     Breakpoint bp =
-        new Breakpoint(
-            key,
-            run,
-            r.step(),
-            r.mechanism(),
-            pod,
-            container,
-            r.reachedAt(),
-            r.deadline(),
-            tail,
-            exec,
-            State.PAUSED,
-            null,
-            null,
-            null,
-            null);
-    rs.steps.put(key.step(), bp);
+        Compact.breakpoint(
+            new Breakpoint(
+                key,
+                run,
+                r.step(),
+                r.mechanism(),
+                pod,
+                container,
+                r.reachedAt(),
+                r.deadline(),
+                tail,
+                exec,
+                State.PAUSED,
+                null,
+                null,
+                null,
+                null));
+    rs.steps.put(bp.key().step(), bp);
     out.add(
         publish(
             EventType.BREAKPOINT_PAUSED,
@@ -575,7 +586,7 @@ public final class BreakpointBook {
     if (rs == null || !Objects.equals(rs.uid, s.run().uid())) {
       return List.of();
     }
-    rs.finishedSteps.add(s.step().name() + "/" + s.run().retry());
+    rs.finish(s.step().name(), s.run().retry());
     Breakpoint bp = rs.steps.get(s.step().name());
     if (bp == null || bp.run().retry() != s.run().retry()) {
       return List.of();
@@ -774,17 +785,69 @@ public final class BreakpointBook {
     return namespace + "/" + name;
   }
 
-  /** The state of one TaskRun (one UID) while it runs. */
+  /**
+   * The state of one TaskRun (one UID) while it runs. Kept small (one per live run): a TaskRun
+   * usually pauses in one step, reaches few breakpoints and has a handful of steps.
+   */
   private static final class RunState {
     final String uid;
     final String rootUid;
-    final Map<String, Breakpoint> steps = new LinkedHashMap<>();
-    final Set<String> reached = new HashSet<>();
-    final Set<String> finishedSteps = new HashSet<>();
+    final Map<String, Breakpoint> steps = new LinkedHashMap<>(2);
+
+    /** 64-bit hashes of the ids of the reaches seen (not their 32 characters each). */
+    private long[] reached = NONE;
+
+    /** {@code <step>/<retry>} of the steps seen finished, interned. */
+    private String[] finishedSteps = NO_STEPS;
+
+    private static final long[] NONE = new long[0];
+    private static final String[] NO_STEPS = new String[0];
 
     RunState(String uid, String rootUid) {
       this.uid = uid;
       this.rootUid = rootUid;
+    }
+
+    /**
+     * Records a reach by its event id; false when seen before. Ids are compared by a 64-bit hash
+     * (FNV-1a): two different ids of one TaskRun collide with a probability of about 2^-64.
+     */
+    boolean reach(String eventId) {
+      long h = hash(eventId);
+      for (long r : reached) {
+        if (r == h) {
+          return false;
+        }
+      }
+      reached = java.util.Arrays.copyOf(reached, reached.length + 1);
+      reached[reached.length - 1] = h;
+      return true;
+    }
+
+    void finish(String step, int retry) {
+      if (!finished(step, retry)) {
+        finishedSteps = java.util.Arrays.copyOf(finishedSteps, finishedSteps.length + 1);
+        finishedSteps[finishedSteps.length - 1] = (step + "/" + retry).intern();
+      }
+    }
+
+    boolean finished(String step, int retry) {
+      String k = step + "/" + retry;
+      for (String f : finishedSteps) {
+        if (f.equals(k)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static long hash(String s) {
+      long h = 0xcbf29ce484222325L;
+      for (int i = 0; i < s.length(); i++) {
+        h ^= s.charAt(i);
+        h *= 0x100000001b3L;
+      }
+      return h;
     }
   }
 

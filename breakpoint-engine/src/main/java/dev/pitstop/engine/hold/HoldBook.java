@@ -160,6 +160,15 @@ public final class HoldBook {
     return Optional.ofNullable(outcomes.get(commandId));
   }
 
+  /** The root runs' uids this book holds holds of (live or remembered). */
+  public java.util.Set<String> roots() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    holds.values().forEach(h -> out.add(h.run().rootUid()));
+    done.values().forEach(h -> out.add(h.run().rootUid()));
+    out.remove(null);
+    return out;
+  }
+
   /** Every hold (live or remembered) under root run {@code rootUid}: what a snapshot keeps. */
   public List<Hold> ofRoot(String rootUid) {
     List<Hold> out = new ArrayList<>();

@@ -34,6 +34,7 @@ public final class StateOwnership implements EventConsumer.Ownership {
   private final BreakpointEngine engine;
   private final int partitions;
   private final Promise<Void> first = Promise.promise();
+  private final GlobalView view;
 
   /**
    * How often each partition was assigned: a revocation that finishes late (after the partition
@@ -49,9 +50,20 @@ public final class StateOwnership implements EventConsumer.Ownership {
    * @param partitions the partition count every topic involved has
    */
   public StateOwnership(StateTopic topic, BreakpointEngine engine, int partitions) {
+    this(topic, engine, partitions, null);
+  }
+
+  /**
+   * @param view the API's view of every root run, which keeps no copy of the runs owned here: it
+   *     forgets a partition's root runs once they are installed here, and adopts their last state
+   *     from the books when the partition is revoked (so the API still lists them); or null
+   */
+  public StateOwnership(
+      StateTopic topic, BreakpointEngine engine, int partitions, GlobalView view) {
     this.topic = topic;
     this.engine = engine;
     this.partitions = partitions;
+    this.view = view;
   }
 
   /** Completes once the first assignment (possibly empty) has its state installed. */
@@ -90,6 +102,9 @@ public final class StateOwnership implements EventConsumer.Ownership {
               engine.drop(rootsOf(which));
               engine.restore(states.values());
               owned.addAll(which);
+              if (view != null) {
+                view.forget(rootsOf(which)); // the books hold them now: one copy
+              }
               LOG.info(
                   "partitions {} assigned: restored {} root run(s) from {}",
                   which,
@@ -116,8 +131,14 @@ public final class StateOwnership implements EventConsumer.Ownership {
                       gone.add(p);
                     }
                   });
+              Predicate<String> roots = rootsOf(gone);
+              java.util.List<RootState> last =
+                  view == null ? java.util.List.of() : engine.states(roots);
               owned.removeAll(gone);
-              engine.drop(rootsOf(gone));
+              if (view != null) {
+                view.adopt(last); // listed from the view again until the new owner writes
+              }
+              engine.drop(roots);
               LOG.info("partitions {} revoked: their root runs' state dropped", gone);
               return null;
             });

@@ -15,6 +15,7 @@ import dev.pitstop.events.data.RunRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -70,5 +71,50 @@ class GlobalViewTest {
     v.apply(key("root"), null);
     assertThat(v.size()).isZero();
     assertThat(v.breakpoint(new BreakpointKey("ci", "build-compile", "test"))).isEmpty();
+  }
+
+  @Test
+  void keepsNoCopyOfTheRootRunsOwnedHereAndAdoptsTheirLastStateWhenHandedOver() throws Exception {
+    BreakpointBook b = new BreakpointBook(engine, clock);
+    b.onEvent(t.reached(RootStateTest.run("build-compile", "u1", Map.of())));
+    RootState state = new RootState("root", b.ofRoot("root"), List.of());
+    java.util.Set<String> owned = new java.util.concurrent.CopyOnWriteArraySet<>();
+    GlobalView v = new GlobalView(owned::contains);
+
+    v.apply(key("root"), json(state));
+    assertThat(v.size()).as("owned elsewhere: kept").isEqualTo(1);
+
+    owned.add("root"); // installed here: the books hold it now
+    assertThat(v.forget(owned::contains)).isEqualTo(1);
+    v.apply(key("root"), json(state));
+    assertThat(v.size()).as("a record of a root run owned here is not kept").isZero();
+    assertThat(v.waiting(r -> true)).isEmpty();
+
+    owned.remove("root"); // handed over: the books' last state is adopted
+    v.adopt(List.of(state));
+    assertThat(v.waiting(r -> true))
+        .extracting(bp -> bp.key().taskRun())
+        .containsExactly("build-compile");
+    // The new owner's writes replace it as usual.
+    v.apply(key("root"), null);
+    assertThat(v.size()).isZero();
+
+    owned.add("root");
+    v.adopt(List.of(state));
+    assertThat(v.size()).as("nothing adopted while owned here").isZero();
+  }
+
+  @Test
+  void whatItKeepsReadsBackAsWritten() throws Exception {
+    BreakpointBook b = new BreakpointBook(engine, clock);
+    b.onEvent(t.reached(RootStateTest.run("build-compile", "u1", Map.of("a", "b"))));
+    RootState state = new RootState("root", b.ofRoot("root"), List.of());
+    GlobalView v = new GlobalView();
+    v.apply(key("root"), json(state));
+    Breakpoint kept = v.waiting(r -> true).get(0);
+    assertThat(kept).isEqualTo(state.breakpoints().get(0));
+    assertThat(kept.exec()).isEqualTo("kubectl exec -it -n ci pod -c step-test -- sh");
+    assertThat(kept.logTail()).containsExactly("x");
+    assertThat(json(new RootState("root", List.of(kept), List.of()))).isEqualTo(json(state));
   }
 }
