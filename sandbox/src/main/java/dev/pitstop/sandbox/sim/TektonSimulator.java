@@ -193,7 +193,8 @@ public final class TektonSimulator implements AutoCloseable {
   }
 
   /**
-   * Hands an object the API just answered to the view of its kind (a copy: callers keep theirs).
+   * Hands an object the API just answered to the view of its kind; {@code copy} when the caller
+   * keeps a reference to it (the view's objects get statuses set by the core).
    */
   private void seen(HasMetadata stored, boolean copy) {
     if (stored instanceof TaskRun tr) {
