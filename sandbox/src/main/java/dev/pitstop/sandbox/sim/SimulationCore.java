@@ -5,6 +5,7 @@ import dev.pitstop.tekton.model.TaskRun;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +32,43 @@ final class SimulationCore {
   /**
    * One tick. TaskRuns done before the simulator saw them are left alone; a TaskRun that
    * disappeared has its Pod deleted (the API has no garbage collector).
+   *
+   * @return {@link #tickGroups}, flattened
    */
-  synchronized List<Action> tick(
+  List<Action> tick(
       List<TaskRun> taskRuns, List<PipelineRun> pipelineRuns, Catalog catalog, Instant now) {
     List<Action> out = new ArrayList<>();
+    tickGroups(taskRuns, pipelineRuns, catalog, now).forEach(out::addAll);
+    return out;
+  }
+
+  /**
+   * One tick, its actions in groups: one group per PipelineRun (its children to create, its status)
+   * and one per TaskRun (its status, its Pod, its logs). Each group must be performed in order;
+   * different groups touch different objects and may be performed concurrently.
+   */
+  synchronized List<List<Action>> tickGroups(
+      List<TaskRun> taskRuns, List<PipelineRun> pipelineRuns, Catalog catalog, Instant now) {
+    List<List<Action>> out = new ArrayList<>();
+    // Children by owner uid, once per tick (not a scan of every TaskRun per PipelineRun).
+    Map<String, List<TaskRun>> byOwner = new HashMap<>();
+    for (TaskRun tr : taskRuns) {
+      List<OwnerReference> refs = tr.getMetadata().getOwnerReferences();
+      if (refs != null) {
+        refs.stream()
+            .map(OwnerReference::getUid)
+            .filter(java.util.Objects::nonNull)
+            .distinct()
+            .forEach(u -> byOwner.computeIfAbsent(u, k -> new ArrayList<>()).add(tr));
+      }
+    }
     for (PipelineRun pr : pipelineRuns) {
       String uid = pr.getMetadata().getUid();
-      List<TaskRun> children = taskRuns.stream().filter(tr -> ownedBy(tr, uid)).toList();
-      out.addAll(planner.plan(pr, children, catalog, now, createFailures.get(uid)));
+      if (pr.getStatus() != null && pr.getStatus().isDone()) {
+        continue; // the planner has nothing to do for a done run
+      }
+      List<TaskRun> children = uid == null ? List.of() : byOwner.getOrDefault(uid, List.of());
+      out.add(planner.plan(pr, children, catalog, now, createFailures.get(uid)));
     }
     Set<String> seen = new HashSet<>();
     for (TaskRun tr : taskRuns) {
@@ -52,7 +82,7 @@ final class SimulationCore {
         m = new TaskRunMachine(tr, options, failureIgnored(tr, pipelineRuns));
         machines.put(key, m);
       }
-      out.addAll(m.tick(tr, catalog, now));
+      out.add(m.tick(tr, catalog, now));
       if (m.finished()) {
         machines.remove(key);
       }
@@ -62,7 +92,7 @@ final class SimulationCore {
       if (!seen.contains(e.getKey())) {
         it.remove();
         String ns = e.getKey().substring(0, e.getKey().indexOf('/'));
-        out.add(new Action.DeletePod(ns, e.getValue().podName()));
+        out.add(List.of(new Action.DeletePod(ns, e.getValue().podName())));
       }
     }
     return out;

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,18 +25,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Moves Tekton objects through the sandbox's Kubernetes API as Tekton's controllers, the kubelet
  * and the entrypoint would (see {@code DESIGN.md} beside this class). The I/O edge around {@link
- * SimulationCore}: each tick (on its own thread, never the API server's event loop) it lists
- * TaskRuns and PipelineRuns in every namespace, asks the core what happens next, and performs it
- * with at most one write per object. Runs created by anyone through the API are picked up.
+ * SimulationCore}: each tick (on its own thread, never the API server's event loop) it reads
+ * TaskRuns and PipelineRuns in every namespace from informer-fed views ({@link RunView}), asks the
+ * core what happens next, and performs it with at most one write per object. Runs created by anyone
+ * through the API are picked up.
  *
  * <p>Usage: {@code try (var sim = TektonSimulator.start(server, SimulatorOptions.defaults())) {
  * sim.apply(yaml); ... }}.
@@ -42,15 +50,26 @@ import org.slf4j.LoggerFactory;
 public final class TektonSimulator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TektonSimulator.class);
 
+  /**
+   * Threads performing a tick's writes: one run's actions stay in order on one thread, different
+   * runs' go concurrently (each write waits for a round trip to the API, and a child TaskRun's
+   * create for the admission webhooks too).
+   */
+  static final int WRITERS = 8;
+
   private final KubernetesClient client;
   private final PodLogs logs;
   private final SimulatorOptions options;
   private final Clock clock;
   private final SimulationCore core;
   private final ScheduledExecutorService loop;
-  private final Map<String, JsonNode> written = new HashMap<>();
-  private final Map<String, Pod> pods = new HashMap<>();
+  private final ExecutorService writers;
+  private final Map<String, JsonNode> written = new ConcurrentHashMap<>();
+  private final Map<String, Pod> pods = new ConcurrentHashMap<>();
   private final Runnable onClose;
+  private final RunView<TaskRun> taskRunView;
+  private final RunView<PipelineRun> pipelineRunView;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private volatile boolean closed;
 
   /**
@@ -78,10 +97,23 @@ public final class TektonSimulator implements AutoCloseable {
     this.clock = clock;
     this.core = new SimulationCore(options);
     this.onClose = onClose;
+    KubernetesSerialization serialization = client.getKubernetesSerialization();
+    this.taskRunView = new RunView<>(serialization::clone);
+    this.pipelineRunView = new RunView<>(serialization::clone);
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "pitstop-tekton-simulator");
+              t.setDaemon(true);
+              return t;
+            });
+    AtomicInteger writerCount = new AtomicInteger();
+    this.writers =
+        Executors.newFixedThreadPool(
+            WRITERS,
+            r -> {
+              Thread t =
+                  new Thread(r, "pitstop-tekton-simulator-write-" + writerCount.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -137,11 +169,39 @@ public final class TektonSimulator implements AutoCloseable {
     }
   }
 
-  /** Starts ticking every {@link SimulatorOptions#tick()}; returns this. */
+  /**
+   * Starts the TaskRun and PipelineRun informers (once; blocks until their first list is in) and
+   * ticking every {@link SimulatorOptions#tick()}; returns this.
+   */
   public TektonSimulator startLoop() {
+    startInformers();
     long period = options.tick().toNanos();
     loop.scheduleWithFixedDelay(this::tickSafely, 0, period, TimeUnit.NANOSECONDS);
     return this;
+  }
+
+  /**
+   * Watches TaskRuns and PipelineRuns in every namespace into the views a tick reads, in place of
+   * listing them every tick (see DESIGN.md, "Shape").
+   */
+  private synchronized void startInformers() {
+    if (!informers.isEmpty()) {
+      return;
+    }
+    informers.add(client.resources(TaskRun.class).inAnyNamespace().inform(taskRunView, 0));
+    informers.add(client.resources(PipelineRun.class).inAnyNamespace().inform(pipelineRunView, 0));
+  }
+
+  /**
+   * Hands an object the API just answered to the view of its kind; {@code copy} when the caller
+   * keeps a reference to it (the view's objects get statuses set by the core).
+   */
+  private void seen(HasMetadata stored, boolean copy) {
+    if (stored instanceof TaskRun tr) {
+      taskRunView.offer(copy ? client.getKubernetesSerialization().clone(tr) : tr);
+    } else if (stored instanceof PipelineRun pr) {
+      pipelineRunView.offer(copy ? client.getKubernetesSerialization().clone(pr) : pr);
+    }
   }
 
   /**
@@ -205,6 +265,7 @@ public final class TektonSimulator implements AutoCloseable {
               ? client.resource(obj).create()
               : client.resource(obj).createOr(NonDeletingOperation::update);
       created.add(stored);
+      seen(stored, true);
       LOG.info(
           "applied {} {}/{}",
           stored.getKind(),
@@ -234,12 +295,42 @@ public final class TektonSimulator implements AutoCloseable {
     }
   }
 
-  /** One simulation step: list, compute, write. Visible for tests that drive it by hand. */
+  /**
+   * One simulation step: read the views, compute, write. Visible for tests that drive it by hand
+   * (the informers start on the first call).
+   */
   void tick() {
-    List<TaskRun> taskRuns = client.resources(TaskRun.class).inAnyNamespace().list().getItems();
-    List<PipelineRun> prs = client.resources(PipelineRun.class).inAnyNamespace().list().getItems();
-    List<Action> actions = core.tick(taskRuns, prs, new ApiCatalog(), clock.instant());
-    for (Action a : actions) {
+    startInformers();
+    List<TaskRun> taskRuns = taskRunView.snapshot();
+    List<PipelineRun> prs = pipelineRunView.snapshot();
+    List<List<Action>> groups = core.tickGroups(taskRuns, prs, new ApiCatalog(), clock.instant());
+    List<Future<?>> running = new ArrayList<>(groups.size());
+    for (List<Action> group : groups) {
+      if (!group.isEmpty()) {
+        running.add(writers.submit(() -> performAll(group)));
+      }
+    }
+    RuntimeException failure = null;
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (failure == null && e.getCause() instanceof RuntimeException r) {
+          failure = r;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Performs one group of actions (one run's) in order; a refused write is redone next tick. */
+  private void performAll(List<Action> group) {
+    for (Action a : group) {
       try {
         perform(a);
       } catch (KubernetesClientException e) {
@@ -256,6 +347,8 @@ public final class TektonSimulator implements AutoCloseable {
         HasMetadata stored = client.resource(c.object()).create();
         if (stored instanceof Pod p) {
           pods.put(key(p), p);
+        } else {
+          seen(stored, false);
         }
       } catch (KubernetesClientException e) {
         if (e.getCode() == 400 || e.getCode() == 422) {
@@ -267,18 +360,20 @@ public final class TektonSimulator implements AutoCloseable {
         }
       }
     } else if (a instanceof Action.CancelTaskRun c) {
-      client
-          .resources(TaskRun.class)
-          .inNamespace(c.namespace())
-          .withName(c.name())
-          .edit(
-              tr -> {
-                if (tr.getStatus() == null || !tr.getStatus().isDone()) {
-                  tr.getSpec().status = dev.pitstop.tekton.model.TaskRunSpec.STATUS_CANCELLED;
-                  tr.getSpec().statusMessage = c.message();
-                }
-                return tr;
-              });
+      TaskRun edited =
+          client
+              .resources(TaskRun.class)
+              .inNamespace(c.namespace())
+              .withName(c.name())
+              .edit(
+                  tr -> {
+                    if (tr.getStatus() == null || !tr.getStatus().isDone()) {
+                      tr.getSpec().status = dev.pitstop.tekton.model.TaskRunSpec.STATUS_CANCELLED;
+                      tr.getSpec().statusMessage = c.message();
+                    }
+                    return tr;
+                  });
+      seen(edited, false);
     } else if (a instanceof Action.UpdateStatus u) {
       HasMetadata obj = u.object();
       String key =
@@ -292,7 +387,7 @@ public final class TektonSimulator implements AutoCloseable {
         return;
       }
       written.put(key, status);
-      client.resource(obj).updateStatus();
+      seen(client.resource(obj).updateStatus(), false);
     } else if (a instanceof Action.UpdatePodStatus u) {
       String key = u.namespace() + "/" + u.name();
       Pod pod = pods.get(key);
@@ -372,6 +467,9 @@ public final class TektonSimulator implements AutoCloseable {
               + obj.getMetadata().getNamespace()
               + "/"
               + obj.getMetadata().getName());
+      // The view may hold this simulator's own status on an old resourceVersion: read the stored
+      // object now rather than redo the write until the watch event arrives.
+      seen(refetch(obj), false);
     } else if (a instanceof Action.UpdatePodStatus u) {
       String key = u.namespace() + "/" + u.name();
       written.remove("Pod/" + key);
@@ -379,6 +477,14 @@ public final class TektonSimulator implements AutoCloseable {
       if (fresh != null) {
         pods.put(key, fresh);
       }
+    }
+  }
+
+  private HasMetadata refetch(HasMetadata obj) {
+    try {
+      return client.resource(obj).get();
+    } catch (KubernetesClientException e) {
+      return null;
     }
   }
 
@@ -411,6 +517,10 @@ public final class TektonSimulator implements AutoCloseable {
     } catch (InterruptedException e) {
       loop.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    writers.shutdownNow();
+    synchronized (this) {
+      informers.forEach(SharedIndexInformer::close);
     }
     onClose.run();
   }
