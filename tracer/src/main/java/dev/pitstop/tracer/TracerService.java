@@ -46,6 +46,7 @@ public final class TracerService implements PitstopService {
   private static final Duration MAX_TICK = Duration.ofSeconds(1);
   private static final Duration MIN_TICK = Duration.ofMillis(100);
   private static final Duration MAX_RETRY = Duration.ofMinutes(1);
+  static final long QUEUE_FULL_RETRY_MS = 100;
 
   private final Vertx vertx;
   private final EventPublisher deadLetters;
@@ -285,16 +286,40 @@ public final class TracerService implements PitstopService {
                     t.run());
                 return;
               }
-              long delay = Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt, 6));
-              LOG.warn(
-                  "trace {} of {} not exported (attempt {}): {}; retrying in {} ms",
-                  t.traceId(),
-                  t.run(),
-                  attempt + 1,
-                  x.getMessage(),
-                  delay);
-              vertx.setTimer(delay, id -> exportLast(t, held, attempt + 1));
+              boolean full = x instanceof TraceExport.QueueFullException;
+              long delay = retryDelayMs(x, attempt);
+              if (full) {
+                // Not a failure: the queue drains at the exporter's pace; one line per trace at
+                // WARN would flood the log exactly when the tracer is busiest.
+                LOG.debug(
+                    "trace {} of {} waits for room: {}", t.traceId(), t.run(), x.getMessage());
+              } else {
+                LOG.warn(
+                    "trace {} of {} not exported (attempt {}): {}; retrying in {} ms",
+                    t.traceId(),
+                    t.run(),
+                    attempt + 1,
+                    x.getMessage(),
+                    delay);
+              }
+              vertx.setTimer(delay, id -> exportLast(t, held, full ? attempt : attempt + 1));
             });
+  }
+
+  /**
+   * How long before a root's last export is tried again, in ms: a full export queue ({@link
+   * TraceExport.QueueFullException}) is retried after {@value #QUEUE_FULL_RETRY_MS} ms whatever the
+   * attempt, as the queue drains at the exporter's pace (backing off there stalled commits for up
+   * to a minute under a burst: {@code pitstop bench} part 2); an exporter failure backs off
+   * exponentially, 1 s doubling up to 1 min.
+   *
+   * @param attempt failed exporter attempts so far (0 for the first)
+   */
+  static long retryDelayMs(Throwable failure, int attempt) {
+    if (failure instanceof TraceExport.QueueFullException) {
+      return QUEUE_FULL_RETRY_MS;
+    }
+    return Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt, 6));
   }
 
   /** Stops consuming, waits for exports in flight, and shuts the exporter down. */
