@@ -392,21 +392,34 @@ public final class SlackCards {
   }
 
   private void sendEphemeral(RateGovernor.Due<Call> due, EphemeralCall m) {
+    call(
+        due,
+        () -> api.postEphemeral(m.channelId(), m.user(), m.text()),
+        a -> onEphemeral(due, m, a));
+  }
+
+  /**
+   * Makes one Slack call on the worker pool (never on the event loop) for a due slot of its
+   * channel's governor, then, back on this context, frees the channel, hands the answer (a failed
+   * call as a retryable {@link SlackApi.Failed}) to {@code onAnswer} and pumps the next call.
+   */
+  private void call(
+      RateGovernor.Due<Call> due,
+      java.util.concurrent.Callable<SlackApi.Answer> slackCall,
+      java.util.function.Consumer<SlackApi.Answer> onAnswer) {
     busy.add(due.channel());
     inFlight++;
-    pool.<SlackApi.Answer>executeBlocking(
-            () -> api.postEphemeral(m.channelId(), m.user(), m.text()), false)
+    pool.<SlackApi.Answer>executeBlocking(slackCall, false)
         .onComplete(
             ar ->
                 context.runOnContext(
                     v -> {
                       busy.remove(due.channel());
                       governor.done(due.channel(), clock.instant());
-                      SlackApi.Answer a =
+                      onAnswer.accept(
                           ar.succeeded()
                               ? ar.result()
-                              : new SlackApi.Failed("no answer: " + ar.cause(), true);
-                      onEphemeral(due, m, a);
+                              : new SlackApi.Failed("no answer: " + ar.cause(), true));
                       landed();
                       pump();
                     }));
@@ -459,29 +472,13 @@ public final class SlackCards {
     }
     String ts = entry.ts;
     String channelId = entry.channelId;
-    busy.add(due.channel());
-    inFlight++;
-    Future<SlackApi.Answer> f =
-        pool.executeBlocking(
-            () ->
-                ts == null
-                    ? api.post(due.channel(), text, blocks, null)
-                    : api.update(channelId, ts, text, blocks),
-            false);
-    f.onComplete(
-        ar ->
-            context.runOnContext(
-                v -> {
-                  busy.remove(due.channel());
-                  governor.done(due.channel(), clock.instant());
-                  SlackApi.Answer a =
-                      ar.succeeded()
-                          ? ar.result()
-                          : new SlackApi.Failed("no answer: " + ar.cause(), true);
-                  onCard(due, entry, carried, card, ts == null, a);
-                  landed();
-                  pump();
-                }));
+    call(
+        due,
+        () ->
+            ts == null
+                ? api.post(due.channel(), text, blocks, null)
+                : api.update(channelId, ts, text, blocks),
+        a -> onCard(due, entry, carried, card, ts == null, a));
   }
 
   private void onCard(
@@ -587,23 +584,7 @@ public final class SlackCards {
     }
     String ts = entry.ts;
     String channelId = entry.channelId;
-    busy.add(due.channel());
-    inFlight++;
-    pool.<SlackApi.Answer>executeBlocking(() -> api.post(channelId, r.text(), null, ts), false)
-        .onComplete(
-            ar ->
-                context.runOnContext(
-                    v -> {
-                      busy.remove(due.channel());
-                      governor.done(due.channel(), clock.instant());
-                      SlackApi.Answer a =
-                          ar.succeeded()
-                              ? ar.result()
-                              : new SlackApi.Failed("no answer: " + ar.cause(), true);
-                      onReply(due, entry, r, a);
-                      landed();
-                      pump();
-                    }));
+    call(due, () -> api.post(channelId, r.text(), null, ts), a -> onReply(due, entry, r, a));
   }
 
   private void onReply(RateGovernor.Due<Call> due, Entry entry, ReplyCall r, SlackApi.Answer a) {
