@@ -19,6 +19,14 @@ final class KubeStatus {
     return failure(400, "BadRequest", message, null, null);
   }
 
+  /**
+   * {@code 500 InternalError}, as kube-apiserver answers a request whose handler failed: {@code
+   * Internal error occurred: <message>}.
+   */
+  static Status internalError(String message) {
+    return failure(500, "InternalError", "Internal error occurred: " + message, null, null);
+  }
+
   static String json(Status status) {
     return Serialization.asJson(status);
   }

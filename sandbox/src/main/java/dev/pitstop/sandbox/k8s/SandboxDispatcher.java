@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox's dispatcher: answers TokenReviews and SubjectAccessReviews from the {@link
@@ -24,6 +26,8 @@ import java.util.regex.Pattern;
  * handler runs on a worker.
  */
 final class SandboxDispatcher extends Dispatcher implements CustomResourceAware {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SandboxDispatcher.class);
 
   private static final Pattern PODS =
       Pattern.compile("^/api/v1/namespaces/([^/?]+)/pods(?:/([^/?]+))?/?(?:\\?.*)?$");
@@ -65,6 +69,18 @@ final class SandboxDispatcher extends Dispatcher implements CustomResourceAware 
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    try {
+      return route(request);
+    } catch (RuntimeException e) {
+      // fabric8's mock server sends no response at all when its dispatcher throws (the exception
+      // ends in Vert.x's unhandled-exception log), so the client waits for its request timeout and
+      // reports only "An error has occurred.". Answer as kube-apiserver does when a handler fails.
+      LOG.error("Sandbox API failed on {} {}", request.method(), request.getPath(), e);
+      return status(KubeStatus.internalError(String.valueOf(e)));
+    }
+  }
+
+  private MockResponse route(RecordedRequest request) {
     Optional<MockResponse> review = reviews.answer(request);
     if (review.isPresent()) {
       return review.get();
