@@ -171,7 +171,8 @@ class LeaderElectionIT {
 
   @Test
   void aLeaderWhoseLeaseIsTakenStopsPublishing() throws Exception {
-    Member a = member("watcher-a");
+    // Short: A must notice within its renew deadline that it lost the Lease.
+    Member a = member("watcher-a", Duration.ofMillis(1500), Duration.ofMillis(1000));
     await().atMost(20, TimeUnit.SECONDS).until(() -> a.watcher().isLeading());
     // Someone else holds the Lease now (another replica that took it over while A was paused):
     // A fails to renew and must step down within its renew deadline.
@@ -208,16 +209,22 @@ class LeaderElectionIT {
     assertThat(a.watcher().isLeading()).isFalse();
   }
 
+  /**
+   * A replica whose Lease lasts 15 s (renew deadline 10 s, retries every 200 ms): a loaded 2-core
+   * machine can starve a renewal for over a second, which with a short Lease hands leadership over
+   * mid-phase and breaks "exactly once while A leads". A stopping leader releases its Lease, so the
+   * standby still takes over within one retry period.
+   */
   private Member member(String identity) {
+    return member(identity, Duration.ofSeconds(15), Duration.ofSeconds(10));
+  }
+
+  private Member member(String identity, Duration leaseDuration, Duration renewDeadline) {
     WatcherConfig config =
         WatcherConfig.defaults(KafkaSettings.of(SharedKafka.bootstrapServers(), topics))
             .withLeaderElection(
                 WatcherConfig.LeaderElection.enabled(
-                    NS,
-                    identity,
-                    Duration.ofMillis(1500),
-                    Duration.ofMillis(1000),
-                    Duration.ofMillis(200)));
+                    NS, identity, leaseDuration, renewDeadline, Duration.ofMillis(200)));
     Vertx vertx = Vertx.vertx();
     KubernetesClient c = server.newClient();
     Member m = new Member(vertx, c, WatcherService.start(vertx, config, c).await());
