@@ -36,9 +36,41 @@ sealed interface Action {
   /** Delete a Pod (its logs go with it). */
   record DeletePod(String namespace, String name) implements Action {}
 
-  /** Append one line to a container's log. */
-  record AppendLog(String namespace, String pod, String container, Instant time, String line)
-      implements Action {}
+  /**
+   * Append one line to a container's log.
+   *
+   * @param time when the machine planned the line: the earliest time it may be stamped with. It is
+   *     appended later when the simulator lags; the kubelet stamps a line when the container
+   *     runtime reads it, so the performer stamps it with the later of this and its own clock
+   * @param line the text, without the Go log prefix
+   * @param goLogPrefixed whether the line carries Go's default {@code log} prefix ({@code
+   *     2006/01/02 15:04:05 }, as the entrypoint's breakpoint markers do), to be written with the
+   *     time the line is really appended
+   */
+  record AppendLog(
+      String namespace,
+      String pod,
+      String container,
+      Instant time,
+      String line,
+      boolean goLogPrefixed)
+      implements Action {
+
+    /** A line as the step's process wrote it (no prefix). */
+    AppendLog(String namespace, String pod, String container, Instant time, String line) {
+      this(namespace, pod, container, time, line, false);
+    }
+
+    /**
+     * The line as it is appended at {@code at}.
+     *
+     * @param at the time it is really appended (the kubelet's timestamp)
+     * @return {@link #line()}, after the Go log prefix of {@code at} if {@link #goLogPrefixed()}
+     */
+    String text(Instant at) {
+      return goLogPrefixed ? Times.goLogPrefix(at) + line : line;
+    }
+  }
 
   /** The container terminated: end its log. */
   record CloseLog(String namespace, String pod, String container) implements Action {}

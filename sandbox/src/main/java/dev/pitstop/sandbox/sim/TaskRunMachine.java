@@ -419,8 +419,7 @@ final class TaskRunMachine {
 
   private void marker(
       StepRun s, Instant at, String marker, String cont, String failCont, List<Action> out) {
-    out.add(
-        new Action.AppendLog(namespace, podName, s.container, at, Times.goLogPrefix(at) + marker));
+    out.add(new Action.AppendLog(namespace, podName, s.container, at, marker, true));
     out.add(
         new Action.AppendLog(
             namespace, podName, s.container, at, "1) continue, use cmd: " + SCRIPTS + cont));

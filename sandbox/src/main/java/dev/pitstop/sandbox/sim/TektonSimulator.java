@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -420,7 +421,11 @@ public final class TektonSimulator implements AutoCloseable {
       written.remove("Pod/" + key);
       client.pods().inNamespace(d.namespace()).withName(d.name()).delete();
     } else if (a instanceof Action.AppendLog l) {
-      logs.append(l.namespace(), l.pod(), l.container(), l.time(), l.line());
+      // Stamped when really appended, as the kubelet stamps a line when it reads it: a tick that
+      // runs late must not date a line (a breakpoint marker) before anyone could have read it.
+      Instant now = clock.instant();
+      Instant at = now.isAfter(l.time()) ? now : l.time();
+      logs.append(l.namespace(), l.pod(), l.container(), at, l.text(at));
     } else if (a instanceof Action.CloseLog c) {
       logs.close(c.namespace(), c.pod(), c.container());
     }

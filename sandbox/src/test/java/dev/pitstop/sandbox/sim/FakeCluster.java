@@ -124,7 +124,7 @@ final class FakeCluster implements Catalog {
         if (closedLogs.contains(key)) {
           throw new AssertionError("append to closed log " + key);
         }
-        logs.computeIfAbsent(key, k -> new ArrayList<>()).add(l.line());
+        logs.computeIfAbsent(key, k -> new ArrayList<>()).add(l.text(l.time()));
       } else if (a instanceof Action.CloseLog c) {
         closedLogs.add(c.pod() + "/" + c.container());
       }
