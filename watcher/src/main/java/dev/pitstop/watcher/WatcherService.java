@@ -330,7 +330,8 @@ public final class WatcherService implements PitstopService {
 
     Session() {
       this.logs =
-          new BreakpointLogs(vertx, client, logWorkers, config.logFollowers(), this::marker);
+          new BreakpointLogs(
+              vertx, client, logWorkers, config.logFollowers(), this::marker, this::logEnded);
       this.podInformers = newPodInformers();
       this.taskRunInformers = newTaskRunInformers();
       this.pipelineRunInformers = newPipelineRunInformers();
@@ -466,6 +467,15 @@ public final class WatcherService implements PitstopService {
       publish(events);
       if (tr != null) {
         logs.reconcile(tr, pod);
+      }
+    }
+
+    /** A step's log ended (its container exited): follow the next step that can pause now. */
+    private void logEnded(FollowTarget target) {
+      TaskRun tr = find(taskRunInformers, target.namespace(), target.taskRun());
+      Pod pod = find(podInformers, target.namespace(), target.pod());
+      if (tr != null && pod != null && active) {
+        logs.reconcileAfter(tr, pod, target.stepIndex());
       }
     }
 

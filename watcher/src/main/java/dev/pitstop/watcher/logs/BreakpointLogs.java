@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * pods/{pod}/log?container=..&follow=true&timestamps=true} on the worker pool given (never an event
  * loop), from the start of the log, so after a watcher restart the marker is found again and yields
  * the same event id. A follower stops when the stream ends (the container terminated, the Pod was
- * deleted), or when {@link #forget} is called (the TaskRun is done or deleted); a stream that fails
- * is opened again up to {@value #MAX_ATTEMPTS} times. At most {@code maxFollowers} follow at once;
- * beyond that a container is not followed (logged at WARN) and its pause is not seen. No state is
- * kept for a TaskRun after {@link #forget}.
+ * deleted) -- then the next step that can pause is followed at once ({@link EndSink}, {@link
+ * #reconcileAfter}) -- or when {@link #forget} is called (the TaskRun is done or deleted); a stream
+ * that fails is opened again up to {@value #MAX_ATTEMPTS} times. At most {@code maxFollowers}
+ * follow at once; beyond that a container is not followed (logged at WARN) and its pause is not
+ * seen. No state is kept for a TaskRun after {@link #forget}.
  *
  * <p>Thread-safe: called from informer threads, followers end on worker threads.
  */
@@ -46,11 +47,22 @@ public final class BreakpointLogs implements AutoCloseable {
     void marker(FollowTarget target, BreakpointMarker marker);
   }
 
+  /**
+   * Told, on a worker thread, that a followed container's log ended on its own (its container
+   * exited): the caller looks up the TaskRun and Pod as last seen and calls {@link
+   * #reconcileAfter}, so the next step is followed before any status says the step is done.
+   */
+  @FunctionalInterface
+  public interface EndSink {
+    void ended(FollowTarget target);
+  }
+
   private final Vertx vertx;
   private final KubernetesClient client;
   private final WorkerExecutor workers;
   private final int maxFollowers;
   private final MarkerSink sink;
+  private final EndSink endSink;
   private final Map<String, RunFollowers> runs = new HashMap<>();
   private int active;
   private boolean closed;
@@ -60,12 +72,14 @@ public final class BreakpointLogs implements AutoCloseable {
       KubernetesClient client,
       WorkerExecutor workers,
       int maxFollowers,
-      MarkerSink sink) {
+      MarkerSink sink,
+      EndSink endSink) {
     this.vertx = vertx;
     this.client = client;
     this.workers = workers;
     this.maxFollowers = maxFollowers;
     this.sink = sink;
+    this.endSink = endSink;
   }
 
   /**
@@ -79,7 +93,24 @@ public final class BreakpointLogs implements AutoCloseable {
       forget(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
       return;
     }
-    Optional<FollowTarget> target = PauseTargets.current(tr, pod);
+    follow(run, PauseTargets.current(tr, pod));
+  }
+
+  /**
+   * As {@link #reconcile}, once step {@code endedIndex}'s log ended ({@link PauseTargets#after}):
+   * follows the next step that can pause, even while the statuses still say the ended step runs. A
+   * TaskRun already done or forgotten is left alone.
+   */
+  public void reconcileAfter(TaskRun tr, Pod pod, int endedIndex) {
+    if (tr.getStatus() != null && tr.getStatus().isDone()) {
+      return;
+    }
+    follow(
+        runKey(tr.getMetadata().getNamespace(), tr.getMetadata().getName()),
+        PauseTargets.after(tr, pod, endedIndex));
+  }
+
+  private void follow(String run, Optional<FollowTarget> target) {
     if (target.isEmpty()) {
       return;
     }
@@ -132,19 +163,25 @@ public final class BreakpointLogs implements AutoCloseable {
     active = 0;
   }
 
-  private synchronized void ended(Follower follower, boolean failed) {
-    RunFollowers f = runs.get(follower.run);
-    String key = follower.target.key();
-    if (f == null || f.active.get(key) != follower) {
-      return; // forgotten meanwhile
+  private void ended(Follower follower, boolean failed) {
+    synchronized (this) {
+      RunFollowers f = runs.get(follower.run);
+      String key = follower.target.key();
+      if (f == null || f.active.get(key) != follower) {
+        return; // forgotten meanwhile
+      }
+      if (failed && follower.attempts < MAX_ATTEMPTS && !closed) {
+        vertx.setTimer(RETRY_DELAY_MS, id -> follower.submit());
+        return;
+      }
+      f.active.remove(key);
+      f.ended.add(key);
+      active--;
+      if (failed || follower.cancelled || closed) {
+        return;
+      }
     }
-    if (failed && follower.attempts < MAX_ATTEMPTS && !closed) {
-      vertx.setTimer(RETRY_DELAY_MS, id -> follower.submit());
-      return;
-    }
-    f.active.remove(key);
-    f.ended.add(key);
-    active--;
+    endSink.ended(follower.target);
   }
 
   private static String runKey(String namespace, String name) {

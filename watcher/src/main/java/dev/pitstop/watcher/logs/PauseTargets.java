@@ -36,6 +36,25 @@ public final class PauseTargets {
    * @param pod the TaskRun's Pod as last seen, or null when not seen (then: nothing to follow yet)
    */
   public static Optional<FollowTarget> current(TaskRun tr, Pod pod) {
+    return from(tr, pod, 0);
+  }
+
+  /**
+   * The container to follow once step {@code endedIndex}'s log stream ended, before any status says
+   * so: as {@link #current}, with every step up to {@code endedIndex} taken as terminated. A follow
+   * stream ends when its container exits (the kubelet closes it), and the next step's entrypoint
+   * writes its {@code beforeSteps} marker as soon as it sees that step's post file -- while the
+   * Pod's container status (the kubelet's next status sync) and the TaskRun's {@code status.steps}
+   * (the controller's next reconcile) still say running, often for seconds.
+   *
+   * @param endedIndex the 0-based index of the step whose log ended
+   * @return empty also when there is no later step
+   */
+  public static Optional<FollowTarget> after(TaskRun tr, Pod pod, int endedIndex) {
+    return from(tr, pod, endedIndex + 1);
+  }
+
+  private static Optional<FollowTarget> from(TaskRun tr, Pod pod, int atLeast) {
     TaskRunStatus status = tr.getStatus();
     Breakpoints bp = tr.getSpec() == null ? null : tr.getSpec().breakpoints();
     if (bp == null || status == null || status.isDone() || pod == null) {
@@ -49,9 +68,10 @@ public final class PauseTargets {
     }
     List<String> steps = stepNames(tr, status);
     int current = firstNotTerminated(status, steps.size());
-    if (current < 0) {
+    if (current < 0 || atLeast >= steps.size()) {
       return Optional.empty();
     }
+    current = Math.max(current, atLeast);
     String name = steps.get(current);
     boolean canPause =
         bp.onFailureEnabled() || (bp.beforeSteps != null && bp.beforeSteps.contains(name));

@@ -105,6 +105,28 @@ class PauseTargetsTest {
   }
 
   @Test
+  void afterAStepsLogEndedFollowsTheNextStepThatCanPauseBeforeAnyStatusSaysSo() {
+    TaskRun tr = debugRun(null, List.of("build"));
+    tr.getStatus().steps =
+        new ArrayList<>(
+            List.of(state("clone", false), state("build", false), state("push", false)));
+    // Status still says clone runs: nothing to follow, unless clone's log ended.
+    assertThat(PauseTargets.current(tr, pod("Running", null))).isEmpty();
+    assertThat(PauseTargets.after(tr, pod("Running", null), 0))
+        .contains(new FollowTarget("ci", "t", "t-pod", "step-build", 1));
+    // push has no breakpoint and onFailure is off; there is no step after push.
+    assertThat(PauseTargets.after(tr, pod("Running", null), 1)).isEmpty();
+    assertThat(PauseTargets.after(tr, pod("Running", null), 2)).isEmpty();
+    // A status ahead of the ended log wins: build is done, push is the one.
+    tr.getSpec().debug.breakpoints.onFailure = "enabled";
+    tr.getStatus().steps.set(0, state("clone", true));
+    tr.getStatus().steps.set(1, state("build", true));
+    assertThat(PauseTargets.after(tr, pod("Running", null), 0))
+        .map(FollowTarget::container)
+        .contains("step-push");
+  }
+
+  @Test
   void followsNothingWithoutBreakpointsARunningPodOrWhenDone() {
     TaskRun plain = debugRun("enabled", List.of());
     plain.getSpec().debug = null;

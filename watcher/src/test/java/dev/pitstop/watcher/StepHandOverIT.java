@@ -1,0 +1,224 @@
+package dev.pitstop.watcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.MalformedEventException;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.BreakpointReached;
+import dev.pitstop.events.data.Mechanism;
+import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import dev.pitstop.sandbox.k8s.SandboxApiServer;
+import dev.pitstop.sandbox.kafka.SharedKafka;
+import dev.pitstop.tekton.TektonYaml;
+import dev.pitstop.tekton.model.TaskRun;
+import dev.pitstop.tekton.model.TaskRunStatus;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The next step's {@code beforeSteps} marker is seen as soon as the previous step's log ends (its
+ * container exited), while the Pod's and TaskRun's statuses still say that step runs -- as on a
+ * real cluster between the entrypoint's marker and the kubelet's and controller's next status
+ * writes. The objects are written by hand (no simulator), so no status ever moves on.
+ */
+class StepHandOverIT {
+  private static final String NS = "default";
+  private static final String RUN = "handover";
+  private static final String POD = "handover-pod";
+
+  private SandboxApiServer server;
+  private KubernetesClient client;
+  private KubernetesClient watcherClient;
+  private Vertx vertx;
+  private WatcherService watcher;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private final List<PitstopEvent> received = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    server = SandboxApiServer.start();
+    client = server.newClient();
+    Topics topics = new Topics("handover-it-" + UUID.randomUUID() + ".");
+    SharedKafka.createTopics(1, topics.observations());
+    WatcherConfig config =
+        WatcherConfig.defaults(KafkaSettings.of(SharedKafka.bootstrapServers(), topics));
+    vertx = Vertx.vertx();
+    watcherClient = server.newClient();
+    watcher = WatcherService.start(vertx, config, watcherClient).await();
+    consumer =
+        new KafkaConsumer<>(
+            new HashMap<String, Object>(
+                config.kafka().consumerConfig("handover-it-" + UUID.randomUUID(), "handover-it")));
+    consumer.subscribe(List.of(topics.observations()));
+  }
+
+  @AfterEach
+  void stop() {
+    consumer.close();
+    watcher.stop().await();
+    vertx.close().await();
+    watcherClient.close();
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void theNextStepsMarkerIsReportedWhenThePreviousLogEndsThoughNoStatusMovedOn() throws Exception {
+    client
+        .configMaps()
+        .inNamespace("tekton-pipelines")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("feature-flags")
+                .withNamespace("tekton-pipelines")
+                .endMetadata()
+                .addToData("enable-api-fields", "alpha")
+                .build())
+        .create();
+    TaskRun tr =
+        (TaskRun)
+            TektonYaml.load(
+                    """
+                    apiVersion: tekton.dev/v1
+                    kind: TaskRun
+                    metadata:
+                      name: handover
+                      namespace: default
+                    spec:
+                      debug:
+                        breakpoints:
+                          onFailure: enabled
+                          beforeSteps: ["test"]
+                      taskSpec:
+                        steps:
+                          - name: build
+                            image: busybox
+                            script: echo build
+                          - name: test
+                            image: busybox
+                            script: echo test
+                    """)
+                .get(0);
+    TaskRun created = client.resource(tr).create();
+    // Running, both steps running (as every step container is from Pod start), none terminated.
+    created.setStatus(
+        Serialization.unmarshal(
+            """
+            podName: handover-pod
+            startTime: "2026-11-21T09:00:00Z"
+            conditions:
+              - type: Succeeded
+                status: Unknown
+                reason: Running
+            steps:
+              - name: build
+                container: step-build
+                running: {startedAt: "2026-11-21T09:00:01Z"}
+              - name: test
+                container: step-test
+                running: {startedAt: "2026-11-21T09:00:01Z"}
+            """,
+            TaskRunStatus.class));
+    client.resource(created).updateStatus();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(POD)
+            .withNamespace(NS)
+            .addToLabels("app.kubernetes.io/managed-by", "tekton-pipelines")
+            .addToLabels("tekton.dev/taskRun", RUN)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("step-build")
+            .withImage("busybox")
+            .endContainer()
+            .addNewContainer()
+            .withName("step-test")
+            .withImage("busybox")
+            .endContainer()
+            .endSpec()
+            .build();
+    Pod createdPod = client.resource(pod).create();
+    createdPod.setStatus(
+        new PodBuilder()
+            .withNewStatus()
+            .withPhase("Running")
+            .addNewContainerStatus()
+            .withName("step-build")
+            .withNewState()
+            .withNewRunning("2026-11-21T09:00:01Z")
+            .endState()
+            .endContainerStatus()
+            .addNewContainerStatus()
+            .withName("step-test")
+            .withNewState()
+            .withNewRunning("2026-11-21T09:00:01Z")
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build()
+            .getStatus());
+    client.resource(createdPod).updateStatus();
+
+    // build logs, exits (its log ends); test's entrypoint writes its marker at once.
+    Instant marker = Instant.now();
+    server.podLogs().append(NS, POD, "step-build", marker.minusMillis(5), "build");
+    server.podLogs().close(NS, POD, "step-build");
+    server
+        .podLogs()
+        .append(
+            NS,
+            POD,
+            "step-test",
+            marker,
+            "2026/11/21 09:00:02 debug before step breakpoint has taken effect, waiting for"
+                + " user's decision:");
+
+    PitstopEvent reached =
+        await()
+            .atMost(30, TimeUnit.SECONDS)
+            .until(
+                () ->
+                    poll().stream()
+                        .filter(e -> e.type() == EventType.STEP_BREAKPOINT_REACHED)
+                        .findFirst(),
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    assertThat(reached.subject()).isEqualTo("default/taskruns/handover/steps/test");
+    BreakpointReached data = reached.data(BreakpointReached.class);
+    assertThat(data.mechanism()).isEqualTo(Mechanism.BEFORE_STEPS);
+    assertThat(data.reachedAt()).isEqualTo(marker);
+    // Nothing moved on: the statuses still say build runs.
+    TaskRun now = client.resources(TaskRun.class).inNamespace(NS).withName(RUN).get();
+    assertThat(now.getStatus().steps.get(0).terminated).isNull();
+  }
+
+  private List<PitstopEvent> poll() throws MalformedEventException {
+    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+      received.add(EventRecords.decode(rec.headers(), rec.value()));
+    }
+    return received;
+  }
+}
