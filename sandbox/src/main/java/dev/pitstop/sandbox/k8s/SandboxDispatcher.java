@@ -99,6 +99,11 @@ final class SandboxDispatcher extends Dispatcher implements CustomResourceAware 
               .build());
     }
     MockResponse response = crud.dispatch(request);
+    if (response.getWebSocketListener() != null) {
+      // A watch: its close must not wait on the event loop (OffLoopCloseListener says why).
+      response.withWebSocketUpgrade(
+          new OffLoopCloseListener(response.getWebSocketListener(), workers));
+    }
     if (request.method() == HttpMethod.DELETE && response.code() < 300) {
       afterPodDelete(request.getPath());
     }
