@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.MalformedEventException;
 import dev.pitstop.events.PitstopEvent;
-import dev.pitstop.events.Topics;
-import dev.pitstop.events.kafka.EventRecords;
-import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
-import dev.pitstop.sandbox.kafka.SharedKafka;
 import dev.pitstop.sandbox.sim.SimulatorOptions;
 import dev.pitstop.sandbox.sim.TektonSimulator;
 import dev.pitstop.tekton.model.TaskRun;
@@ -19,16 +15,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,9 +37,7 @@ class LeaderElectionIT {
   private TektonSimulator sim;
   private KubernetesClient client;
   private final List<Member> members = new ArrayList<>();
-  private KafkaConsumer<byte[], byte[]> consumer;
-  private final List<PitstopEvent> received = new CopyOnWriteArrayList<>();
-  private Topics topics;
+  private Observations observations;
 
   /** One watcher replica: its own Vert.x and Kubernetes client, as another process would have. */
   record Member(Vertx vertx, KubernetesClient client, WatcherService watcher) {}
@@ -60,20 +49,13 @@ class LeaderElectionIT {
         TektonSimulator.start(
             server, SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(250)));
     client = server.newClient();
-    topics = new Topics("leader-it-" + UUID.randomUUID() + ".");
-    SharedKafka.createTopics(3, topics.observations());
-    consumer =
-        new KafkaConsumer<>(
-            new HashMap<String, Object>(
-                KafkaSettings.of(SharedKafka.bootstrapServers(), topics)
-                    .consumerConfig("leader-it-" + UUID.randomUUID(), "leader-it")));
-    consumer.subscribe(List.of(topics.observations()));
+    observations = new Observations("leader-it", 3);
   }
 
   @AfterEach
   void stop() {
-    if (consumer != null) {
-      consumer.close();
+    if (observations != null) {
+      observations.close();
     }
     for (Member m : members) {
       m.watcher().stop().await();
@@ -104,7 +86,7 @@ class LeaderElectionIT {
     assertThat(b.watcher().isLeading()).isFalse();
     assertThat(holder()).isEqualTo("watcher-a");
     Map<String, Long> counts =
-        received.stream()
+        observations.events().stream()
             .filter(e -> first.contains(e.data().run().name()))
             .collect(Collectors.groupingBy(PitstopEvent::id, Collectors.counting()));
     assertThat(counts).isNotEmpty().allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
@@ -132,7 +114,7 @@ class LeaderElectionIT {
     // No transition lost: each run's start, every step's start and end, its end.
     for (String run : all) {
       List<PitstopEvent> mine =
-          received.stream().filter(e -> e.data().run().name().equals(run)).toList();
+          observations.events().stream().filter(e -> e.data().run().name().equals(run)).toList();
       assertThat(mine.stream().map(PitstopEvent::type).collect(Collectors.toSet()))
           .as(run)
           .contains(
@@ -148,14 +130,14 @@ class LeaderElectionIT {
     }
     // Repeats only with the same ids: one id per fact (type and subject), one fact per id.
     Map<String, Set<String>> idsPerFact =
-        received.stream()
+        observations.events().stream()
             .collect(
                 Collectors.groupingBy(
                     e -> e.type() + " " + e.subject(),
                     Collectors.mapping(PitstopEvent::id, Collectors.toSet())));
     assertThat(idsPerFact).allSatisfy((fact, ids) -> assertThat(ids).as(fact).hasSize(1));
     Map<String, Set<String>> factsPerId =
-        received.stream()
+        observations.events().stream()
             .collect(
                 Collectors.groupingBy(
                     PitstopEvent::id,
@@ -163,7 +145,7 @@ class LeaderElectionIT {
     assertThat(factsPerId).allSatisfy((id, facts) -> assertThat(facts).as(id).hasSize(1));
     // B relisted on taking over: the first runs' starts were published again, same ids.
     assertThat(
-            received.stream()
+            observations.events().stream()
                 .filter(e -> e.type() == EventType.TASKRUN_STARTED)
                 .filter(e -> first.contains(e.data().run().name())))
         .hasSize(2 * first.size());
@@ -221,7 +203,7 @@ class LeaderElectionIT {
 
   private Member member(String identity, Duration leaseDuration, Duration renewDeadline) {
     WatcherConfig config =
-        WatcherConfig.defaults(KafkaSettings.of(SharedKafka.bootstrapServers(), topics))
+        WatcherConfig.defaults(observations.kafka())
             .withLeaderElection(
                 WatcherConfig.LeaderElection.enabled(
                     NS, identity, leaseDuration, renewDeadline, Duration.ofMillis(200)));
@@ -275,18 +257,13 @@ class LeaderElectionIT {
   }
 
   private Set<String> namesWith(EventType type) {
-    return received.stream()
+    return observations.events().stream()
         .filter(e -> e.type() == type)
         .map(e -> e.data().run().name())
         .collect(Collectors.toSet());
   }
 
   private List<PitstopEvent> poll() throws MalformedEventException {
-    List<PitstopEvent> batch = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-      batch.add(EventRecords.decode(rec.headers(), rec.value()));
-    }
-    received.addAll(batch);
-    return batch;
+    return observations.poll().stream().map(Observations.Received::event).toList();
   }
 }

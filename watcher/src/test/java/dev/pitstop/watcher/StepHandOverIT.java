@@ -4,33 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pitstop.events.EventType;
-import dev.pitstop.events.MalformedEventException;
 import dev.pitstop.events.PitstopEvent;
-import dev.pitstop.events.Topics;
 import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.Mechanism;
-import dev.pitstop.events.kafka.EventRecords;
-import dev.pitstop.runtime.kafka.KafkaSettings;
+import dev.pitstop.sandbox.k8s.FeatureFlags;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
-import dev.pitstop.sandbox.kafka.SharedKafka;
 import dev.pitstop.tekton.TektonYaml;
 import dev.pitstop.tekton.model.TaskRun;
 import dev.pitstop.tekton.model.TaskRunStatus;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,30 +39,23 @@ class StepHandOverIT {
   private KubernetesClient watcherClient;
   private Vertx vertx;
   private WatcherService watcher;
-  private KafkaConsumer<byte[], byte[]> consumer;
-  private final List<PitstopEvent> received = new CopyOnWriteArrayList<>();
+  private Observations observations;
 
   @BeforeEach
   void start() {
     server = SandboxApiServer.start();
     client = server.newClient();
-    Topics topics = new Topics("handover-it-" + UUID.randomUUID() + ".");
-    SharedKafka.createTopics(1, topics.observations());
-    WatcherConfig config =
-        WatcherConfig.defaults(KafkaSettings.of(SharedKafka.bootstrapServers(), topics));
+    observations = new Observations("handover-it", 1);
     vertx = Vertx.vertx();
     watcherClient = server.newClient();
-    watcher = WatcherService.start(vertx, config, watcherClient).await();
-    consumer =
-        new KafkaConsumer<>(
-            new HashMap<String, Object>(
-                config.kafka().consumerConfig("handover-it-" + UUID.randomUUID(), "handover-it")));
-    consumer.subscribe(List.of(topics.observations()));
+    watcher =
+        WatcherService.start(vertx, WatcherConfig.defaults(observations.kafka()), watcherClient)
+            .await();
   }
 
   @AfterEach
   void stop() {
-    consumer.close();
+    observations.close();
     watcher.stop().await();
     vertx.close().await();
     watcherClient.close();
@@ -87,14 +68,7 @@ class StepHandOverIT {
     client
         .configMaps()
         .inNamespace("tekton-pipelines")
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("feature-flags")
-                .withNamespace("tekton-pipelines")
-                .endMetadata()
-                .addToData("enable-api-fields", "alpha")
-                .build())
+        .resource(FeatureFlags.withEnableApiFields("alpha"))
         .create();
     TaskRun tr =
         (TaskRun)
@@ -200,10 +174,12 @@ class StepHandOverIT {
         await()
             .atMost(30, TimeUnit.SECONDS)
             .until(
-                () ->
-                    poll().stream()
-                        .filter(e -> e.type() == EventType.STEP_BREAKPOINT_REACHED)
-                        .findFirst(),
+                () -> {
+                  observations.poll();
+                  return observations.events().stream()
+                      .filter(e -> e.type() == EventType.STEP_BREAKPOINT_REACHED)
+                      .findFirst();
+                },
                 java.util.Optional::isPresent)
             .orElseThrow();
     assertThat(reached.subject()).isEqualTo("default/taskruns/handover/steps/test");
@@ -213,12 +189,5 @@ class StepHandOverIT {
     // Nothing moved on: the statuses still say build runs.
     TaskRun now = client.resources(TaskRun.class).inNamespace(NS).withName(RUN).get();
     assertThat(now.getStatus().steps.get(0).terminated).isNull();
-  }
-
-  private List<PitstopEvent> poll() throws MalformedEventException {
-    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-      received.add(EventRecords.decode(rec.headers(), rec.value()));
-    }
-    return received;
   }
 }

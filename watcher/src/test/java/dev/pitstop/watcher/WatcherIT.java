@@ -6,18 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.MalformedEventException;
 import dev.pitstop.events.PitstopEvent;
-import dev.pitstop.events.Topics;
 import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.Mechanism;
 import dev.pitstop.events.data.StepFinished;
-import dev.pitstop.events.kafka.EventRecords;
-import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.k8s.LogLine;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
-import dev.pitstop.sandbox.kafka.SharedKafka;
 import dev.pitstop.sandbox.sim.SimulatorOptions;
 import dev.pitstop.sandbox.sim.TektonSimulator;
 import dev.pitstop.tekton.model.TaskRun;
+import dev.pitstop.watcher.Observations.Received;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
@@ -32,16 +29,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,11 +51,7 @@ class WatcherIT {
   private Vertx vertx;
   private WatcherConfig config;
   private WatcherService watcher;
-  private KafkaConsumer<byte[], byte[]> consumer;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
-
-  /** One observation as read from Kafka. */
-  record Received(PitstopEvent event, String key, int partition) {}
+  private Observations observations;
 
   @BeforeEach
   void start() {
@@ -71,23 +60,17 @@ class WatcherIT {
         TektonSimulator.start(
             server, SimulatorOptions.defaults().withStepDuration(Duration.ofMillis(150)));
     client = server.newClient();
-    Topics topics = new Topics("watcher-it-" + UUID.randomUUID() + ".");
-    SharedKafka.createTopics(3, topics.observations());
-    config = WatcherConfig.defaults(KafkaSettings.of(SharedKafka.bootstrapServers(), topics));
+    observations = new Observations("watcher-it", 3);
+    config = WatcherConfig.defaults(observations.kafka());
     vertx = Vertx.vertx();
     watcherClient = server.newClient();
     watcher = WatcherService.start(vertx, config, watcherClient).await();
-    consumer =
-        new KafkaConsumer<>(
-            new HashMap<String, Object>(
-                config.kafka().consumerConfig("watcher-it-" + UUID.randomUUID(), "watcher-it")));
-    consumer.subscribe(List.of(topics.observations()));
   }
 
   @AfterEach
   void stop() {
-    if (consumer != null) {
-      consumer.close();
+    if (observations != null) {
+      observations.close();
     }
     if (watcher != null) {
       watcher.stop().await();
@@ -124,7 +107,7 @@ class WatcherIT {
             () -> {
               poll();
               assertThat(
-                      received.stream()
+                      observations.received().stream()
                           .filter(r -> r.event().data().run().name().equals(name))
                           .map(r -> r.event().type()))
                   .contains(
@@ -134,7 +117,7 @@ class WatcherIT {
                       EventType.TASKRUN_FINISHED);
             });
     List<PitstopEvent> pod =
-        received.stream()
+        observations.received().stream()
             .map(Received::event)
             .filter(e -> e.data().run().name().equals(name))
             .filter(e -> e.subject().equals("default/pods/" + name + "-pod"))
@@ -190,7 +173,9 @@ class WatcherIT {
     TaskRun tr = client.resources(TaskRun.class).inNamespace("default").withName(name).get();
     String uid = tr.getMetadata().getUid();
     List<Received> mine =
-        received.stream().filter(r -> r.event().data().run().name().equals(name)).toList();
+        observations.received().stream()
+            .filter(r -> r.event().data().run().name().equals(name))
+            .toList();
     // The Pod's observations have the Pod as subject and come from another informer: no order with
     // the TaskRun's is implied; they share its partition.
     assertThat(
@@ -265,7 +250,7 @@ class WatcherIT {
 
     // A restarted watcher relists, follows the paused step's log again and re-emits the same ids.
     Set<String> before = new HashSet<>();
-    received.forEach(r -> before.add(r.event().id()));
+    observations.received().forEach(r -> before.add(r.event().id()));
     watcher.stop().await();
     watcherClient.close();
     watcherClient = server.newClient();
@@ -375,19 +360,15 @@ class WatcherIT {
 
   private List<PitstopEvent> events(String run) throws MalformedEventException {
     poll();
-    return received.stream()
+    return observations.received().stream()
         .map(Received::event)
         .filter(e -> e.data().run().name().equals(run))
         .toList();
   }
 
   private List<Received> poll() throws MalformedEventException {
-    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-      PitstopEvent e = EventRecords.decode(rec.headers(), rec.value());
-      received.add(
-          new Received(e, rec.key() == null ? null : new String(rec.key()), rec.partition()));
-    }
-    return new ArrayList<>(received);
+    observations.poll();
+    return new ArrayList<>(observations.received());
   }
 
   private static int indexOfMarker(List<LogLine> log) {

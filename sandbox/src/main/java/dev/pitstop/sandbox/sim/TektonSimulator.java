@@ -2,6 +2,7 @@ package dev.pitstop.sandbox.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.sandbox.k8s.ExecResult;
+import dev.pitstop.sandbox.k8s.FeatureFlags;
 import dev.pitstop.sandbox.k8s.PodLogs;
 import dev.pitstop.sandbox.k8s.SandboxApiServer;
 import dev.pitstop.tekton.TektonYaml;
@@ -154,14 +155,7 @@ public final class TektonSimulator implements AutoCloseable {
       client
           .configMaps()
           .inNamespace("tekton-pipelines")
-          .resource(
-              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                  .withNewMetadata()
-                  .withName("feature-flags")
-                  .withNamespace("tekton-pipelines")
-                  .endMetadata()
-                  .addToData("enable-api-fields", options.enableApiFields())
-                  .build())
+          .resource(FeatureFlags.withEnableApiFields(options.enableApiFields()))
           .create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {

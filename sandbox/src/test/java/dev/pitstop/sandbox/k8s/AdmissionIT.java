@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pitstop.tekton.model.TaskRun;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -384,14 +383,7 @@ class AdmissionIT {
     client
         .configMaps()
         .inNamespace("tekton-pipelines")
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("feature-flags")
-                .withNamespace("tekton-pipelines")
-                .endMetadata()
-                .withData(Map.of("enable-api-fields", value))
-                .build())
+        .resource(FeatureFlags.withEnableApiFields(value))
         .createOr(c -> c.update());
   }
 
