@@ -607,15 +607,26 @@ class EngineScaleOutIT {
     return out;
   }
 
-  /** The TaskRun names an instance's API lists. */
+  /**
+   * The TaskRun names an instance's API lists. A 503 ("authentication is unavailable; try again":
+   * the sandbox's TokenReview did not answer in time on a loaded machine) is asked again, as the
+   * API says; any other non-200 fails naming the answer.
+   */
   Set<String> listed(EngineService engine, String path, String field) {
-    JsonArray items =
-        http.get(engine.httpPort(), "127.0.0.1", path)
-            .putHeader("Authorization", "Bearer alice-token")
-            .send()
-            .await()
-            .bodyAsJsonObject()
-            .getJsonArray(field);
+    var response =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    http.get(engine.httpPort(), "127.0.0.1", path)
+                        .putHeader("Authorization", "Bearer alice-token")
+                        .send()
+                        .await(),
+                r -> r.statusCode() != 503);
+    assertThat(response.statusCode())
+        .as("GET %s: %s", path, response.bodyAsString())
+        .isEqualTo(200);
+    JsonArray items = response.bodyAsJsonObject().getJsonArray(field);
     Set<String> out = new HashSet<>();
     for (int i = 0; i < items.size(); i++) {
       var o = items.getJsonObject(i);
