@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pitstop.bench.footprint.ChildJvm;
 import dev.pitstop.bench.footprint.EngineWorkload;
 import dev.pitstop.bench.footprint.HeapHistogram;
+import dev.pitstop.bench.footprint.ImageJvm;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.Topics;
 import dev.pitstop.events.kafka.EventRecords;
@@ -94,28 +95,31 @@ final class EngineFootprint {
             execs.add(ns + "/" + pod + "/" + container + " " + command);
             return ExecResult.success("");
           });
-      // Only the released run's Pod needs to exist (the engine reads no Pod to pause).
-      client
-          .pods()
-          .inNamespace(EngineWorkload.NAMESPACE)
-          .resource(
-              new PodBuilder()
-                  .withNewMetadata()
-                  .withName(EngineWorkload.pod(0))
-                  .withNamespace(EngineWorkload.NAMESPACE)
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("step-compile")
-                  .withImage("maven")
-                  .endContainer()
-                  .addNewContainer()
-                  .withName(EngineWorkload.container())
-                  .withImage("maven")
-                  .endContainer()
-                  .endSpec()
-                  .build())
-          .create();
+      // Only the released runs' Pods need to exist (the engine reads no Pod to pause): run 0's,
+      // released by the restart without the archive, and run 1's, with it.
+      for (int i = 0; i < 2; i++) {
+        client
+            .pods()
+            .inNamespace(EngineWorkload.NAMESPACE)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName(EngineWorkload.pod(i))
+                    .withNamespace(EngineWorkload.NAMESPACE)
+                    .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("step-compile")
+                    .withImage("maven")
+                    .endContainer()
+                    .addNewContainer()
+                    .withName(EngineWorkload.container())
+                    .withImage("maven")
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
+      }
       Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
       int port = freePort();
       Map<String, String> env = new HashMap<>();
@@ -164,26 +168,63 @@ final class EngineFootprint {
         empty = first.histogram();
         EngineWorkload workload = new EngineWorkload("bench");
         int warmRuns = Math.max(1, liveRuns / 10);
-        produce(producer, topics, workload, 0, warmRuns);
-        awaitListed(http, port, warmRuns, first);
+        produceSettled(producer, topics, workload, 0, warmRuns, http, port, bootstrap, first);
         warm = first.histogram();
-        produce(producer, topics, workload, warmRuns, liveRuns);
-        awaitListed(http, port, liveRuns, first);
+        produceSettled(
+            producer, topics, workload, warmRuns, liveRuns, http, port, bootstrap, first);
         full = first.histogram();
         first.mark("stopping the first engine (SIGTERM)");
         first.stop(Duration.ofSeconds(60));
       }
 
+      // Recovery as the image runs the engine (breakpoint-engine/Dockerfile: its ENTRYPOINT's JVM
+      // options), without and then with the image's class-data-sharing archive, trained as the
+      // image build trains it (its RUN ... StartupTraining) on the same classpath.
+      ImageJvm image =
+          ImageJvm.read(
+              Classpath.root().resolve("breakpoint-engine/Dockerfile"),
+              dir.resolve("image.jsa"),
+              dir.resolve("tmp"));
+      Files.createDirectories(dir.resolve("tmp"));
       Recovery recovery;
       List<String> secondJvm = new ArrayList<>(jvm);
+      secondJvm.addAll(image.optionsWithoutArchive());
       if (appCds && Files.isRegularFile(jsa)) {
         secondJvm.add("-XX:SharedArchiveFile=" + jsa);
       }
       try (ChildJvm second =
           ChildJvm.start(cp.path(), "dev.pitstop.engine.Main", secondJvm, env, log)) {
-        second.mark("second engine, pid " + second.pid());
-        recovery = recover(http, port, second, execAt);
+        second.mark("second engine (the image's JVM options, no archive), pid " + second.pid());
+        recovery = recover(http, port, second, execAt, 0);
         second.stop(Duration.ofSeconds(60));
+      }
+      Recovery recoveryShared = null;
+      double trainingMs = 0;
+      if (image.sharesClasses()) {
+        List<String> trainingJvm = new ArrayList<>(cp.jvmArgs());
+        trainingJvm.addAll(image.trainingOptions());
+        try (ChildJvm training =
+            ChildJvm.start(cp.path(), image.trainingMain(), trainingJvm, Map.of(), log)) {
+          training.mark("the image's class-data-sharing training, pid " + training.pid());
+          int code = training.waitFor(LIMIT);
+          trainingMs = ms(System.nanoTime() - training.startedNanos());
+          if (code != 0 || !Files.isRegularFile(image.archive())) {
+            throw new IllegalStateException(
+                "the image's training run exited "
+                    + code
+                    + " without an archive; its log ends:\n"
+                    + training.tail(30));
+          }
+        }
+        List<String> thirdJvm = new ArrayList<>(jvm);
+        thirdJvm.addAll(image.options());
+        execAt.set(0);
+        try (ChildJvm third =
+            ChildJvm.start(cp.path(), "dev.pitstop.engine.Main", thirdJvm, env, log)) {
+          third.mark("third engine (the image's JVM options and archive), pid " + third.pid());
+          recoveryShared = recover(http, port, third, execAt, 1);
+          third.stop(Duration.ofSeconds(60));
+        }
       }
       return new Result(
           liveRuns,
@@ -193,10 +234,44 @@ final class EngineFootprint {
           full,
           coldStart,
           recovery,
+          recoveryShared,
+          trainingMs,
+          image.options(),
           execs,
           log,
           cp.what());
     }
+  }
+
+  /**
+   * Produces runs {@code from} to {@code to} (exclusive) and waits until the engine lists them and
+   * its writes settled; the last run goes alone, after the others, so that the engine's Kafka
+   * consumers last polled the records of one run. Vert.x's read stream keeps the iterator of its
+   * last polled batch (up to {@code max.poll.records}, 500, records) until a poll returns more
+   * (JFR's OldObjectSample: a {@code ConsumerRecord}'s value held by {@code KafkaReadStreamImpl});
+   * after a burst of hundreds of runs that is up to a few MB, bounded, the same at any number of
+   * live runs (docs/performance.md, "Engine heap and recovery (second pass)"), and would otherwise
+   * count as state per live run.
+   */
+  private static void produceSettled(
+      KafkaProducer<String, byte[]> producer,
+      Topics topics,
+      EngineWorkload workload,
+      int from,
+      int to,
+      HttpClient http,
+      int port,
+      String bootstrap,
+      ChildJvm child)
+      throws Exception {
+    if (to - 1 > from) {
+      produce(producer, topics, workload, from, to - 1);
+      awaitListed(http, port, to - 1, child);
+      awaitWritesSettled(bootstrap, topics, child);
+    }
+    produce(producer, topics, workload, to - 1, to);
+    awaitListed(http, port, to, child);
+    awaitWritesSettled(bootstrap, topics, child);
   }
 
   /** Produces the observations of runs {@code from} (inclusive) to {@code to}, acknowledged. */
@@ -225,6 +300,19 @@ final class EngineFootprint {
    * broker and the sandbox: more jars to search on every class load), said so in the figures.
    */
   record Classpath(String path, List<String> jvmArgs, String what) {
+    /** The source tree this bench was built in (bench/target/classes or its jar, three up). */
+    static Path root() {
+      try {
+        return Path.of(
+                EngineFootprint.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .getParent()
+            .getParent()
+            .getParent();
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     static Classpath engine() {
       try {
         Path here =
@@ -315,6 +403,42 @@ final class EngineFootprint {
     }
   }
 
+  /**
+   * Waits until what the engine writes (decisions, its state topic: every topic of the bench's
+   * prefix) stops growing for a second, so a histogram holds no records still queued in its
+   * producer (a burst's passing memory, not state per live run).
+   */
+  private static void awaitWritesSettled(String bootstrap, Topics topics, ChildJvm child) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(p)) {
+      long last = -1;
+      int still = 0;
+      while (still < 5) {
+        List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+        c.listTopics()
+            .forEach(
+                (topic, infos) -> {
+                  if (topic.startsWith(topics.prefix())) {
+                    infos.forEach(
+                        i ->
+                            parts.add(
+                                new org.apache.kafka.common.TopicPartition(topic, i.partition())));
+                  }
+                });
+        long sum = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        still = sum == last ? still + 1 : 0;
+        last = sum;
+        checkAlive(child, deadline, "its writes to settle");
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      }
+    }
+  }
+
   /** Waits until the engine's API lists {@code n} waiting steps. */
   private static void awaitListed(HttpClient http, int port, int n, ChildJvm child)
       throws Exception {
@@ -333,18 +457,18 @@ final class EngineFootprint {
   }
 
   /**
-   * From the start of {@code child}: POSTs a continue for run 0's paused step until an answer comes
-   * (connection refused while the engine starts), then waits for the exec.
+   * From the start of {@code child}: POSTs a continue for run {@code run}'s paused step until an
+   * answer comes (connection refused while the engine starts), then waits for the exec.
    */
-  private static Recovery recover(HttpClient http, int port, ChildJvm child, AtomicLong execAt)
-      throws Exception {
+  private static Recovery recover(
+      HttpClient http, int port, ChildJvm child, AtomicLong execAt, int run) throws Exception {
     long t0 = child.startedNanos();
     long deadline = t0 + LIMIT.toNanos();
     String path =
         "/v1/breakpoints/"
             + EngineWorkload.NAMESPACE
             + "/"
-            + EngineWorkload.taskRun(0)
+            + EngineWorkload.taskRun(run)
             + "/"
             + EngineWorkload.PAUSED_STEP
             + "/continue";
@@ -415,6 +539,9 @@ final class EngineFootprint {
       HeapHistogram full,
       ColdStart coldStart,
       Recovery recovery,
+      Recovery recoveryShared,
+      double trainingMs,
+      List<String> imageOptions,
       List<String> execs,
       Path log,
       String classpath)
@@ -485,6 +612,27 @@ final class EngineFootprint {
           recovery.cpuMs(),
           coldStart.apiAnsweringMs(),
           coldStart.cpuMs());
+      o.printf(
+          Locale.ROOT,
+          "  (that recovery: the image's JVM options %s without its class-data-sharing archive)%n",
+          imageOptions.stream().filter(x -> !x.startsWith("-XX:SharedArchiveFile")).toList());
+      if (recoveryShared == null) {
+        o.printf(Locale.ROOT, "  the image maps no class-data-sharing archive%n");
+      } else {
+        o.printf(
+            Locale.ROOT,
+            "  with the image's class-data-sharing archive (training run %.0f ms): API answering"
+                + " %.0f ms, continue answered %.0f ms (HTTP %d), exec arrived %.0f ms, %.0f ms of"
+                + " CPU   (target <= %d ms: %s)%n",
+            trainingMs,
+            recoveryShared.firstAnswerMs(),
+            recoveryShared.continueAnsweredMs(),
+            recoveryShared.status(),
+            recoveryShared.execMs(),
+            recoveryShared.cpuMs(),
+            TARGET_RECOVERY.toMillis(),
+            recoveryShared.execMs() <= TARGET_RECOVERY.toMillis() ? "met" : "MISSED");
+      }
       o.printf(Locale.ROOT, "  engine classpath: %s; log: %s%n", classpath, log);
     }
 
@@ -517,21 +665,43 @@ final class EngineFootprint {
       r.put("cold_start_no_state_api_answering_ms", coldStart.apiAnsweringMs());
       r.put("cold_start_no_state_cpu_ms", coldStart.cpuMs());
       r.put("target_ms", TARGET_RECOVERY.toMillis());
+      ArrayNode options = r.putArray("image_jvm_options");
+      imageOptions.forEach(options::add);
+      if (recoveryShared != null) {
+        ObjectNode c = r.putObject("with_image_archive");
+        c.put("training_run_ms", trainingMs);
+        c.put("api_answering_ms", recoveryShared.firstAnswerMs());
+        c.put("continue_answered_ms", recoveryShared.continueAnsweredMs());
+        c.put("continue_status", recoveryShared.status());
+        c.put("exec_arrived_ms", recoveryShared.execMs());
+        c.put("engine_cpu_ms", recoveryShared.cpuMs());
+      }
       return n;
     }
 
-    /** Failed when the continue was not carried out exactly once in run 0's paused step. */
+    /**
+     * Failed when each restart's continue was not carried out exactly once in its run's paused step
+     * (run 0's, then with the archive run 1's).
+     */
     @Override
     public boolean failed() {
-      return execs.size() != 1
-          || !execs
-              .get(0)
-              .startsWith(
-                  EngineWorkload.NAMESPACE
-                      + "/"
-                      + EngineWorkload.pod(0)
-                      + "/"
-                      + EngineWorkload.container());
+      int restarts = recoveryShared == null ? 1 : 2;
+      if (execs.size() != restarts) {
+        return true;
+      }
+      for (int i = 0; i < restarts; i++) {
+        if (!execs
+            .get(i)
+            .startsWith(
+                EngineWorkload.NAMESPACE
+                    + "/"
+                    + EngineWorkload.pod(i)
+                    + "/"
+                    + EngineWorkload.container())) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine footprint's harness on a few runs: the engine runs in its own JVM, its heap is read at
  * 0, warm and full, a restart serves the continue of run 0 by exactly one exec in its paused step's
- * container, and the figures are printed and written as JSON. Not its speed.
+ * container, a restart with the image's class-data-sharing archive (trained as the image build
+ * does) that of run 1, and the figures are printed and written as JSON. Not its speed.
  */
 class EngineFootprintIT {
 
@@ -21,12 +22,14 @@ class EngineFootprintIT {
     PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
     EngineFootprint.Result r = EngineFootprint.measure(4, out);
 
-    assertThat(r.failed()).as("the continue after the restart was exec'd once").isFalse();
-    assertThat(r.execs())
-        .singleElement()
-        .asString()
+    assertThat(r.failed()).as("each restart's continue was exec'd once").isFalse();
+    assertThat(r.recoveryShared()).as("the image maps a class-data-sharing archive").isNotNull();
+    assertThat(r.execs()).hasSize(2);
+    assertThat(r.execs().get(0))
         .contains("/release-00000-unit-tests-pod/step-test")
         .contains("debug-continue");
+    assertThat(r.execs().get(1)).contains("/release-00001-unit-tests-pod/step-test");
+    assertThat(r.recoveryShared().execMs()).isPositive();
     assertThat(r.empty().totalBytes()).isPositive();
     assertThat(r.full().classes()).containsKey("dev.pitstop.engine.breakpoint.Breakpoint");
     assertThat(r.recovery().status()).isIn(200, 202);
@@ -42,5 +45,7 @@ class EngineFootprintIT {
     JsonNode json = r.json();
     assertThat(json.path("live_runs").asInt()).isEqualTo(4);
     assertThat(json.path("recovery").path("exec_arrived_ms").asDouble()).isPositive();
+    assertThat(json.path("recovery").path("with_image_archive").path("exec_arrived_ms").asDouble())
+        .isPositive();
   }
 }

@@ -130,6 +130,22 @@ public final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Waits for it to exit by itself, forcibly stopping it after {@code limit}.
+   *
+   * @return the exit code
+   * @throws IllegalStateException when it did not exit within {@code limit}
+   */
+  public int waitFor(Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+      throw new IllegalStateException(
+          "did not exit within " + limit + "; its log ends:\n" + tail(30));
+    }
+    return process.exitValue();
+  }
+
   /** The last lines of its log, for an error message. */
   public String tail(int lines) {
     try {

@@ -41,7 +41,7 @@ public record RunRef(
   }
 
   private static Map<String, String> sorted(Map<String, String> m) {
-    return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m));
+    return SortedStrings.of(m);
   }
 
   /**

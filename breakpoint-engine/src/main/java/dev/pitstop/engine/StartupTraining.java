@@ -1,0 +1,262 @@
+package dev.pitstop.engine;
+
+import dev.pitstop.engine.actuation.PodExec;
+import dev.pitstop.engine.api.BreakpointApi;
+import dev.pitstop.engine.breakpoint.BreakpointBook;
+import dev.pitstop.engine.hold.HoldBook;
+import dev.pitstop.engine.state.RootState;
+import dev.pitstop.events.EventCodec;
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.SampleEvents;
+import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.runtime.ops.LogSettings;
+import dev.pitstop.runtime.ops.ManagementConfig;
+import dev.pitstop.runtime.ops.ManagementServer;
+import dev.pitstop.tekton.model.PipelineRun;
+import dev.pitstop.tekton.model.TaskRun;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training run of the engine image's class-data-sharing archive (issue #7: a restarted engine
+ * spends most of its start-up CPU loading and verifying classes). The image build runs it once with
+ * {@code -XX:ArchiveClassesAtExit} on the image's own classpath (see the engine's Dockerfile); the
+ * engine then starts with {@code -XX:SharedArchiveFile} and maps the classes the training loaded
+ * instead of reading and verifying them from the jars again.
+ *
+ * <p>It goes through the engine's start-up without a cluster or a broker: the logging set-up,
+ * {@link EngineConfig}, Vert.x and the management server, a fabric8 client (one request to an
+ * address nothing listens at, Tekton and Pod objects through its serialization), the Kafka
+ * producer, consumer and admin clients (closed at once), the event codec over every sample event,
+ * the breakpoint engine pausing a step and releasing it (the exec fails: no cluster), the API
+ * answering a list over HTTP, and the state record's JSON. Ends with exit code 0, or throws when a
+ * part does not behave as expected (so the image build fails rather than ship a stale archive).
+ * Nothing here changes what the engine does: an archive that does not match (another JDK, another
+ * classpath) is ignored by the JVM.
+ */
+public final class StartupTraining {
+  private static final Logger LOG = LoggerFactory.getLogger(StartupTraining.class);
+
+  /** Where no one listens: every connection attempt is refused at once. */
+  private static final String NOWHERE = "127.0.0.1:9";
+
+  private StartupTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    long t0 = System.nanoTime();
+    String token = UUID.randomUUID().toString();
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", NOWHERE);
+    env.put("ENGINE_API_TOKENS", "training=" + token);
+    env.put("ENGINE_HTTP_HOST", "127.0.0.1");
+    env.put("ENGINE_HTTP_PORT", "0");
+    env.put(ManagementConfig.HOST_KEY, "127.0.0.1");
+    env.put(ManagementConfig.PORT_KEY, "0");
+    LogSettings.fromMap(env);
+    EngineConfig config = EngineConfig.fromMap(env);
+    LOG.info("start-up training: loading what a start of the engine loads");
+    // The entry points themselves (loaded, not run: they start the real engine).
+    for (Class<?> c :
+        List.of(Main.class, dev.pitstop.runtime.ServiceMain.class, EngineService.class)) {
+      LOG.debug("training loads {}", c.getName());
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      ManagementServer management =
+          ManagementServer.start(vertx, ManagementConfig.fromMap(env, 0), "training")
+              .await(30, TimeUnit.SECONDS);
+      kafka(config);
+      codec();
+      try (KubernetesClient client =
+          new KubernetesClientBuilder()
+              .withConfig(
+                  new ConfigBuilder()
+                      .withMasterUrl("https://" + NOWHERE)
+                      .withRequestRetryBackoffLimit(0)
+                      .withConnectionTimeout(2_000)
+                      .withRequestTimeout(2_000)
+                      .withNamespace("default")
+                      .build())
+              .build()) {
+        kubernetes(client);
+        engine(vertx, config, client, token);
+      }
+      management.stop();
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    LOG.info("start-up training done in {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** fabric8: one refused request, and the objects the engine reads through its serialization. */
+  private static void kubernetes(KubernetesClient client) {
+    try {
+      client.pods().inNamespace("default").withName("training").get();
+      throw new IllegalStateException("a Kubernetes API answered at " + NOWHERE);
+    } catch (KubernetesClientException expected) {
+      LOG.debug("no Kubernetes API, as expected: {}", expected.toString());
+    }
+    var json = client.getKubernetesSerialization();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("training")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("step-test")
+            .withImage("busybox")
+            .endContainer()
+            .endSpec()
+            .build();
+    check(json.unmarshal(json.asJson(pod), Pod.class).equals(pod), "a Pod read back");
+    for (Class<?> type : List.of(TaskRun.class, PipelineRun.class)) {
+      String doc =
+          "{\"apiVersion\":\"tekton.dev/v1\",\"kind\":\""
+              + type.getSimpleName()
+              + "\",\"metadata\":{\"name\":\"training\",\"namespace\":\"default\","
+              + "\"labels\":{\"tekton.dev/pipeline\":\"p\"}},\"spec\":{},"
+              + "\"status\":{\"conditions\":[{\"type\":\"Succeeded\",\"status\":\"Unknown\"}]}}";
+      Object o = json.unmarshal(doc, type);
+      check(type.isInstance(o), "a " + type.getSimpleName() + " read");
+      json.asJson(o);
+    }
+  }
+
+  /** The engine's Kafka clients, built and closed without a broker. */
+  private static void kafka(EngineConfig config) {
+    var kafka = config.kafka();
+    Map<String, Object> producer = new HashMap<>(kafka.producerConfig("training"));
+    producer.put("max.block.ms", "300");
+    KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producer);
+    try {
+      p.partitionsFor(kafka.topics().observations());
+      throw new IllegalStateException("a Kafka broker answered at " + NOWHERE);
+    } catch (org.apache.kafka.common.KafkaException expected) {
+      LOG.debug("no broker, as expected: {}", expected.toString());
+    } finally {
+      p.close(Duration.ZERO);
+    }
+    Map<String, Object> consumer =
+        new HashMap<>(kafka.consumerConfig(EngineConfig.SERVICE + "-training", "training"));
+    consumer.put("default.api.timeout.ms", "200");
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumer);
+    try {
+      c.subscribe(List.of(kafka.topics().observations(), kafka.topics().commands()));
+      c.poll(Duration.ofMillis(100));
+    } finally {
+      c.close(Duration.ZERO);
+    }
+    Admin.create(Map.of("bootstrap.servers", NOWHERE, "client.id", "training"))
+        .close(Duration.ZERO);
+  }
+
+  /** Every sample event through the CloudEvents codec and Kafka records, both ways. */
+  private static void codec() throws Exception {
+    for (EventType type : EventType.values()) {
+      PitstopEvent e = SampleEvents.of(type);
+      var record = EventRecords.toRecord("training", e);
+      PitstopEvent back = EventRecords.decode(record.headers(), record.value());
+      check(back.id().equals(e.id()), "an event read back");
+      EventCodec.fromStructuredJson(EventCodec.toStructuredJson(e));
+    }
+  }
+
+  /** The breakpoint engine pausing a sample step, its API listing it, a release's failing exec. */
+  private static void engine(
+      Vertx vertx, EngineConfig config, KubernetesClient client, String token) throws Exception {
+    Clock clock = Clock.systemUTC();
+    EventFactory decisions = new EventFactory(config.cluster(), EngineConfig.SERVICE);
+    EngineMetrics metrics =
+        new EngineMetrics(dev.pitstop.runtime.ops.Ops.of(vertx).metrics(), clock);
+    PodExec exec = new PodExec(vertx, client, Duration.ofSeconds(5));
+    BreakpointEngine engine =
+        new BreakpointEngine(
+            new BreakpointBook(decisions, clock),
+            new HoldBook(decisions, clock),
+            new EventFactory(config.cluster(), EngineConfig.SERVICE + "-api"),
+            clock,
+            metrics.publisher(e -> Future.succeededFuture()),
+            exec,
+            r -> Future.succeededFuture(),
+            dev.pitstop.engine.auth.Authorizer.ALLOW_ALL);
+    metrics.watch(engine);
+    engine.keepStateIn(
+        (root, st) -> {
+          try {
+            byte[] bytes = EventCodec.mapper().writeValueAsBytes(st);
+            EventCodec.mapper().readValue(bytes, RootState.class);
+            return Future.succeededFuture();
+          } catch (java.io.IOException e) {
+            return Future.failedFuture(e);
+          }
+        });
+    var handle = metrics.handler(engine::handle);
+    for (EventType type :
+        List.of(
+            EventType.PIPELINERUN_STARTED,
+            EventType.TASKRUN_STARTED,
+            EventType.STEP_STARTED,
+            EventType.STEP_BREAKPOINT_REACHED)) {
+      handle.apply(SampleEvents.of(type)).await(10, TimeUnit.SECONDS);
+    }
+    check(engine.waiting().size() == 1, "one step paused");
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(new BreakpointApi(engine, config.tokens()).router(vertx))
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
+    HttpClient http = vertx.createHttpClient();
+    String body =
+        http.request(
+                new RequestOptions()
+                    .setMethod(HttpMethod.GET)
+                    .setHost("127.0.0.1")
+                    .setPort(server.actualPort())
+                    .setURI("/v1/breakpoints")
+                    .putHeader("Authorization", "Bearer " + token))
+            .compose(r -> r.send().compose(res -> res.body()))
+            .await(10, TimeUnit.SECONDS)
+            .toString();
+    check(body.contains(SampleEvents.TASK_RUN.name()), "the API lists the paused step: " + body);
+    // The release's exec is refused (no cluster); the step stays paused.
+    handle.apply(SampleEvents.of(EventType.COMMAND_CONTINUE)).await(30, TimeUnit.SECONDS);
+    engine.actuations().await(30, TimeUnit.SECONDS);
+    handle.apply(SampleEvents.of(EventType.TASKRUN_FINISHED)).await(10, TimeUnit.SECONDS);
+    http.close();
+    server.close().await(10, TimeUnit.SECONDS);
+    exec.close();
+  }
+
+  private static void check(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalStateException("start-up training: expected " + what);
+    }
+  }
+}
