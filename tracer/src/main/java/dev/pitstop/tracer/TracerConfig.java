@@ -39,7 +39,8 @@ import java.util.Objects;
  *       is exported (incomplete) after this long without an event, and its events committed</td></tr>
  *   <tr><td>{@code TRACER_EXPORT_QUEUE}</td><td>{@code 20000}</td><td>spans waiting for export at
  *       most; beyond, progress exports are dropped (their spans go with the run's last export)
- *       and last exports are retried later</td></tr>
+ *       and last exports wait in line, in order; while a hundredth of this many wait, the tracer
+ *       takes no next event</td></tr>
  *   <tr><td>{@code TRACER_EXPORT_BATCH}</td><td>{@code 512}</td><td>spans per OTLP request at
  *       most (a single larger trace goes alone)</td></tr>
  * </table>

@@ -40,13 +40,17 @@ import org.slf4j.LoggerFactory;
  * parts of runs still going) are best effort: one that fails or finds the queue full is dropped and
  * its spans go out with the run's last export, which is retried with backoff until it succeeds or
  * the tracer stops.
+ *
+ * <p>Bounded under a flood: last exports enter the export queue in the order the runs ended ({@link
+ * TraceExport#exportInOrder}), never starving the oldest (which holds its partition's commit
+ * watermark), and the consumer takes no next event while one waits for room ({@link
+ * TraceExport#room()}), so consumption follows the exporter's pace.
  */
 public final class TracerService implements PitstopService {
   private static final Logger LOG = LoggerFactory.getLogger(TracerService.class);
   private static final Duration MAX_TICK = Duration.ofSeconds(1);
   private static final Duration MIN_TICK = Duration.ofMillis(100);
   private static final Duration MAX_RETRY = Duration.ofMinutes(1);
-  static final long QUEUE_FULL_RETRY_MS = 100;
 
   private final Vertx vertx;
   private final EventPublisher deadLetters;
@@ -179,7 +183,27 @@ public final class TracerService implements PitstopService {
     }
     LOG.debug("{} {} {}: {} exports", e.id(), e.type().type(), e.subject(), out.size());
     out.forEach(this::export);
-    return new EventConsumer.Handling(Future.succeededFuture(), durable.future());
+    // Backpressure: the next event waits while a last export waits for room in the queue.
+    return new EventConsumer.Handling(onThisContext(export.room()), durable.future());
+  }
+
+  /**
+   * {@code f}, completing on the calling (consumer's) context: room is made by export callbacks on
+   * other event loops (the expiry timer's), and the consumer's next event must not run there (its
+   * in-flight count and offsets are confined to its context; handled on another thread they raced,
+   * and the consumer stalled paused).
+   */
+  private static Future<Void> onThisContext(Future<Void> f) {
+    if (f.isComplete()) {
+      return f;
+    }
+    io.vertx.core.Context ctx = Vertx.currentContext();
+    if (ctx == null) {
+      return f;
+    }
+    Promise<Void> p = Promise.promise();
+    f.onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
+    return p.future();
   }
 
   private void onTick() {
@@ -244,37 +268,46 @@ public final class TracerService implements PitstopService {
     }
     List<Promise<Void>> held = h == null ? List.of() : h;
     if (pending == null || pending.isEmpty()) {
-      exportLast(t, held, 0);
+      exportLast(t, Future.succeededFuture(t), held, 0);
       return;
     }
-    // Progress exports of this root still in flight: not repeated unless they fail.
+    // Progress exports of this root still in flight (ahead in the export queue): not repeated
+    // unless they fail. The last export takes its place in line now and is completed then.
     java.util.Set<String> flying = new java.util.HashSet<>();
     pending.forEach(p -> p.trace().spans().forEach(s -> flying.add(s.getSpanId())));
     List<SpanData> spans =
         new ArrayList<>(t.spans().stream().filter(s -> !flying.contains(s.getSpanId())).toList());
-    Future.join(pending.stream().map(InFlight::done).toList())
-        .onComplete(
-            ar -> {
-              java.util.Set<String> ids = new java.util.HashSet<>();
-              spans.forEach(s -> ids.add(s.getSpanId()));
-              for (InFlight p : pending) {
-                if (p.done().failed()) {
-                  p.trace().spans().stream()
-                      .filter(s -> ids.add(s.getSpanId()))
-                      .forEach(spans::add);
-                }
-              }
-              exportLast(
-                  new FinishedTrace(t.rootUid(), t.traceId(), t.run(), spans, t.complete(), true),
-                  held,
-                  0);
-            });
+    Future<FinishedTrace> whole =
+        Future.join(pending.stream().map(InFlight::done).toList())
+            .transform(
+                ar -> {
+                  java.util.Set<String> ids = new java.util.HashSet<>();
+                  spans.forEach(s -> ids.add(s.getSpanId()));
+                  for (InFlight p : pending) {
+                    if (p.done().failed()) {
+                      p.trace().spans().stream()
+                          .filter(s -> ids.add(s.getSpanId()))
+                          .forEach(spans::add);
+                    }
+                  }
+                  return Future.succeededFuture(
+                      new FinishedTrace(
+                          t.rootUid(), t.traceId(), t.run(), spans, t.complete(), true));
+                });
+    exportLast(t, whole, held, 0);
   }
 
-  /** Exports a root's last spans, retrying with backoff; then its events are durable. */
-  private void exportLast(FinishedTrace t, List<Promise<Void>> held, int attempt) {
+  /**
+   * Exports a root's last spans in line ({@link TraceExport#exportInOrder}), retrying exporter
+   * failures with backoff; then its events are durable.
+   *
+   * @param t the last export as the assembler made it (for logs)
+   * @param whole what is exported: {@code t} less the spans its successful progress exports carried
+   */
+  private void exportLast(
+      FinishedTrace t, Future<FinishedTrace> whole, List<Promise<Void>> held, int attempt) {
     export
-        .export(t)
+        .exportInOrder(whole)
         .onSuccess(v -> held.forEach(Promise::tryComplete))
         .onFailure(
             x -> {
@@ -286,39 +319,25 @@ public final class TracerService implements PitstopService {
                     t.run());
                 return;
               }
-              boolean full = x instanceof TraceExport.QueueFullException;
-              long delay = retryDelayMs(x, attempt);
-              if (full) {
-                // Not a failure: the queue drains at the exporter's pace; one line per trace at
-                // WARN would flood the log exactly when the tracer is busiest.
-                LOG.debug(
-                    "trace {} of {} waits for room: {}", t.traceId(), t.run(), x.getMessage());
-              } else {
-                LOG.warn(
-                    "trace {} of {} not exported (attempt {}): {}; retrying in {} ms",
-                    t.traceId(),
-                    t.run(),
-                    attempt + 1,
-                    x.getMessage(),
-                    delay);
-              }
-              vertx.setTimer(delay, id -> exportLast(t, held, full ? attempt : attempt + 1));
+              long delay = retryDelayMs(attempt);
+              LOG.warn(
+                  "trace {} of {} not exported (attempt {}): {}; retrying in {} ms",
+                  t.traceId(),
+                  t.run(),
+                  attempt + 1,
+                  x.getMessage(),
+                  delay);
+              vertx.setTimer(delay, id -> exportLast(t, whole, held, attempt + 1));
             });
   }
 
   /**
-   * How long before a root's last export is tried again, in ms: a full export queue ({@link
-   * TraceExport.QueueFullException}) is retried after {@value #QUEUE_FULL_RETRY_MS} ms whatever the
-   * attempt, as the queue drains at the exporter's pace (backing off there stalled commits for up
-   * to a minute under a burst: {@code pitstop bench} part 2); an exporter failure backs off
-   * exponentially, 1 s doubling up to 1 min.
+   * How long before a root's last export that the exporter failed is tried again, in ms: 1 s
+   * doubling up to 1 min. (A full queue is not a failure: the export waits in order for room.)
    *
    * @param attempt failed exporter attempts so far (0 for the first)
    */
-  static long retryDelayMs(Throwable failure, int attempt) {
-    if (failure instanceof TraceExport.QueueFullException) {
-      return QUEUE_FULL_RETRY_MS;
-    }
+  static long retryDelayMs(int attempt) {
     return Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt, 6));
   }
 
@@ -326,6 +345,7 @@ public final class TracerService implements PitstopService {
   @Override
   public Future<Void> stop() {
     stopping = true;
+    export.stopHolding(); // the consumer's last event must not wait for room while it stops
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

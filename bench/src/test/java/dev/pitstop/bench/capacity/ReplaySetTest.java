@@ -54,6 +54,20 @@ class ReplaySetTest {
   }
 
   @Test
+  void copiesOfSequentialUidsNeverCollide() {
+    // The sandbox's UIDs are sequential; every copy of every one must stay distinct, or copies
+    // share event ids and are dropped as repeats.
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int u = 1; u <= 64; u++) {
+      String uid = String.format("00000000-0000-0000-0000-%012x", u);
+      for (int c = 0; c < 1_100; c++) {
+        String copy = c == 0 ? uid : ReplaySet.uidOf(uid, c);
+        assertThat(seen.add(copy)).as("copy %d of %s", c, uid).isTrue();
+      }
+    }
+  }
+
+  @Test
   void aNonUuidUidIsSuffixed() {
     assertThat(ReplaySet.uidOf("abc", 3)).isEqualTo("abc-3");
   }
