@@ -68,30 +68,27 @@ public final class PitstopMetrics {
   }
 
   /**
-   * The counters of the per-event calls, by name and tags: building and registering a meter per
-   * event (a registry lookup hashing its tags) was ~5% of a consumer's event loop (JFR, {@code
+   * The counters of the per-event calls, by consumer (and type): building and registering a meter
+   * per event (a registry lookup hashing its tags) was ~5% of a consumer's event loop (JFR, {@code
    * pitstop bench} part 2).
    */
-  private final java.util.Map<List<String>, Counter> counters =
+  private final java.util.Map<String, java.util.Map<String, Counter>> consumedCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private Counter counter(String name, String description, String... tags) {
-    List<String> key = new java.util.ArrayList<>(tags.length + 1);
-    key.add(name);
-    key.addAll(java.util.Arrays.asList(tags));
-    return counters.computeIfAbsent(
-        key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
-  }
+  private final java.util.Map<String, Counter> repeatedCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** One event handed to {@code consumer}'s handler. */
   public void consumed(String consumer, String type) {
-    counter(
-            "pitstop.events.consumed",
-            "Events handed to a consumer's handler (decoded, not a repeat)",
-            "consumer",
-            consumer,
-            "type",
-            type)
+    consumedCounters
+        .computeIfAbsent(consumer, c -> new java.util.concurrent.ConcurrentHashMap<>())
+        .computeIfAbsent(
+            type,
+            t ->
+                Counter.builder("pitstop.events.consumed")
+                    .description("Events handed to a consumer's handler (decoded, not a repeat)")
+                    .tags("consumer", consumer, "type", type)
+                    .register(registry))
         .increment();
   }
 
@@ -106,11 +103,14 @@ public final class PitstopMetrics {
 
   /** One event dropped by {@code consumer} as already handled. */
   public void repeated(String consumer) {
-    counter(
-            "pitstop.events.repeated",
-            "Events dropped as already handled (same id)",
-            "consumer",
-            consumer)
+    repeatedCounters
+        .computeIfAbsent(
+            consumer,
+            c ->
+                Counter.builder("pitstop.events.repeated")
+                    .description("Events dropped as already handled (same id)")
+                    .tags("consumer", consumer)
+                    .register(registry))
         .increment();
   }
 
