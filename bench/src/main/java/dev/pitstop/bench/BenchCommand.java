@@ -81,6 +81,15 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Only these parts: e2e, capacity, footprint (repeatable; default all).")
   List<String> parts = new ArrayList<>();
 
+  @Option(
+      names = "--service",
+      paramLabel = "SERVICE",
+      description = {
+        "Part 2 measures only these services: breakpoint-engine, notifier,",
+        "notifier-unsubscribed, tracer (repeatable; default all)."
+      })
+  List<String> services = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     BenchOptions options;
@@ -103,6 +112,19 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine(), "--part " + p + ": expected e2e, capacity or footprint");
       }
     }
+    List<dev.pitstop.bench.capacity.Target> targets = new ArrayList<>();
+    for (String name : services) {
+      targets.add(
+          dev.pitstop.bench.capacity.Target.named(name)
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "--service "
+                              + name
+                              + ": expected breakpoint-engine, notifier, notifier-unsubscribed or"
+                              + " tracer")));
+    }
     PrintStream out = System.out;
     out.println(Machine.describe());
     List<BenchPart> results = new ArrayList<>();
@@ -111,7 +133,7 @@ public final class BenchCommand implements Callable<Integer> {
       e2e = EndToEnd.run(options, out);
       if (wants("e2e")) results.add(e2e);
     }
-    if (wants("capacity")) results.add(Capacity.run(options, e2e.recording(), out));
+    if (wants("capacity")) results.add(Capacity.run(options, e2e.recording(), out, targets));
     if (wants("footprint")) results.add(Footprint.run(options, out));
     for (BenchPart r : results) r.print(out);
     if (json != null) {

@@ -21,7 +21,22 @@ final class Capacity {
 
   static BenchPart run(BenchOptions options, Recording recording, PrintStream out)
       throws Exception {
-    return CapacityBench.run(setup(options, null), recording, out);
+    return run(options, recording, out, List.of());
+  }
+
+  /**
+   * @param targets the services to measure ({@code --service}); empty for all
+   */
+  static BenchPart run(
+      BenchOptions options, Recording recording, PrintStream out, List<Target> targets)
+      throws Exception {
+    CapacityBench.Setup all = setup(options, null);
+    CapacityBench.Setup setup =
+        targets.isEmpty()
+            ? all
+            : new CapacityBench.Setup(
+                all.bootstrap(), all.minEvents(), all.drainLimit(), all.sampleEvery(), targets);
+    return CapacityBench.run(setup, recording, out);
   }
 
   /**

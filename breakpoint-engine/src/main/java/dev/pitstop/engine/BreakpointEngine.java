@@ -20,6 +20,7 @@ import dev.pitstop.events.data.BreakpointWarning;
 import dev.pitstop.events.data.Command;
 import dev.pitstop.events.data.Identity;
 import dev.pitstop.events.data.RunRef;
+import dev.pitstop.runtime.kafka.EventConsumer.Handling;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,10 +45,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An exec is not awaited by {@link #handle}: the breakpoint stays {@code RELEASING} meanwhile,
  * so one slow exec does not stall the other runs' events; its result is fed back when it arrives.
- * With {@link #keepStateIn} the books' state per root run is written to a compacted topic after
- * every change and {@link #restore}d from it when the engine is given a root run's partition; when
- * the partition goes to another instance, {@link #actuations} are awaited and its root runs are
- * {@link #drop}ped.
+ * Nor does the consumer wait for Kafka ({@link #handling}): an event counts as processed once its
+ * decisions are decided and their records handed to the producer, in the order decided (under the
+ * book's lock, so a root run's decisions and state records reach the producer in the order of the
+ * changes, whichever thread decided them); it becomes committable once they are acknowledged. A
+ * root run's state is written only after the decisions of the same change were acknowledged (a
+ * state that already shows a decision whose record was lost would stop a replay from publishing
+ * it), and after the root run's previous state write, so the last record of a key is its latest
+ * state. With {@link #keepStateIn} the books' state per root run is written to a compacted topic
+ * after every change and {@link #restore}d from it when the engine is given a root run's partition;
+ * when the partition goes to another instance, {@link #actuations} are awaited and its root runs
+ * are {@link #drop}ped.
  */
 public final class BreakpointEngine {
   private static final Logger LOG = LoggerFactory.getLogger(BreakpointEngine.class);
@@ -81,6 +89,9 @@ public final class BreakpointEngine {
       (root, st) -> Future.succeededFuture();
   private volatile NamespaceScope scope = NamespaceScope.ALL;
   private final Set<Future<Void>> actuating = ConcurrentHashMap.newKeySet();
+
+  /** Per root run, its last state write not yet acknowledged (guarded by the book's lock). */
+  private final java.util.Map<String, Future<Void>> saving = new java.util.HashMap<>();
 
   /**
    * @param book the core (owned by this engine from now on)
@@ -217,7 +228,7 @@ public final class BreakpointEngine {
             r.action() == dev.pitstop.events.data.Action.CONTINUE
                 ? EventType.COMMAND_CONTINUE
                 : EventType.COMMAND_FAIL_CONTINUE;
-        done.add(decide(commands.create(type, c, now)));
+        done.add(decide(commands.create(type, c, now)).committable());
       }
     }
     return Future.all(done).mapEmpty();
@@ -257,7 +268,12 @@ public final class BreakpointEngine {
     }
     if (!resumed.isEmpty()) {
       LOG.info("confirming {} release(s) through ephemeral containers again", resumed.size());
-      perform(resumed);
+      Future<Void> published;
+      synchronized (book) {
+        published = publishAll(resumed);
+      }
+      published.onFailure(t -> LOG.error("could not publish after restoring: {}", t.toString()));
+      actuate(resumed);
     }
     LOG.info(
         "restored {} root run(s): {} waiting step(s), {} held TaskRun(s)",
@@ -334,12 +350,49 @@ public final class BreakpointEngine {
   }
 
   /**
-   * Handles one consumed observation or command.
+   * Writes {@code root}'s state {@code s} once {@code published} (the decisions of the same change)
+   * succeeded and the root's previous write settled; call under the book's lock, in the order of
+   * the changes.
    *
-   * @return completes when the decisions are published (execs started, not awaited); fails with the
-   *     publisher's error
+   * @return completes when written (or skipped); fails when {@code published} or the write failed
+   */
+  private Future<Void> saveAfter(String root, RootState s, Future<Void> published) {
+    if (root == null) {
+      return published;
+    }
+    Future<Void> previous = saving.getOrDefault(root, Future.succeededFuture());
+    Future<Void> written = previous.transform(ignored -> published).compose(v -> save(root, s));
+    saving.put(root, written);
+    written.onComplete(
+        ar -> {
+          synchronized (book) {
+            saving.remove(root, written);
+          }
+        });
+    return written;
+  }
+
+  /**
+   * Handles one consumed observation or command and waits for its effects to be durable.
+   *
+   * @return completes when the decisions are published and the state written (execs started, not
+   *     awaited); fails with the publisher's error
    */
   public Future<Void> handle(PitstopEvent e) {
+    Handling h = handling(e);
+    return h.processed().compose(v -> h.committable());
+  }
+
+  /**
+   * Handles one consumed observation or command, for a consumer with deferred commits ({@link
+   * dev.pitstop.runtime.kafka.EventConsumer#deferred}).
+   *
+   * @return {@code processed} once decided and every record it writes handed to the producer (the
+   *     next event may be handled; for a command, after the authorizer answered); {@code
+   *     committable} once those records are acknowledged (fails with the publisher's error: the
+   *     event must then be replayed)
+   */
+  public Handling handling(PitstopEvent e) {
     String ns = e.data().run() == null ? null : e.data().run().namespace();
     if (!scope.contains(ns)) {
       if (e.data() instanceof Command c) {
@@ -347,41 +400,48 @@ public final class BreakpointEngine {
       }
       LOG.debug(
           "{} {} {}: namespace {} not served, ignored", e.id(), e.type().type(), e.subject(), ns);
-      return Future.succeededFuture();
+      return Handling.done();
     }
     if (e.data() instanceof Command c) {
       Future<String> verdict =
           c.requestedBy() == null || c.requestedBy().username() == null
               ? Future.succeededFuture("the command carries no identity")
               : authorizer.mayRelease(c.requestedBy(), c.run().namespace());
-      return verdict
-          .recover(
-              t -> Future.succeededFuture("authorization could not be decided: " + t.getMessage()))
-          .compose(denied -> denied == null ? decide(e) : forbid(e, c, denied));
+      Future<Handling> h =
+          verdict
+              .recover(
+                  t ->
+                      Future.succeededFuture(
+                          "authorization could not be decided: " + t.getMessage()))
+              .map(denied -> denied == null ? decide(e) : forbid(e, c, denied));
+      return new Handling(h.compose(Handling::processed), h.compose(Handling::committable));
     }
     return decide(e);
   }
 
-  private Future<Void> forbid(PitstopEvent e, Command c, String why) {
+  private Handling forbid(PitstopEvent e, Command c, String why) {
     LOG.info("{} {} {}: forbidden: {}", e.id(), e.type().type(), e.subject(), why);
     List<Action> actions;
+    Future<Void> published;
     synchronized (book) {
       actions = book.forbid(c, why);
       if (holds != null && HoldBook.isHoldCommand(c)) {
         holds.forget(c.requestId());
       }
+      published = publishAll(actions);
     }
-    return perform(actions);
+    actuate(actions);
+    return new Handling(Future.succeededFuture(), published);
   }
 
-  private Future<Void> decide(PitstopEvent e) {
+  private Handling decide(PitstopEvent e) {
     List<Action> actions = new ArrayList<>();
     boolean holdCommand = e.data() instanceof Command c && HoldBook.isHoldCommand(c);
     String root = EventFactory.partitionKeyOf(e.data());
     boolean rootEnded =
         e.type() == EventType.PIPELINERUN_FINISHED
             || (e.type() == EventType.TASKRUN_FINISHED && e.data().run().pipelineRunUid() == null);
-    RootState snapshot;
+    Future<Void> durable;
     synchronized (book) {
       if (!holdCommand || holds == null) {
         actions.addAll(book.onEvent(e));
@@ -389,26 +449,52 @@ public final class BreakpointEngine {
       if (holds != null) {
         actions.addAll(holds.onEvent(e));
       }
-      snapshot = rootEnded ? null : actions.isEmpty() ? null : snapshot(root);
-    }
-    if (rootEnded || snapshot != null) {
-      RootState s = snapshot;
-      return perform(actions).compose(v -> save(root, s));
+      if (actions.isEmpty() && !rootEnded) {
+        return Handling.done();
+      }
+      RootState snapshot = rootEnded ? null : snapshot(root);
+      durable = saveAfter(root, snapshot, publishAll(actions));
     }
     if (!actions.isEmpty()) {
       LOG.debug("{} {} {} -> {} action(s)", e.id(), e.type().type(), e.subject(), actions.size());
     }
-    return perform(actions);
+    actuate(actions);
+    return new Handling(Future.succeededFuture(), durable);
   }
 
-  private Future<Void> perform(List<Action> actions) {
-    List<Future<Void>> published = new ArrayList<>();
+  /**
+   * Hands the {@link Action.Publish}es to the producer in order; call under the book's lock.
+   *
+   * @return completes when every one is acknowledged
+   */
+  private Future<Void> publishAll(List<Action> actions) {
+    List<Future<Void>> published = null;
     for (Action a : actions) {
       if (a instanceof Action.Publish p) {
         PitstopEvent ev = p.event();
         LOG.info("{} {} {}", ev.type().type(), ev.subject(), ev.id());
-        published.add(publish.apply(ev));
-      } else if (a instanceof Action.Exec x) {
+        if (published == null) {
+          published = new ArrayList<>(actions.size());
+        }
+        Future<Void> f;
+        try {
+          f = publish.apply(ev);
+        } catch (RuntimeException t) {
+          f = Future.failedFuture(t);
+        }
+        published.add(f);
+      }
+    }
+    if (published == null) {
+      return Future.succeededFuture();
+    }
+    return published.size() == 1 ? published.get(0) : Future.all(published).mapEmpty();
+  }
+
+  /** Starts the actuations (exec, ephemeral container, hold patch) of {@code actions}. */
+  private void actuate(List<Action> actions) {
+    for (Action a : actions) {
+      if (a instanceof Action.Exec x) {
         LOG.info(
             "releasing {}: exec {} in {}/{} container {} (command {})",
             x.key(),
@@ -468,7 +554,6 @@ public final class BreakpointEngine {
                                     String.valueOf(ar.cause())))));
       }
     }
-    return Future.all(published).mapEmpty();
   }
 
   private Future<Void> onExecDone(Action.Exec x, ExecOutcome o) {
@@ -493,15 +578,16 @@ public final class BreakpointEngine {
   private Future<Void> afterRelease(
       BreakpointKey key, String commandId, java.util.function.Supplier<List<Action>> decide) {
     List<Action> next;
-    String root;
-    RootState snap;
+    Future<Void> durable;
     synchronized (book) {
       next = decide.get();
-      root = book.find(key).map(b -> b.run().rootUid()).orElse(null);
-      snap = root == null ? null : snapshot(root);
+      String root = book.find(key).map(b -> b.run().rootUid()).orElse(null);
+      Future<Void> published = publishAll(next);
+      durable =
+          next.isEmpty() || root == null ? published : saveAfter(root, snapshot(root), published);
     }
-    return perform(next)
-        .compose(v -> next.isEmpty() ? Future.<Void>succeededFuture() : save(root, snap))
+    actuate(next);
+    return durable
         .onFailure(
             t ->
                 LOG.error(
@@ -519,15 +605,16 @@ public final class BreakpointEngine {
           o.error());
     }
     List<Action> next;
-    String root;
-    RootState snap;
+    Future<Void> durable;
     synchronized (book) {
       next = holds.onPatchResult(o);
-      root = holds.find(o.namespace(), o.taskRun()).map(h -> h.run().rootUid()).orElse(null);
-      snap = root == null ? null : snapshot(root);
+      String root = holds.find(o.namespace(), o.taskRun()).map(h -> h.run().rootUid()).orElse(null);
+      Future<Void> published = publishAll(next);
+      durable =
+          next.isEmpty() || root == null ? published : saveAfter(root, snapshot(root), published);
     }
-    return perform(next)
-        .compose(v -> next.isEmpty() ? Future.<Void>succeededFuture() : save(root, snap))
+    actuate(next);
+    return durable
         .onFailure(
             t ->
                 LOG.error(

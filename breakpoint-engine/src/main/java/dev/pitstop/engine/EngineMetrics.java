@@ -32,18 +32,20 @@ final class EngineMetrics {
     metrics.pausedBreakpoints(() -> engine.waiting().size());
   }
 
-  /** Wraps the consumer's handler: remembers the event being handled. */
-  Function<PitstopEvent, Future<Void>> handler(Function<PitstopEvent, Future<Void>> handler) {
+  /** Wraps the consumer's deferred-commit handler: remembers the event being decided. */
+  Function<PitstopEvent, dev.pitstop.runtime.kafka.EventConsumer.Handling> deferred(
+      Function<PitstopEvent, dev.pitstop.runtime.kafka.EventConsumer.Handling> handler) {
     return e -> {
       handling = e;
-      Future<Void> f;
+      dev.pitstop.runtime.kafka.EventConsumer.Handling h;
       try {
-        f = handler.apply(e);
+        h = handler.apply(e);
       } catch (RuntimeException ex) {
         handling = null;
         throw ex;
       }
-      return f.onComplete(ar -> handling = null);
+      h.processed().onComplete(ar -> handling = null);
+      return h;
     };
   }
 

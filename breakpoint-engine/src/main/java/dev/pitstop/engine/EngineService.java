@@ -22,6 +22,7 @@ import dev.pitstop.engine.state.TopicTail;
 import dev.pitstop.engine.timeout.TimeoutPlanner;
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.MalformedEventException;
+import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.kafka.EventRecords;
 import dev.pitstop.runtime.PitstopService;
 import dev.pitstop.runtime.kafka.EventConsumer;
@@ -38,6 +39,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +152,18 @@ public final class EngineService implements PitstopService {
    */
   public static Future<EngineService> start(
       Vertx vertx, EngineConfig config, Future<KubernetesClient> kubernetes) {
+    return start(vertx, config, kubernetes, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Vertx, EngineConfig, Future)}, with the consumer's handler wrapped by {@code
+   * handlerHook} (for tests: e.g. to hold the observations while a command goes through).
+   */
+  static Future<EngineService> start(
+      Vertx vertx,
+      EngineConfig config,
+      Future<KubernetesClient> kubernetes,
+      UnaryOperator<Function<PitstopEvent, EventConsumer.Handling>> handlerHook) {
     EventPublisher publisher =
         new EventPublisher(vertx, config.kafka(), EngineConfig.SERVICE + "-" + config.cluster());
     StateTopic stateTopic =
@@ -203,7 +218,11 @@ public final class EngineService implements PitstopService {
         .compose(
             all ->
                 startWith(
-                    vertx, config, kubernetes.result(), k.withPartitions(kafkaSide.result())));
+                    vertx,
+                    config,
+                    kubernetes.result(),
+                    k.withPartitions(kafkaSide.result()),
+                    handlerHook));
   }
 
   /** What start-up built before the Kubernetes client was there. */
@@ -234,7 +253,11 @@ public final class EngineService implements PitstopService {
   }
 
   private static Future<EngineService> startWith(
-      Vertx vertx, EngineConfig config, KubernetesClient client, KafkaSide k) {
+      Vertx vertx,
+      EngineConfig config,
+      KubernetesClient client,
+      KafkaSide k,
+      UnaryOperator<Function<PitstopEvent, EventConsumer.Handling>> handlerHook) {
     Clock clock = Clock.systemUTC();
     EventPublisher publisher = k.publisher();
     StateTopic stateTopic = k.stateTopic();
@@ -294,15 +317,22 @@ public final class EngineService implements PitstopService {
         .compose(
             partitions -> {
               ownership[0] = new StateOwnership(stateTopic, engine, partitions, global);
+              // Deferred commits: the consumer goes on once an event is decided and its records
+              // are handed to the producer, and commits it once they are acknowledged (awaiting
+              // each write in turn held the engine to one Kafka round trip per paused run's
+              // change: issue #7). One order per topic: a command never waits behind the
+              // observations consumed before it (release latency, issue #7); the engine needs no
+              // order between the two (BreakpointEngine#handling).
               EventConsumer consumer =
-                  new EventConsumer(
+                  EventConsumer.deferred(
                           consumerSettings(config),
                           EventConsumer.topics(
                               config.kafka().topics().observations(),
                               config.kafka().topics().commands()),
                           EngineConfig.SERVICE,
                           publisher,
-                          metrics.handler(engine::handle))
+                          metrics.deferred(handlerHook.apply(engine::handling)))
+                      .orderedPerTopic()
                       .withOwnership(ownership[0], OWNERSHIP_LIMIT);
               return vertx.deployVerticle(consumer);
             })

@@ -237,6 +237,69 @@ class EngineServiceIT {
   }
 
   @Test
+  void aCommandIsActedUponWhileTheObservationsBeforeItAreStillBeingHandled() {
+    // An engine whose handling of one observation (another run's) is held until the gate opens,
+    // as a backlog of other runs' observations would hold it.
+    engine.stop().await();
+    engine = null;
+    RunRef other =
+        new RunRef(
+            RunRef.TASK_RUN,
+            ns,
+            "other",
+            "uid-other-" + ns,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            Map.of(),
+            Map.of());
+    PitstopEvent blocker =
+        watcher.create(
+            EventType.TASKRUN_STARTED, new dev.pitstop.events.data.RunStarted(other, T0, null), T0);
+    io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
+    engine =
+        EngineService.start(
+                vertx,
+                config(Map.of()),
+                Future.succeededFuture(client),
+                handler ->
+                    e ->
+                        e.id().equals(blocker.id())
+                            ? new EventConsumer.Handling(gate.future(), gate.future())
+                            : handler.apply(e))
+            .await();
+    try {
+      reach("test", 1, Mechanism.ON_FAILURE);
+      awaitDecision(EventType.BREAKPOINT_PAUSED, BreakpointPaused.class);
+
+      observations.publish(blocker).await();
+      reach("build", 0, Mechanism.BEFORE_STEPS); // behind the held observation
+      HttpResponse<Buffer> posted = post("/v1/breakpoints/" + ns + "/build-compile/test/continue");
+
+      // The command went through although the observations' handling is held ...
+      assertThat(posted.statusCode()).as(posted.bodyAsString()).isEqualTo(200);
+      assertThat(posted.bodyAsJsonObject().getString("status")).isEqualTo("continued");
+      assertThat(execCalls)
+          .containsExactly(
+              ns + "/build-compile-pod/step-test [/tekton/debug/scripts/debug-continue]");
+      // ... and the observation behind the held one waits, in order.
+      assertThat(decisions).filteredOn(e -> e.type() == EventType.BREAKPOINT_PAUSED).hasSize(1);
+
+    } finally {
+      gate.tryComplete(); // else stopping the engine waits for the held observation
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                decisions.stream().filter(e -> e.type() == EventType.BREAKPOINT_PAUSED).count()
+                    == 2);
+  }
+
+  @Test
   void pausedThenContinuedByExecInThePausedStepsContainerThenSecondContinuesAreRefused() {
     reach("test", 1, Mechanism.ON_FAILURE);
     BreakpointPaused paused = awaitDecision(EventType.BREAKPOINT_PAUSED, BreakpointPaused.class);

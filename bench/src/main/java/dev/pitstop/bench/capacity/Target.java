@@ -40,6 +40,20 @@ public enum Target {
     return label;
   }
 
+  /**
+   * The target a {@code --service} name means: its label with spaces and parentheses as dashes
+   * ({@code breakpoint-engine}, {@code notifier}, {@code notifier-unsubscribed}, {@code tracer}).
+   */
+  public static java.util.Optional<Target> named(String name) {
+    for (Target t : values()) {
+      String n = t == NOTIFIER_UNSUBSCRIBED ? "notifier-unsubscribed" : t.label;
+      if (n.equalsIgnoreCase(name)) {
+        return java.util.Optional.of(t);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Its consumer group, whose committed offsets on the observations topic are sampled. */
   public String group() {
     return group;

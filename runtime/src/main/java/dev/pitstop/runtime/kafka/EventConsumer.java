@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * are committable at once. Tracking of a revoked partition is dropped (its records are replayed by
  * the new owner from the last committed offset).
  *
+ * <p><b>One order per topic</b> ({@link #orderedPerTopic}): records of each topic are handled in
+ * order, independently of the other topics' records (each topic its own in-flight limit, which
+ * pauses only that topic's partitions).
+ *
  * <p><b>Partition ownership</b> ({@link #withOwnership}): for a consumer that keeps per-partition
  * state (the breakpoint engine), the rebalance is made synchronous with that state. The Kafka
  * consumer's rebalance callbacks run on its polling thread inside {@code poll()}; Vert.x's own
@@ -55,9 +59,10 @@ import org.slf4j.LoggerFactory;
  *   <li><i>revoked</i>: records of the revoked partitions that arrive later are dropped (the new
  *       owner reads them from the committed offset); the records in hand are handled to the end,
  *       then {@link Ownership#revoked} runs (e.g. waits for actuations and drops the partitions'
- *       state), then the offsets handled are committed synchronously, then the rebalance goes on.
- *       So the next owner starts exactly after the last record this one acted on. On a lost
- *       partition (the group went on without this member) nothing is committed.
+ *       state), then (deferred commits) their records' committables are awaited, then the offsets
+ *       handled (and durable) are committed synchronously, then the rebalance goes on. So the next
+ *       owner starts exactly after the last record this one acted on. On a lost partition (the
+ *       group went on without this member) nothing is committed.
  *   <li><i>assigned</i>: {@link Ownership#assigned} runs (e.g. reads the state topic's matching
  *       partitions) before the first record of those partitions is fetched. When it fails or does
  *       not finish within the limit, the partitions are paused and it is retried every 5 seconds
@@ -88,9 +93,21 @@ public final class EventConsumer extends VerticleBase {
   private final Map<TopicPartition, java.util.TreeMap<Long, Boolean>> pending = new HashMap<>();
   private final HandledIds handled = new HandledIds(100_000);
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
-  private Future<Void> tail = Future.succeededFuture();
-  private int inFlight;
-  private boolean paused;
+
+  /**
+   * Deferred records whose committable has not completed yet, per partition (only with {@link
+   * #withOwnership}: a revocation waits for them before committing).
+   */
+  private final Map<TopicPartition, Map<Long, Future<Void>>> durable = new HashMap<>();
+
+  /** The handling order: one lane for all topics, or one per topic ({@link #orderedPerTopic}). */
+  private final Map<String, Lane> lanes = new HashMap<>();
+
+  private boolean perTopic;
+
+  /** Partitions paused until their state is installed (never resumed by a lane). */
+  private final Set<TopicPartition> installing = new java.util.HashSet<>();
+
   private long commitTimer = -1;
   private Ownership ownership;
   private java.time.Duration ownershipLimit;
@@ -130,6 +147,40 @@ public final class EventConsumer extends VerticleBase {
     this.ownership = java.util.Objects.requireNonNull(ownership);
     this.ownershipLimit = java.util.Objects.requireNonNull(limit);
     return this;
+  }
+
+  /**
+   * Handles records of different topics independently (call before deploying): each topic's records
+   * in order, but a topic's backlog or a slow handling never delays another topic's records, and
+   * the in-flight limit pauses only the partitions of the topic that reached it. For a consumer
+   * whose topics carry independent kinds of input (the breakpoint engine: a person's commands must
+   * not wait behind thousands of observations). The order between records of different topics is
+   * then not kept, so the handler must not depend on it.
+   *
+   * @return this
+   */
+  public EventConsumer orderedPerTopic() {
+    this.perTopic = true;
+    return this;
+  }
+
+  /** One handling order: its tail, its records in hand, whether it paused its partitions. */
+  private static final class Lane {
+    Future<Void> tail = Future.succeededFuture();
+    int inFlight;
+    boolean paused;
+    final Set<TopicPartition> partitions = new java.util.HashSet<>();
+  }
+
+  private Lane lane(String topic) {
+    return lanes.computeIfAbsent(perTopic ? topic : "", k -> new Lane());
+  }
+
+  /** Completes when every lane's records in hand now were handled. */
+  private Future<Void> tails() {
+    List<Future<Void>> all = new java.util.ArrayList<>();
+    lanes.values().forEach(l -> all.add(l.tail));
+    return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
   }
 
   /**
@@ -219,12 +270,15 @@ public final class EventConsumer extends VerticleBase {
     consumer.partitionsAssignedHandler(parts -> assigned = true);
     unregisterReadiness = ops.readiness().register("consumer:" + name, this::readiness);
     lagTimer = vertx.setPeriodic(LAG_INTERVAL_MS, id -> publishLag());
-    if (deferredHandler != null) {
+    if (deferredHandler != null || perTopic) {
       consumer.partitionsRevokedHandler(
           revoked -> {
             for (TopicPartition tp : revoked) {
-              pending.remove(tp);
-              toCommit.remove(tp);
+              if (deferredHandler != null) {
+                pending.remove(tp);
+                toCommit.remove(tp);
+              }
+              lanes.values().forEach(l -> l.partitions.remove(tp));
             }
           });
     }
@@ -248,14 +302,22 @@ public final class EventConsumer extends VerticleBase {
               new TopicPartition(rec.topic(), rec.partition()), k -> new java.util.TreeMap<>())
           .put(rec.offset(), Boolean.FALSE);
     }
-    inFlight++;
-    if (inFlight >= MAX_IN_FLIGHT && !paused) {
-      paused = true;
-      consumer.pause();
+    Lane lane = lane(rec.topic());
+    TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+    lane.partitions.add(tp);
+    lane.inFlight++;
+    if (lane.inFlight >= MAX_IN_FLIGHT && !lane.paused) {
+      lane.paused = true;
+      if (perTopic) {
+        consumer.pause(Set.copyOf(lane.partitions));
+      } else {
+        consumer.pause();
+      }
     }
-    tail =
-        tail.transform(ignored -> process(rec))
-            .onComplete(ar -> done(rec, ar.succeeded() && Boolean.TRUE.equals(ar.result())))
+    lane.tail =
+        lane.tail
+            .transform(ignored -> process(rec))
+            .onComplete(ar -> done(lane, rec, ar.succeeded() && Boolean.TRUE.equals(ar.result())))
             .mapEmpty();
   }
 
@@ -288,8 +350,17 @@ public final class EventConsumer extends VerticleBase {
     try (LogContext mdc = LogContext.of(e)) {
       if (deferredHandler != null) {
         Handling h = deferredHandler.apply(e);
+        if (h.committable().succeeded()) {
+          // Durable already (most events write nothing): released when processed, no extra turn.
+          return h.processed().map(false).recover(ex -> failedHandling(rec, headers, e, ex));
+        }
         TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
         java.util.TreeMap<Long, Boolean> partition = pending.get(tp);
+        if (ownership != null && !h.committable().isComplete()) {
+          Map<Long, Future<Void>> open = durable.computeIfAbsent(tp, k -> new HashMap<>());
+          open.put(rec.offset(), h.committable());
+          h.committable().onComplete(ar -> context.runOnContext(v -> open.remove(rec.offset())));
+        }
         h.committable()
             .onComplete(
                 ar ->
@@ -317,18 +388,23 @@ public final class EventConsumer extends VerticleBase {
     } catch (RuntimeException ex) {
       f = Future.failedFuture(ex);
     }
-    return f.recover(
-        ex -> {
-          LOG.warn(
-              "{}: handling {} {} {} failed: {}",
-              name,
-              e.id(),
-              e.type().type(),
-              e.subject(),
-              ex.toString());
-          metrics.deadLettered(name, "handler_failed");
-          return deadLetter(rec, headers, "handler failed in " + name + ": " + ex).map(false);
-        });
+    return f.recover(ex -> failedHandling(rec, headers, e, ex));
+  }
+
+  private Future<Boolean> failedHandling(
+      KafkaConsumerRecord<byte[], byte[]> rec,
+      RecordHeaders headers,
+      PitstopEvent e,
+      Throwable ex) {
+    LOG.warn(
+        "{}: handling {} {} {} failed: {}",
+        name,
+        e.id(),
+        e.type().type(),
+        e.subject(),
+        ex.toString());
+    metrics.deadLettered(name, "handler_failed");
+    return deadLetter(rec, headers, "handler failed in " + name + ": " + ex).map(false);
   }
 
   private Future<Void> deadLetter(
@@ -374,17 +450,26 @@ public final class EventConsumer extends VerticleBase {
     }
   }
 
-  private void done(KafkaConsumerRecord<byte[], byte[]> rec, boolean deferredToHandler) {
-    inFlight--;
+  private void done(Lane lane, KafkaConsumerRecord<byte[], byte[]> rec, boolean deferredToHandler) {
+    lane.inFlight--;
     TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
     if (deferredHandler == null) {
       toCommit.put(tp, new OffsetAndMetadata(rec.offset() + 1, ""));
     } else if (!deferredToHandler) {
       release(tp, pending.get(tp), rec.offset());
     }
-    if (paused && inFlight < MAX_IN_FLIGHT / 2) {
-      paused = false;
-      consumer.resume();
+    if (lane.paused && lane.inFlight < MAX_IN_FLIGHT / 2) {
+      lane.paused = false;
+      if (perTopic) {
+        Set<TopicPartition> resume = new java.util.HashSet<>(lane.partitions);
+        resume.removeAll(installing);
+        if (ownership != null) {
+          resume.retainAll(owned);
+        }
+        consumer.resume(resume);
+      } else {
+        consumer.resume();
+      }
     }
   }
 
@@ -468,7 +553,7 @@ public final class EventConsumer extends VerticleBase {
     unregisterReadiness.run();
     metrics.lag(name, List.of());
     Promise<Void> p = Promise.promise();
-    tail.eventually(this::commit).eventually(consumer::close).onComplete(ar -> p.complete());
+    tails().eventually(this::commit).eventually(consumer::close).onComplete(ar -> p.complete());
     return p.future();
   }
 
@@ -484,18 +569,22 @@ public final class EventConsumer extends VerticleBase {
     Set<TopicPartition> vparts = new java.util.HashSet<>();
     parts.forEach(tp -> vparts.add(vertxPartition(tp)));
     owned.removeAll(vparts);
-    return tail.transform(ignored -> ownership.revoked(parts))
+    lanes.values().forEach(l -> l.partitions.removeAll(vparts));
+    return tails()
+        .transform(ignored -> ownership.revoked(parts))
         .recover(
             t -> {
               LOG.warn("{}: revoking {} failed: {}", name, parts, t.toString());
               return Future.succeededFuture();
             })
+        .compose(v -> durable(vparts))
         .map(
             v -> {
               Map<org.apache.kafka.common.TopicPartition, Long> offsets = new HashMap<>();
               for (TopicPartition tp : vparts) {
                 OffsetAndMetadata o = toCommit.remove(tp);
                 pending.remove(tp);
+                durable.remove(tp);
                 if (o != null) {
                   offsets.put(
                       new org.apache.kafka.common.TopicPartition(tp.getTopic(), tp.getPartition()),
@@ -503,6 +592,32 @@ public final class EventConsumer extends VerticleBase {
                 }
               }
               return offsets;
+            });
+  }
+
+  /**
+   * On the context: completes once the deferred records of {@code parts} in hand are durable (or
+   * failed), and their watermarks advanced, so a revocation commits every record whose effects are
+   * written and the next owner reads those effects (e.g. the engine's state) before replaying.
+   */
+  private Future<Void> durable(Set<TopicPartition> parts) {
+    List<Future<Void>> open = new java.util.ArrayList<>();
+    for (TopicPartition tp : parts) {
+      Map<Long, Future<Void>> m = durable.get(tp);
+      if (m != null) {
+        open.addAll(m.values());
+      }
+    }
+    if (open.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // The watermarks advance on the context after each completes: one more turn of it runs after.
+    return Future.join(open)
+        .<Void>transform(
+            ar -> {
+              Promise<Void> p = Promise.promise();
+              context.runOnContext(x -> p.complete());
+              return p.future();
             });
   }
 
@@ -675,12 +790,15 @@ public final class EventConsumer extends VerticleBase {
         set.forEach(tp -> vparts.add(vertxPartition(tp)));
         // Runs after the hook was called (same context, in order): resume once installed.
         context.runOnContext(
-            v ->
-                install[0].onSuccess(
-                    x -> {
-                      LOG.info("{}: state of {} installed late; resuming", name, set);
-                      consumer.resume(vparts);
-                    }));
+            v -> {
+              installing.addAll(vparts);
+              install[0].onComplete(x -> installing.removeAll(vparts));
+              install[0].onSuccess(
+                  x -> {
+                    LOG.info("{}: state of {} installed late; resuming", name, set);
+                    consumer.resume(vparts);
+                  });
+            });
       }
     }
   }

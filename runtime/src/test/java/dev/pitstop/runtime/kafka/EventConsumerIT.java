@@ -148,6 +148,47 @@ class EventConsumerIT {
     publisher.close();
   }
 
+  @Test
+  void orderedPerTopicHandlesAnotherTopicWhileOneTopicsHandlingIsHeld() throws Exception {
+    SharedKafka.createTopics(1, topics.all().toArray(String[]::new));
+    List<PitstopEvent> handled = new CopyOnWriteArrayList<>();
+    io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
+    PitstopEvent held = SampleEvents.of(EventType.STEP_BREAKPOINT_REACHED);
+    EventPublisher publisher = new EventPublisher(vertx, settings, "it");
+    EventConsumer consumer =
+        new EventConsumer(
+                settings,
+                Set.of(topics.observations(), topics.commands()),
+                "it-lanes",
+                publisher,
+                e -> {
+                  handled.add(e);
+                  // The first observation holds its topic's order until the gate opens.
+                  return e.id().equals(held.id()) ? gate.future() : Future.succeededFuture();
+                })
+            .orderedPerTopic();
+    vertx.deployVerticle(consumer).await();
+
+    PitstopEvent behind = SampleEvents.of(EventType.STEP_FINISHED);
+    PitstopEvent command = SampleEvents.of(EventType.COMMAND_CONTINUE);
+    publisher.publish(held).await();
+    publisher.publish(behind).await();
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(held));
+    publisher.publish(command).await(); // to the commands topic (its type's topic kind)
+
+    // The command is handled while the observations' order is still held; the observation
+    // behind the held one is not.
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(command));
+    assertThat(handled).doesNotContain(behind);
+
+    gate.complete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(behind));
+    assertThat(handled)
+        .extracting(PitstopEvent::id)
+        .containsExactly(held.id(), command.id(), behind.id());
+    publisher.close();
+  }
+
   private KafkaConsumer<byte[], byte[]> rawConsumer() {
     Properties p = new Properties();
     p.putAll(
