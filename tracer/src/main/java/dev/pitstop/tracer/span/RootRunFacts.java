@@ -53,6 +53,23 @@ final class RootRunFacts {
   /** Spans built (handed to the exporter) whose export was not confirmed yet, by span id. */
   final Map<String, io.opentelemetry.sdk.trace.data.SpanData> unconfirmed = new LinkedHashMap<>();
 
+  /**
+   * Span ids by {@link SpanIds} key, computed once per root: every event's progress build checks
+   * which of the root's spans are built, by id, and hashing them again for each event (SHA-256) was
+   * ~7 % of the tracer's CPU in {@code pitstop bench} part 2 (JFR). Dropped with the facts.
+   */
+  private final Map<String, String> spanIds = new java.util.HashMap<>();
+
+  /** {@link SpanIds#spanId} of {@code key}, memoized for this root. */
+  String spanId(String key) {
+    String id = spanIds.get(key);
+    if (id == null) {
+      id = SpanIds.spanId(key);
+      spanIds.put(key, id);
+    }
+    return id;
+  }
+
   RootRunFacts(String rootUid, ExportedSpans exported) {
     this.rootUid = rootUid;
     this.late = exported != null;
@@ -245,7 +262,7 @@ final class RootRunFacts {
   }
 
   private boolean exportedBefore(AttemptKey key) {
-    return built.contains(SpanIds.runSpanId(key.uid(), key.retry()));
+    return built.contains(spanId(SpanIds.runKey(key.uid(), key.retry())));
   }
 
   /** The next attempt of the same TaskRun, or null. */

@@ -109,7 +109,7 @@ public final class TraceBuilder {
       if (facts.pipelineRun == null && facts.taskRuns.isEmpty()) {
         return out;
       }
-      String rootId = SpanIds.runSpanId(facts.rootUid, 0);
+      String rootId = facts.spanId(SpanIds.runKey(facts.rootUid, 0));
       Interval root = facts.built.get(rootId);
       Instant rootStart = root != null ? root.start() : rootStart(facts, last);
       if (rootStart == null) {
@@ -327,7 +327,7 @@ public final class TraceBuilder {
    */
   private static Instant attemptEnd(
       RootRunFacts facts, AttemptKey key, TaskAttempt t, Instant parentStart) {
-    String id = SpanIds.runSpanId(key.uid(), key.retry());
+    String id = facts.spanId(SpanIds.runKey(key.uid(), key.retry()));
     Interval built = facts.built.get(id);
     if (built != null) {
       return built.end();
@@ -335,7 +335,8 @@ public final class TraceBuilder {
     Instant start = attemptStart(t, parentStart);
     Instant end = ownEnd(facts, key, t);
     for (StepFacts s : t.steps.values()) {
-      Interval b = facts.built.get(SpanIds.stepSpanId(key.uid(), key.retry(), s.ref.index()));
+      Interval b =
+          facts.built.get(facts.spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index())));
       if (b != null) {
         end = max(end, b.end());
       } else if (s.finished != null && s.finished.finishedAt() != null) {
@@ -343,13 +344,15 @@ public final class TraceBuilder {
       }
     }
     for (PodPhase ph : podPhases(t)) {
-      Interval b = facts.built.get(SpanIds.podPhaseSpanId(key.uid(), key.retry(), ph.key()));
+      Interval b =
+          facts.built.get(facts.spanId(SpanIds.podPhaseKey(key.uid(), key.retry(), ph.key())));
       end = max(end, b != null ? b.end() : max(ph.end(), max(max(ph.start(), start), start)));
     }
     for (PauseFacts p : t.pauses.values()) {
       Interval b =
           facts.built.get(
-              SpanIds.pauseSpanId(key.uid(), key.retry(), p.mechanism.json(), p.step.index()));
+              facts.spanId(
+                  SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index())));
       Instant pend = pauseRawEnd(p);
       if (b != null) {
         end = max(end, b.end());
@@ -357,7 +360,7 @@ public final class TraceBuilder {
         end = max(end, max(pend, max(first(p.pausedAt(), start), start)));
       }
     }
-    Interval hb = facts.built.get(SpanIds.holdSpanId(key.uid(), key.retry()));
+    Interval hb = facts.built.get(facts.spanId(SpanIds.holdKey(key.uid(), key.retry())));
     if (hb != null) {
       end = max(end, hb.end());
     } else if (t.hold.end() != null) {
@@ -400,7 +403,7 @@ public final class TraceBuilder {
     }
     boolean root = parentStart == null;
     RunRef ref = t.ref;
-    SpanContext ctx = context(traceId, SpanIds.runSpanId(ref.uid(), key.retry()));
+    SpanContext ctx = context(traceId, facts.spanId(SpanIds.runKey(ref.uid(), key.retry())));
     Interval built = facts.built.get(ctx.getSpanId());
     if (built != null) {
       childSpans(facts, t, key, traceId, ctx, built.start(), built, last, out);
@@ -513,19 +516,23 @@ public final class TraceBuilder {
       boolean all,
       List<SpanData> out) {
     for (PodPhase ph : podPhases(t)) {
-      if (!facts.built.contains(SpanIds.podPhaseSpanId(key.uid(), key.retry(), ph.key()))) {
+      if (!facts.built.contains(
+          facts.spanId(SpanIds.podPhaseKey(key.uid(), key.retry(), ph.key())))) {
         podPhaseSpan(ph, key, traceId, ctx, parentStart, parent, out);
       }
     }
     for (StepFacts s : t.steps.values()) {
       boolean done = s.finished != null && s.finished.finishedAt() != null;
       if ((done || all)
-          && !facts.built.contains(SpanIds.stepSpanId(key.uid(), key.retry(), s.ref.index()))) {
+          && !facts.built.contains(
+              facts.spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index())))) {
         stepSpan(s, key, traceId, ctx, parentStart, parent, out);
       }
     }
     for (PauseFacts p : t.pauses.values()) {
-      String id = SpanIds.pauseSpanId(key.uid(), key.retry(), p.mechanism.json(), p.step.index());
+      String id =
+          facts.spanId(
+              SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index()));
       boolean done = pauseRawEnd(p) != null && p.pausedAt() != null;
       if ((done || all) && !facts.built.contains(id)) {
         pauseSpan(p, key, traceId, ctx, parentStart, parent, out);
@@ -533,7 +540,8 @@ public final class TraceBuilder {
     }
     if (t.hold.seen()) {
       boolean done = t.hold.end() != null && t.hold.heldSince() != null;
-      if ((done || all) && !facts.built.contains(SpanIds.holdSpanId(key.uid(), key.retry()))) {
+      if ((done || all)
+          && !facts.built.contains(facts.spanId(SpanIds.holdKey(key.uid(), key.retry())))) {
         holdSpan(t.hold, key, traceId, ctx, parentStart, parent, out);
       }
     }
@@ -594,8 +602,17 @@ public final class TraceBuilder {
    * A phase of a TaskRun's Pod, with both Kubernetes times known.
    *
    * @param key the span id key: {@code scheduling}, {@code init/<i>}, {@code starting}
+   * @param attributes a fresh builder of the span's attributes on each call: made only when the
+   *     span is built (every event's progress build lists the phases of every attempt of its root,
+   *     and building their attributes each time was 5 % of the tracer's CPU in {@code pitstop
+   *     bench} part 2, JFR)
    */
-  record PodPhase(String key, String name, Instant start, Instant end, Attributes attributes) {}
+  record PodPhase(
+      String key,
+      String name,
+      Instant start,
+      Instant end,
+      java.util.function.Supplier<AttributesBuilder> attributes) {}
 
   /**
    * The Pod phases of an attempt whose both ends are known: {@code pod scheduling} (creation →
@@ -608,16 +625,19 @@ public final class TraceBuilder {
     List<PodPhase> out = new java.util.ArrayList<>();
     var sched = t.podScheduled;
     if (sched != null && sched.createdAt() != null && sched.scheduledAt() != null) {
-      AttributesBuilder a = podAttributes(sched.pod(), "scheduling");
-      if (sched.node() != null) {
-        a.put(TektonAttributes.NODE_NAME, sched.node());
-      }
+      java.util.function.Supplier<AttributesBuilder> a =
+          () -> {
+            AttributesBuilder b = podAttributes(sched.pod(), "scheduling");
+            if (sched.node() != null) {
+              b.put(TektonAttributes.NODE_NAME, sched.node());
+            }
+            return b;
+          };
       // A creationTimestamp after the scheduling time is clock skew between the API server and the
       // scheduler (or rounding): the span then starts at the scheduling time rather than inverting.
       Instant created =
           sched.createdAt().isAfter(sched.scheduledAt()) ? sched.scheduledAt() : sched.createdAt();
-      out.add(
-          new PodPhase("scheduling", "pod scheduling", created, sched.scheduledAt(), a.build()));
+      out.add(new PodPhase("scheduling", "pod scheduling", created, sched.scheduledAt(), a));
     }
     var init = t.podInitialized;
     if (init != null) {
@@ -627,19 +647,19 @@ public final class TraceBuilder {
         if (c.name() == null || c.startedAt() == null || c.finishedAt() == null) {
           continue;
         }
-        AttributesBuilder a = podAttributes(init.pod(), "init");
-        a.put(K8S_CONTAINER_NAME, c.name());
-        a.put(TektonAttributes.CONTAINER_EXIT_CODE, (long) c.exitCode());
-        if (c.reason() != null) {
-          a.put(TektonAttributes.CONTAINER_REASON, truncate(c.reason()));
-        }
+        java.util.function.Supplier<AttributesBuilder> a =
+            () -> {
+              AttributesBuilder b = podAttributes(init.pod(), "init");
+              b.put(K8S_CONTAINER_NAME, c.name());
+              b.put(TektonAttributes.CONTAINER_EXIT_CODE, (long) c.exitCode());
+              if (c.reason() != null) {
+                b.put(TektonAttributes.CONTAINER_REASON, truncate(c.reason()));
+              }
+              return b;
+            };
         out.add(
             new PodPhase(
-                "init/" + i,
-                "init " + truncate(c.name()),
-                c.startedAt(),
-                c.finishedAt(),
-                a.build()));
+                "init/" + i, "init " + truncate(c.name()), c.startedAt(), c.finishedAt(), a));
       }
     }
     var ready = t.podReady;
@@ -648,14 +668,18 @@ public final class TraceBuilder {
             ready == null ? null : ready.initializedAt(),
             init == null ? null : init.initializedAt());
     if (ready != null && from != null && ready.readyAt() != null) {
-      AttributesBuilder a = podAttributes(ready.pod(), "starting");
-      if (!ready.waitingReasons().isEmpty()) {
-        a.put(TektonAttributes.POD_WAITING_REASONS, ready.waitingReasons());
-      }
-      if (!ready.sidecars().isEmpty()) {
-        a.put(TektonAttributes.POD_SIDECARS, ready.sidecars());
-      }
-      out.add(new PodPhase("starting", "pod starting", from, ready.readyAt(), a.build()));
+      java.util.function.Supplier<AttributesBuilder> a =
+          () -> {
+            AttributesBuilder b = podAttributes(ready.pod(), "starting");
+            if (!ready.waitingReasons().isEmpty()) {
+              b.put(TektonAttributes.POD_WAITING_REASONS, ready.waitingReasons());
+            }
+            if (!ready.sidecars().isEmpty()) {
+              b.put(TektonAttributes.POD_SIDECARS, ready.sidecars());
+            }
+            return b;
+          };
+      out.add(new PodPhase("starting", "pod starting", from, ready.readyAt(), a));
     }
     return out;
   }
@@ -677,7 +701,7 @@ public final class TraceBuilder {
       Instant parentStart,
       Interval parent,
       List<SpanData> out) {
-    AttributesBuilder a = ph.attributes().toBuilder();
+    AttributesBuilder a = ph.attributes().get();
     Interval placed = clamp(ph.start(), max(ph.end(), ph.start()), parentStart, parent, a);
     out.add(
         span(
