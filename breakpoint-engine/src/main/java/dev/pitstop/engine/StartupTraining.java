@@ -216,14 +216,15 @@ public final class StartupTraining {
             return Future.failedFuture(e);
           }
         });
-    var handle = metrics.handler(engine::handle);
+    // The same path as the service's consumer: EngineMetrics.deferred around engine::handling.
+    var handle = metrics.deferred(engine::handling);
     for (EventType type :
         List.of(
             EventType.PIPELINERUN_STARTED,
             EventType.TASKRUN_STARTED,
             EventType.STEP_STARTED,
             EventType.STEP_BREAKPOINT_REACHED)) {
-      handle.apply(SampleEvents.of(type)).await(10, TimeUnit.SECONDS);
+      durably(handle, SampleEvents.of(type), 10);
     }
     check(engine.waiting().size() == 1, "one step paused");
     HttpServer server =
@@ -246,12 +247,24 @@ public final class StartupTraining {
             .toString();
     check(body.contains(SampleEvents.TASK_RUN.name()), "the API lists the paused step: " + body);
     // The release's exec is refused (no cluster); the step stays paused.
-    handle.apply(SampleEvents.of(EventType.COMMAND_CONTINUE)).await(30, TimeUnit.SECONDS);
+    durably(handle, SampleEvents.of(EventType.COMMAND_CONTINUE), 30);
     engine.actuations().await(30, TimeUnit.SECONDS);
-    handle.apply(SampleEvents.of(EventType.TASKRUN_FINISHED)).await(10, TimeUnit.SECONDS);
+    durably(handle, SampleEvents.of(EventType.TASKRUN_FINISHED), 10);
     http.close();
     server.close().await(10, TimeUnit.SECONDS);
     exec.close();
+  }
+
+  /** Handles one event as the consumer does and waits until its writes are acknowledged. */
+  private static void durably(
+      java.util.function.Function<
+              dev.pitstop.events.PitstopEvent, dev.pitstop.runtime.kafka.EventConsumer.Handling>
+          handle,
+      dev.pitstop.events.PitstopEvent e,
+      int seconds)
+      throws Exception {
+    var h = handle.apply(e);
+    h.processed().compose(v -> h.committable()).await(seconds, TimeUnit.SECONDS);
   }
 
   private static void check(boolean ok, String what) {
