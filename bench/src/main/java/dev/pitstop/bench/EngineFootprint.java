@@ -8,8 +8,10 @@ import dev.pitstop.bench.footprint.ChildJvm;
 import dev.pitstop.bench.footprint.EngineWorkload;
 import dev.pitstop.bench.footprint.HeapHistogram;
 import dev.pitstop.bench.footprint.ImageJvm;
+import dev.pitstop.engine.api.ApiPaths;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.Action;
 import dev.pitstop.events.kafka.EventRecords;
 import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.k8s.ExecResult;
@@ -465,13 +467,11 @@ final class EngineFootprint {
     long t0 = child.startedNanos();
     long deadline = t0 + LIMIT.toNanos();
     String path =
-        "/v1/breakpoints/"
-            + EngineWorkload.NAMESPACE
-            + "/"
-            + EngineWorkload.taskRun(run)
-            + "/"
-            + EngineWorkload.PAUSED_STEP
-            + "/continue";
+        ApiPaths.breakpoint(
+            EngineWorkload.NAMESPACE,
+            EngineWorkload.taskRun(run),
+            EngineWorkload.PAUSED_STEP,
+            Action.CONTINUE);
     long listening = 0;
     HttpResponse<String> answer;
     long sentAt;
@@ -657,11 +657,7 @@ final class EngineFootprint {
       }
       ObjectNode r = n.putObject("recovery");
       r.put("live_breakpoints", liveRuns);
-      r.put("api_answering_ms", recovery.firstAnswerMs());
-      r.put("continue_answered_ms", recovery.continueAnsweredMs());
-      r.put("continue_status", recovery.status());
-      r.put("exec_arrived_ms", recovery.execMs());
-      r.put("engine_cpu_ms", recovery.cpuMs());
+      putRecovery(r, recovery);
       r.put("cold_start_no_state_api_answering_ms", coldStart.apiAnsweringMs());
       r.put("cold_start_no_state_cpu_ms", coldStart.cpuMs());
       r.put("target_ms", TARGET_RECOVERY.toMillis());
@@ -670,13 +666,18 @@ final class EngineFootprint {
       if (recoveryShared != null) {
         ObjectNode c = r.putObject("with_image_archive");
         c.put("training_run_ms", trainingMs);
-        c.put("api_answering_ms", recoveryShared.firstAnswerMs());
-        c.put("continue_answered_ms", recoveryShared.continueAnsweredMs());
-        c.put("continue_status", recoveryShared.status());
-        c.put("exec_arrived_ms", recoveryShared.execMs());
-        c.put("engine_cpu_ms", recoveryShared.cpuMs());
+        putRecovery(c, recoveryShared);
       }
       return n;
+    }
+
+    /** One recovery's timings (ms from the JVM's start) and CPU, in the JSON's field names. */
+    private static void putRecovery(ObjectNode o, Recovery rec) {
+      o.put("api_answering_ms", rec.firstAnswerMs());
+      o.put("continue_answered_ms", rec.continueAnsweredMs());
+      o.put("continue_status", rec.status());
+      o.put("exec_arrived_ms", rec.execMs());
+      o.put("engine_cpu_ms", rec.cpuMs());
     }
 
     /**

@@ -30,6 +30,24 @@ public record Recording(List<Record> records) {
   }
 
   /**
+   * A plain byte-array consumer with no group and no auto-commit, for reading topics by assignment
+   * (the recording, the raw consume rate).
+   *
+   * @param clientId the client id, e.g. {@code pitstop-bench-recording}
+   * @return a new consumer; the caller closes it
+   */
+  public static KafkaConsumer<byte[], byte[]> bytesConsumer(String bootstrap, String clientId) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(props);
+  }
+
+  /**
    * Reads a whole topic, every partition from its beginning to its end offset at the time of the
    * call.
    *
@@ -41,14 +59,8 @@ public record Recording(List<Record> records) {
    */
   public static Recording read(String bootstrap, String topic, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "pitstop-bench-recording");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        bytesConsumer(bootstrap, "pitstop-bench-recording")) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
       if (infos == null || infos.isEmpty()) {
         throw new IllegalArgumentException("topic " + topic + " does not exist at " + bootstrap);

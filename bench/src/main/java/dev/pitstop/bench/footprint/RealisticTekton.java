@@ -481,21 +481,37 @@ public final class RealisticTekton {
     for (String s : STEP_NAMES) {
       command.add("step-" + s);
     }
+    Map<String, Object> c =
+        initContainer(
+            "prepare",
+            ENTRYPOINT_IMAGE,
+            command,
+            null,
+            List.of(
+                mount("tekton-internal-bin", "/tekton/bin", false),
+                mount("tekton-internal-steps", "/tekton/steps", false),
+                mount(token, "/var/run/secrets/kubernetes.io/serviceaccount", true)));
+    c.put("workingDir", "/");
+    return c;
+  }
+
+  /**
+   * One of Tekton's init containers as a Pod carries it (no resources, the default message path).
+   */
+  private static Map<String, Object> initContainer(
+      String name, String image, List<String> command, List<String> args, List<?> mounts) {
     Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", "prepare");
-    c.put("image", ENTRYPOINT_IMAGE);
+    c.put("name", name);
+    c.put("image", image);
     c.put("command", command);
+    if (args != null) {
+      c.put("args", args);
+    }
     c.put("imagePullPolicy", "IfNotPresent");
     c.put("resources", Map.of());
     c.put("terminationMessagePath", "/dev/termination-log");
     c.put("terminationMessagePolicy", "File");
-    c.put(
-        "volumeMounts",
-        List.of(
-            mount("tekton-internal-bin", "/tekton/bin", false),
-            mount("tekton-internal-steps", "/tekton/steps", false),
-            mount(token, "/var/run/secrets/kubernetes.io/serviceaccount", true)));
-    c.put("workingDir", "/");
+    c.put("volumeMounts", mounts);
     return c;
   }
 
@@ -513,22 +529,15 @@ public final class RealisticTekton {
                   .encodeToString(script(i).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
           .append("\n_EOF_\n/tekton/bin/entrypoint decode-script \"${scriptfile}\"\n");
     }
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", "place-scripts");
-    c.put("image", SHELL_IMAGE);
-    c.put("command", List.of("sh"));
-    c.put("args", List.of("-c", sh.toString()));
-    c.put("imagePullPolicy", "IfNotPresent");
-    c.put("resources", Map.of());
-    c.put("terminationMessagePath", "/dev/termination-log");
-    c.put("terminationMessagePolicy", "File");
-    c.put(
-        "volumeMounts",
+    return initContainer(
+        "place-scripts",
+        SHELL_IMAGE,
+        List.of("sh"),
+        List.of("-c", sh.toString()),
         List.of(
             mount("tekton-internal-scripts", "/tekton/scripts", false),
             mount("tekton-internal-bin", "/tekton/bin", false),
             mount(token, "/var/run/secrets/kubernetes.io/serviceaccount", true)));
-    return c;
   }
 
   private static Map<String, Object> mount(String name, String path, boolean readOnly) {
