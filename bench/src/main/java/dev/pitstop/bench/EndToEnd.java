@@ -13,9 +13,11 @@ import dev.pitstop.bench.e2e.SandboxProbe;
 import dev.pitstop.bench.e2e.TimedEvents;
 import dev.pitstop.cli.LocalStack;
 import dev.pitstop.cli.demo.EventTap;
+import dev.pitstop.engine.api.ApiPaths;
 import dev.pitstop.events.EventCodec;
 import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.data.Action;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.BreakpointReached;
 import dev.pitstop.events.data.Command;
@@ -27,11 +29,9 @@ import io.cloudevents.CloudEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -457,13 +457,8 @@ final class EndToEnd {
 
     private void release(String key, BreakpointPaused p, String pod, String container) {
       String path =
-          "/v1/breakpoints/"
-              + enc(p.run().namespace())
-              + "/"
-              + enc(p.run().name())
-              + "/"
-              + enc(p.step().name())
-              + "/continue";
+          ApiPaths.breakpoint(
+              p.run().namespace(), p.run().name(), p.step().name(), Action.CONTINUE);
       HttpRequest req =
           HttpRequest.newBuilder(URI.create(stack.engineUrl() + path))
               .header("Authorization", "Bearer " + stack.apiToken())
@@ -519,10 +514,6 @@ final class EndToEnd {
             .sorted()
             .toArray();
     return sizes.length == 0 ? 1024 : sizes[sizes.length / 2];
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   /** Polls {@code done} every 100 ms until true or {@code timeout}; returns its last value. */

@@ -1,14 +1,13 @@
 package dev.pitstop.cli.demo;
 
+import dev.pitstop.engine.api.ApiPaths;
 import dev.pitstop.events.data.Action;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.HoldHeld;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,21 +59,12 @@ public final class AutoContinue implements AutoCloseable {
     if (after == null) {
       return;
     }
-    String path =
-        "/v1/holds/" + enc(h.run().namespace()) + "/" + enc(h.run().name()) + "/" + action.json();
+    String path = ApiPaths.hold(h.run().namespace(), h.run().name(), action);
     timer.schedule(() -> post(path), after.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void release(BreakpointPaused p) {
-    post(
-        "/v1/breakpoints/"
-            + enc(p.run().namespace())
-            + "/"
-            + enc(p.run().name())
-            + "/"
-            + enc(p.step().name())
-            + "/"
-            + action.json());
+    post(ApiPaths.breakpoint(p.run().namespace(), p.run().name(), p.step().name(), action));
   }
 
   private void post(String path) {
@@ -111,10 +101,6 @@ public final class AutoContinue implements AutoCloseable {
 
   public String lastFailure() {
     return lastFailure;
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   @Override
