@@ -55,13 +55,24 @@ class EndToEndIT {
     assertThat(f.rawPost().count()).isEqualTo(20);
     assertThat(f.rawExec().count()).isEqualTo(20);
     assertThat(f.rawKafkaPerSecond()).isPositive();
+    // Sampled while the runs were live (seconds of runs: some of each, at their rates).
+    assertThat(f.underLoad().kafka().count()).isPositive();
+    assertThat(f.underLoad().post().count()).isPositive();
+    assertThat(f.underLoad().exec().count()).isPositive();
+    assertThat(f.underLoad().get().count()).isPositive();
     assertThat(f.storedObjects()).isPositive();
     assertThat(printed)
-        .contains("pause notification", "raw: 2 x Kafka + POST", "release", "sandbox ceiling");
+        .contains(
+            "pause notification",
+            "raw: 2 x Kafka + POST",
+            "release",
+            "sandbox ceiling",
+            "raw paths sampled while the runs were live");
 
     JsonNode json = f.json();
     assertThat(json.at("/pause_notification/pitstop/count").asLong()).isEqualTo(1);
     assertThat(json.at("/webhook/lost").asLong()).isZero();
+    assertThat(json.at("/raw_under_load/exec/count").asLong()).isPositive();
     assertThat(json.at("/failed").asBoolean()).isFalse();
   }
 

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The physical limit of the notifier's last leg: one CloudEvent (binary mode, a JSON body of the
@@ -37,6 +39,25 @@ public final class RawHttp {
    * @throws IllegalStateException when the receiver refuses one
    */
   public Latency post(String url, int bodyBytes, int warmup, int samples) throws Exception {
+    return post(url, bodyBytes, warmup, samples, Duration.ZERO, "", () -> true);
+  }
+
+  /**
+   * As {@link #post(String, int, int, int)}, one POST every {@code interval} (or right after the
+   * last when it took longer), while {@code more} answers true; ids carry {@code idPart} after
+   * {@link #ID_PREFIX} so samplings at different times never share an id.
+   *
+   * @throws IllegalStateException when the receiver refuses one
+   */
+  public Latency post(
+      String url,
+      int bodyBytes,
+      int warmup,
+      int samples,
+      Duration interval,
+      String idPart,
+      BooleanSupplier more)
+      throws Exception {
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -44,8 +65,11 @@ public final class RawHttp {
             .build();
     String body = body(bodyBytes);
     Latency latency = new Latency();
-    for (int i = 0; i < warmup + samples; i++) {
-      String id = ID_PREFIX + i;
+    long next = System.nanoTime();
+    for (int i = 0; i < warmup + samples && more.getAsBoolean(); i++) {
+      LockSupport.parkNanos(next - System.nanoTime());
+      next = Math.max(next + interval.toNanos(), System.nanoTime());
+      String id = ID_PREFIX + idPart + i;
       HttpRequest req =
           HttpRequest.newBuilder(URI.create(url))
               .header("ce-specversion", "1.0")

@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,11 +40,30 @@ public final class RawKafka {
   public static Latency latency(
       String bootstrap, String topic, int recordBytes, int warmup, int samples, Duration interval)
       throws Exception {
+    return latency(bootstrap, topic, recordBytes, warmup, samples, interval, () -> true);
+  }
+
+  /**
+   * As {@link #latency(String, String, int, int, int, Duration)}, but stops sending once {@code
+   * more} answers false (checked before each record; at most {@code warmup + samples} records) and
+   * waits for the records sent: for sampling the hop while something else loads the broker.
+   *
+   * @throws TimeoutException when the records sent do not all arrive within a minute
+   */
+  public static Latency latency(
+      String bootstrap,
+      String topic,
+      int recordBytes,
+      int warmup,
+      int samples,
+      Duration interval,
+      BooleanSupplier more)
+      throws Exception {
     create(bootstrap, topic, 1);
     int total = warmup + samples;
     long[] sent = new long[total];
     Latency latency = new Latency();
-    CountDownLatch done = new CountDownLatch(total);
+    Semaphore arrived = new Semaphore(0);
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, "0", null);
         Poller poller =
             new Poller(
@@ -52,21 +73,27 @@ public final class RawKafka {
                   long now = System.nanoTime();
                   int seq = ByteBuffer.wrap(r.value()).getInt();
                   if (seq >= warmup && seq < total) latency.recordNanos(now - sent[seq]);
-                  done.countDown();
+                  arrived.release();
                 })) {
       poller.awaitAssigned();
       long next = System.nanoTime();
-      for (int i = 0; i < total; i++) {
+      int count = 0;
+      while (count < total && more.getAsBoolean()) {
         LockSupport.parkNanos(next - System.nanoTime());
         byte[] value = new byte[recordBytes];
-        ByteBuffer.wrap(value).putInt(i);
-        sent[i] = System.nanoTime();
+        ByteBuffer.wrap(value).putInt(count);
+        sent[count] = System.nanoTime();
         producer.send(new ProducerRecord<>(topic, value));
+        count++;
         next += interval.toNanos();
       }
-      if (!done.await(1, TimeUnit.MINUTES)) {
+      if (!arrived.tryAcquire(count, 1, TimeUnit.MINUTES)) {
         throw new TimeoutException(
-            "raw Kafka: " + done.getCount() + " of " + total + " records not consumed in 1 min");
+            "raw Kafka: "
+                + (count - arrived.availablePermits())
+                + " of "
+                + count
+                + " records not consumed in 1 min");
       }
     }
     return latency;

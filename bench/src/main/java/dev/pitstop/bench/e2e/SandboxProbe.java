@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The sandbox's own costs, measured with fabric8 clients as Pitstop's services use them: an exec
@@ -30,6 +33,7 @@ public final class SandboxProbe {
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, CompletableFuture<Instant>> execArrivals = new ConcurrentHashMap<>();
+  private final AtomicInteger execSeq = new AtomicInteger();
 
   /** Creates the probe Pod and ConfigMap and routes the probe Pod's execs to this probe. */
   public SandboxProbe(KubernetesClient client, String namespace, ExecArrivals execs) {
@@ -74,9 +78,21 @@ public final class SandboxProbe {
 
   /** From the exec call to the exec arriving at the probe container, one at a time. */
   public Latency exec(int warmup, int samples) throws Exception {
+    return exec(warmup, samples, Duration.ZERO, () -> true);
+  }
+
+  /**
+   * As {@link #exec(int, int)}, one exec every {@code interval} (or right after the last when it
+   * took longer) while {@code more} answers true.
+   */
+  public Latency exec(int warmup, int samples, Duration interval, BooleanSupplier more)
+      throws Exception {
     Latency latency = new Latency();
-    for (int i = 0; i < warmup + samples; i++) {
-      String seq = Integer.toString(i);
+    long next = System.nanoTime();
+    for (int i = 0; i < warmup + samples && more.getAsBoolean(); i++) {
+      LockSupport.parkNanos(next - System.nanoTime());
+      next = Math.max(next + interval.toNanos(), System.nanoTime());
+      String seq = Integer.toString(execSeq.incrementAndGet());
       CompletableFuture<Instant> arrival =
           execArrivals.computeIfAbsent(seq, k -> new CompletableFuture<>());
       Instant sent = Instant.now();
@@ -92,6 +108,24 @@ public final class SandboxProbe {
         w.exitCode().get(10, TimeUnit.SECONDS);
         if (i >= warmup) latency.record(Duration.between(sent, at));
       }
+    }
+    return latency;
+  }
+
+  /**
+   * A GET of the probe ConfigMap every {@code interval} (or right after the last when it took
+   * longer) while {@code more} answers true: the mock API server's latency as any client sees it at
+   * that moment.
+   */
+  public Latency get(int warmup, int samples, Duration interval, BooleanSupplier more) {
+    Latency latency = new Latency();
+    long next = System.nanoTime();
+    for (int i = 0; i < warmup + samples && more.getAsBoolean(); i++) {
+      LockSupport.parkNanos(next - System.nanoTime());
+      next = Math.max(next + interval.toNanos(), System.nanoTime());
+      long t0 = System.nanoTime();
+      request(false, i);
+      if (i >= warmup) latency.recordNanos(System.nanoTime() - t0);
     }
     return latency;
   }
