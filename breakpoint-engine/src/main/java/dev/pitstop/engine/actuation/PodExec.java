@@ -2,6 +2,7 @@ package dev.pitstop.engine.actuation;
 
 import dev.pitstop.engine.breakpoint.Action;
 import dev.pitstop.engine.breakpoint.ExecOutcome;
+import dev.pitstop.runtime.ops.PitstopMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecListener;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
@@ -10,7 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,11 +37,42 @@ public final class PodExec implements Function<Action.Exec, Future<ExecOutcome>>
   private final KubernetesClient client;
   private final Duration timeout;
   private final WorkerExecutor workers;
+  private final PitstopMetrics metrics;
+  private final Function<String, Instant> commandTimes;
+  private final Clock clock;
 
   public PodExec(Vertx vertx, KubernetesClient client, Duration timeout) {
+    this(vertx, client, timeout, null, id -> null, Clock.systemUTC());
+  }
+
+  /**
+   * @param metrics where the exec's request time ({@code
+   *     pitstop_kubernetes_request_seconds{call="exec"}}: from the worker starting it to the API
+   *     server accepting the websocket) and the release stages {@code exec_started} and {@code
+   *     exec_opened} ({@code pitstop_release_latency_seconds}) are recorded, or null
+   * @param commandTimes the CloudEvent time of a release command by its id, or null when unknown
+   *     (then no stage is recorded)
+   * @param clock the clock of the stages (the commands' times are wall-clock times)
+   */
+  public PodExec(
+      Vertx vertx,
+      KubernetesClient client,
+      Duration timeout,
+      PitstopMetrics metrics,
+      Function<String, Instant> commandTimes,
+      Clock clock) {
     this.client = client;
     this.timeout = timeout;
     this.workers = vertx.createSharedWorkerExecutor("pitstop-engine-exec", 4);
+    this.metrics = metrics;
+    this.commandTimes = commandTimes;
+    this.clock = clock;
+  }
+
+  private void stage(Instant commandTime, String stage) {
+    if (metrics != null && commandTime != null) {
+      metrics.releaseLatency(stage, Duration.between(commandTime, clock.instant()));
+    }
   }
 
   /** Runs the exec on a worker; completes with its outcome (never fails). */
@@ -51,7 +85,11 @@ public final class PodExec implements Function<Action.Exec, Future<ExecOutcome>>
     BoundedOutput out = new BoundedOutput();
     BoundedOutput err = new BoundedOutput();
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    Instant commandTime = metrics == null ? null : commandTimes.apply(x.commandId());
+    stage(commandTime, "exec_started");
+    boolean[] opened = {false};
     LOG.debug(
         "exec {} in {}/{} container {} for command {}",
         x.command(),
@@ -80,6 +118,12 @@ public final class PodExec implements Function<Action.Exec, Future<ExecOutcome>>
                   }
                 })
             .exec(x.command().toArray(String[]::new))) {
+      // fabric8 returns once the API server accepted the exec websocket.
+      opened[0] = true;
+      if (metrics != null) {
+        metrics.kubernetesRequest("exec", true, Duration.ofNanos(System.nanoTime() - start));
+      }
+      stage(commandTime, "exec_opened");
       Integer code = watch.exitCode().get(remaining(deadline), TimeUnit.NANOSECONDS);
       // stderr frames may still be in flight when the exit code is known: wait for the close.
       try {
@@ -100,6 +144,9 @@ public final class PodExec implements Function<Action.Exec, Future<ExecOutcome>>
       Thread.currentThread().interrupt();
       return new ExecOutcome(x.key(), x.commandId(), ExecOutcome.NOT_RUN, "interrupted");
     } catch (Exception e) {
+      if (metrics != null && !opened[0]) {
+        metrics.kubernetesRequest("exec", false, Duration.ofNanos(System.nanoTime() - start));
+      }
       Throwable cause =
           e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
               ? e.getCause()
