@@ -67,7 +67,20 @@ import java.util.Map;
  *   <tr><td>{@code ENGINE_API_COMMAND_WAIT}</td><td>{@code 10s}</td><td>how long a release
  *       request to the API waits for the decision of the instance owning the run before answering
  *       202 with the command id (0s ... 60s; 0s: answer 202 at once)</td></tr>
+ *   <tr><td>{@code ENGINE_AUTH_CACHE_TOKEN_TTL}</td><td>{@code 30s}</td><td>how long a
+ *       TokenReview that authenticated a token is kept (0s ... 10m; 0s: not kept; {@link
+ *       dev.pitstop.engine.auth.CachingAuthenticator})</td></tr>
+ *   <tr><td>{@code ENGINE_AUTH_CACHE_ALLOWED_TTL}</td><td>{@code 10s}</td><td>how long a
+ *       SubjectAccessReview that allowed a release is kept (0s ... 10m; 0s: not kept; {@link
+ *       dev.pitstop.engine.auth.CachingAuthorizer})</td></tr>
+ *   <tr><td>{@code ENGINE_AUTH_CACHE_DENIED_TTL}</td><td>{@code 5s}</td><td>how long a denial
+ *       (SubjectAccessReview not allowed, TokenReview not authenticated) is kept (0s ... 10m; 0s:
+ *       not kept)</td></tr>
+ *   <tr><td>{@code ENGINE_AUTH_CACHE_ENTRIES}</td><td>{@code 10000}</td><td>how many answers each
+ *       of the two caches keeps at most (1 ... 1000000)</td></tr>
  * </table>
+ *
+ * <p>A review that failed (no answer) is never kept.
  *
  * <p>The engine's consumer group uses Kafka's range assignor (so partition {@code p} of the
  * observations and of the commands topic go to the same instance); {@code
@@ -93,6 +106,7 @@ import java.util.Map;
  * @param releaseContainerTimeout how long a release container may take to terminate
  * @param apiCommandWait how long the API waits for a command's outcome before answering 202
  * @param namespaces the namespaces served ({@link NamespaceScope#ALL}: every one)
+ * @param authCache how long review answers are kept
  */
 public record EngineConfig(
     String cluster,
@@ -113,7 +127,24 @@ public record EngineConfig(
     String releaseImage,
     Duration releaseContainerTimeout,
     Duration apiCommandWait,
-    NamespaceScope namespaces) {
+    NamespaceScope namespaces,
+    AuthCache authCache) {
+
+  /**
+   * How long TokenReview and SubjectAccessReview answers are kept (zero: not kept).
+   *
+   * @param tokenTtl an authenticated token's identity
+   * @param allowedTtl an allowed release
+   * @param deniedTtl a denied release or a token not authenticated
+   * @param entries the bound of each cache
+   */
+  public record AuthCache(
+      Duration tokenTtl, Duration allowedTtl, Duration deniedTtl, long entries) {
+    /** The defaults: 30 s, 10 s, 5 s, 10,000 entries. */
+    public static final AuthCache DEFAULTS =
+        new AuthCache(
+            Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5), 10_000);
+  }
 
   /** The default {@code ENGINE_RELEASE_IMAGE}: busybox, pinned by tag. */
   public static final String DEFAULT_RELEASE_IMAGE = "busybox:1.36.1";
@@ -209,7 +240,24 @@ public record EngineConfig(
         releaseImage(s),
         releaseContainerTimeout(s),
         commandWait(s),
-        NamespaceScope.parse(s.string("ENGINE_NAMESPACES", ""), "ENGINE_NAMESPACES"));
+        NamespaceScope.parse(s.string("ENGINE_NAMESPACES", ""), "ENGINE_NAMESPACES"),
+        authCache(s));
+  }
+
+  private static AuthCache authCache(Settings s) {
+    return new AuthCache(
+        cacheTtl(s, "ENGINE_AUTH_CACHE_TOKEN_TTL", AuthCache.DEFAULTS.tokenTtl()),
+        cacheTtl(s, "ENGINE_AUTH_CACHE_ALLOWED_TTL", AuthCache.DEFAULTS.allowedTtl()),
+        cacheTtl(s, "ENGINE_AUTH_CACHE_DENIED_TTL", AuthCache.DEFAULTS.deniedTtl()),
+        s.integer("ENGINE_AUTH_CACHE_ENTRIES", (int) AuthCache.DEFAULTS.entries(), 1, 1_000_000));
+  }
+
+  private static Duration cacheTtl(Settings s, String key, Duration fallback) {
+    Duration d = s.duration(key, fallback);
+    if (d.isNegative() || d.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new ConfigException(key + "=" + d + " is out of range [0s, 10m]");
+    }
+    return d;
   }
 
   private static Duration releaseContainerTimeout(Settings s) {

@@ -1,5 +1,6 @@
 package dev.pitstop.engine;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.pitstop.engine.actuation.HoldPatcher;
 import dev.pitstop.engine.actuation.PodEphemeralRelease;
 import dev.pitstop.engine.actuation.PodExec;
@@ -10,6 +11,8 @@ import dev.pitstop.engine.api.BreakpointApi;
 import dev.pitstop.engine.api.PendingCommands;
 import dev.pitstop.engine.auth.Authenticator;
 import dev.pitstop.engine.auth.Authorizer;
+import dev.pitstop.engine.auth.CachingAuthenticator;
+import dev.pitstop.engine.auth.CachingAuthorizer;
 import dev.pitstop.engine.auth.StaticTokenAuthenticator;
 import dev.pitstop.engine.auth.SubjectAccessReviewAuthorizer;
 import dev.pitstop.engine.auth.TokenReviewAuthenticator;
@@ -52,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code ENGINE_WEBHOOK_CERT_FILE}/{@code _KEY_FILE} it also serves the admission webhook
  * ({@link AdmissionWebhook}, HTTPS) over informer caches, and releases held TaskRuns by JSON Patch
  * ({@link HoldPatcher}). Authentication is static tokens or TokenReview; releases are authorized by
- * SubjectAccessReview when {@code ENGINE_AUTHORIZE_COMMANDS}.
+ * SubjectAccessReview when {@code ENGINE_AUTHORIZE_COMMANDS}; both reviews' answers are kept a
+ * short while ({@link CachingAuthenticator}, {@link CachingAuthorizer}, {@code
+ * ENGINE_AUTH_CACHE_*}).
  *
  * <p>State (breakpoints, holds, the commands that released them) is written per root run to a
  * compacted topic ({@code ENGINE_STATE_TOPIC}, created if missing) partitioned like the input
@@ -266,7 +271,6 @@ public final class EngineService implements PitstopService {
     TopicTail stateTail = k.stateTail();
     PendingCommands outcomes = k.outcomes();
     TopicTail decisionsTail = k.decisionsTail();
-    PodExec podExec = new PodExec(vertx, client, config.execTimeout());
     HoldPatcher patcher = new HoldPatcher(vertx, client);
     PodEphemeralRelease ephemeral =
         new PodEphemeralRelease(
@@ -274,13 +278,31 @@ public final class EngineService implements PitstopService {
     WorkerExecutor kube = vertx.createSharedWorkerExecutor("pitstop-engine-kube", 4);
     EventFactory decisions = new EventFactory(config.cluster(), EngineConfig.SERVICE);
     EngineMetrics metrics = new EngineMetrics(Ops.of(vertx).metrics(), clock);
+    PodExec podExec =
+        new PodExec(
+            vertx, client, config.execTimeout(), metrics.metrics(), metrics::commandTime, clock);
+    EngineConfig.AuthCache ttl = config.authCache();
+    // One cache per kind of review, shared by the API (before publishing a command) and the
+    // consumer (for each command consumed): kube-apiserver's webhook caches, with short TTLs.
     Authorizer authorizer =
         config.authorizeCommands()
-            ? new SubjectAccessReviewAuthorizer(client, kube)
+            ? new CachingAuthorizer(
+                new SubjectAccessReviewAuthorizer(client, kube, metrics.metrics()),
+                ttl.allowedTtl(),
+                ttl.deniedTtl(),
+                ttl.entries(),
+                Ticker.systemTicker(),
+                metrics.metrics())
             : Authorizer.ALLOW_ALL;
     Authenticator authenticator =
         config.auth() == EngineConfig.Auth.KUBERNETES
-            ? new TokenReviewAuthenticator(client, kube)
+            ? new CachingAuthenticator(
+                new TokenReviewAuthenticator(client, kube, metrics.metrics()),
+                ttl.tokenTtl(),
+                ttl.deniedTtl(),
+                ttl.entries(),
+                Ticker.systemTicker(),
+                metrics.metrics())
             : new StaticTokenAuthenticator(config.tokens());
     BreakpointEngine engine =
         new BreakpointEngine(

@@ -63,6 +63,42 @@ class EngineConfigTest {
   }
 
   @Test
+  void authCacheTtlsDefaultShortAreReadAndBoundedNamingTheKey() {
+    EngineConfig.AuthCache d = EngineConfig.fromMap(MIN).authCache();
+    assertThat(d.tokenTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(d.allowedTtl()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(d.deniedTtl()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(d.entries()).isEqualTo(10_000);
+    EngineConfig.AuthCache c =
+        EngineConfig.fromMap(
+                with(
+                    "ENGINE_AUTH_CACHE_TOKEN_TTL", "2m",
+                    "ENGINE_AUTH_CACHE_ALLOWED_TTL", "0s",
+                    "ENGINE_AUTH_CACHE_DENIED_TTL", "1500ms",
+                    "ENGINE_AUTH_CACHE_ENTRIES", "64"))
+            .authCache();
+    assertThat(c)
+        .isEqualTo(
+            new EngineConfig.AuthCache(
+                Duration.ofMinutes(2), Duration.ZERO, Duration.ofMillis(1500), 64));
+    for (String key :
+        new String[] {
+          "ENGINE_AUTH_CACHE_TOKEN_TTL",
+          "ENGINE_AUTH_CACHE_ALLOWED_TTL",
+          "ENGINE_AUTH_CACHE_DENIED_TTL"
+        }) {
+      for (String bad : new String[] {"11m", "-1s", "soon"}) {
+        assertThatThrownBy(() -> EngineConfig.fromMap(with(key, bad)))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(key + "=");
+      }
+    }
+    assertThatThrownBy(() -> EngineConfig.fromMap(with("ENGINE_AUTH_CACHE_ENTRIES", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("ENGINE_AUTH_CACHE_ENTRIES=");
+  }
+
+  @Test
   void apiCommandWaitDefaultsToTenSecondsAndIsBounded() {
     assertThat(EngineConfig.fromMap(MIN).apiCommandWait()).isEqualTo(Duration.ofSeconds(10));
     assertThat(EngineConfig.fromMap(with("ENGINE_API_COMMAND_WAIT", "0s")).apiCommandWait())
@@ -186,6 +222,14 @@ class EngineConfigTest {
   private static Map<String, String> with(String k, String v) {
     var m = new java.util.HashMap<>(MIN);
     m.put(k, v);
+    return m;
+  }
+
+  private static Map<String, String> with(String... kv) {
+    var m = new java.util.HashMap<>(MIN);
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
     return m;
   }
 

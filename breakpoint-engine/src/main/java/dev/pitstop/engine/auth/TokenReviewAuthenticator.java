@@ -1,12 +1,14 @@
 package dev.pitstop.engine.auth;
 
 import dev.pitstop.events.data.Identity;
+import dev.pitstop.runtime.ops.PitstopMetrics;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -18,10 +20,21 @@ import java.util.Optional;
 public final class TokenReviewAuthenticator implements Authenticator {
   private final KubernetesClient client;
   private final WorkerExecutor workers;
+  private final PitstopMetrics metrics;
 
   public TokenReviewAuthenticator(KubernetesClient client, WorkerExecutor workers) {
+    this(client, workers, null);
+  }
+
+  /**
+   * @param metrics where each request's time is recorded ({@code
+   *     pitstop_kubernetes_request_seconds{call="tokenreview"}}), or null
+   */
+  public TokenReviewAuthenticator(
+      KubernetesClient client, WorkerExecutor workers, PitstopMetrics metrics) {
     this.client = client;
     this.workers = workers;
+    this.metrics = metrics;
   }
 
   @Override
@@ -30,7 +43,8 @@ public final class TokenReviewAuthenticator implements Authenticator {
         () -> {
           TokenReview review =
               new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build();
-          TokenReview answer = client.resources(TokenReview.class).resource(review).create();
+          TokenReview answer =
+              timed(() -> client.resources(TokenReview.class).resource(review).create());
           TokenReviewStatus s = answer == null ? null : answer.getStatus();
           if (s == null || !Boolean.TRUE.equals(s.getAuthenticated()) || s.getUser() == null) {
             return Optional.<Identity>empty();
@@ -38,5 +52,19 @@ public final class TokenReviewAuthenticator implements Authenticator {
           return Optional.of(new Identity(s.getUser().getUsername(), s.getUser().getGroups()));
         },
         false);
+  }
+
+  private <T> T timed(java.util.function.Supplier<T> request) {
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      T t = request.get();
+      ok = true;
+      return t;
+    } finally {
+      if (metrics != null) {
+        metrics.kubernetesRequest("tokenreview", ok, Duration.ofNanos(System.nanoTime() - start));
+      }
+    }
   }
 }

@@ -32,7 +32,21 @@ import java.util.function.Supplier;
  *       CloudEvent time of the event to its delivery ({@code delivered}) or giving up ({@code
  *       deadlettered});
  *   <li>{@code pitstop_breakpoints_paused} (gauge, engine): steps waiting at a breakpoint;
- *   <li>{@code pitstop_slack_rate_limited_total{method}} (notifier): Slack answers 429.
+ *   <li>{@code pitstop_slack_rate_limited_total{method}} (notifier): Slack answers 429;
+ *   <li>{@code pitstop_kubernetes_request_seconds{call,outcome}} (histogram, engine): the engine's
+ *       Kubernetes calls on the release path, from the worker starting the call to its answer;
+ *       {@code call} {@code tokenreview}, {@code subjectaccessreview} or {@code exec} (until the
+ *       API server accepted the {@code pods/exec} websocket, not the command's run), {@code
+ *       outcome} {@code ok} (an answer, allowed or not) or {@code error} (no answer);
+ *   <li>{@code pitstop_auth_reviews_total{review,result}} (engine): reviews asked of the engine's
+ *       review cache, {@code review} {@code tokenreview} or {@code subjectaccessreview}, {@code
+ *       result} {@code hit} (answered from the cache or from a request already under way) or {@code
+ *       miss} (a request was made);
+ *   <li>{@code pitstop_release_latency_seconds{stage}} (histogram, engine): from a release
+ *       command's CloudEvent time (set by the API when it accepted the request) to a stage of its
+ *       handling: {@code consumed} (handed to the engine's handler: the Kafka hop), {@code decided}
+ *       (authorized and decided), {@code exec_started} (a worker began the exec), {@code
+ *       exec_opened} (the API server accepted the exec).
  * </ul>
  */
 public final class PitstopMetrics {
@@ -181,6 +195,69 @@ public final class PitstopMetrics {
         .tag("outcome", outcome)
         .register(registry)
         .record(d.isNegative() ? Duration.ZERO : d);
+  }
+
+  private final java.util.Map<String, Timer> kubernetesTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Timer> releaseTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Counter> reviewCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One Kubernetes call of the engine's release path (see the class comment).
+   *
+   * @param call {@code tokenreview}, {@code subjectaccessreview} or {@code exec} (a fixed name)
+   * @param ok whether the call got an answer
+   */
+  public void kubernetesRequest(String call, boolean ok, Duration d) {
+    String outcome = ok ? "ok" : "error";
+    kubernetesTimers
+        .computeIfAbsent(
+            call + "/" + outcome,
+            k ->
+                latency(
+                        "pitstop.kubernetes.request",
+                        "The engine's Kubernetes calls on the release path")
+                    .tags("call", call, "outcome", outcome)
+                    .register(registry))
+        .record(d.isNegative() ? Duration.ZERO : d);
+  }
+
+  /**
+   * One stage of a release command (see the class comment).
+   *
+   * @param stage {@code consumed}, {@code decided}, {@code exec_started} or {@code exec_opened}
+   * @param sinceCommand from the command's CloudEvent time to the stage
+   */
+  public void releaseLatency(String stage, Duration sinceCommand) {
+    releaseTimers
+        .computeIfAbsent(
+            stage,
+            k ->
+                latency("pitstop.release.latency", "From a release command's time to a stage")
+                    .tag("stage", stage)
+                    .register(registry))
+        .record(sinceCommand.isNegative() ? Duration.ZERO : sinceCommand);
+  }
+
+  /**
+   * One review asked of the engine's review cache (see the class comment).
+   *
+   * @param review {@code tokenreview} or {@code subjectaccessreview}
+   * @param hit true when no request was made for it
+   */
+  public void authReview(String review, boolean hit) {
+    String result = hit ? "hit" : "miss";
+    reviewCounters
+        .computeIfAbsent(
+            review + "/" + result,
+            k ->
+                Counter.builder("pitstop.auth.reviews")
+                    .description("Reviews asked of the engine's review cache")
+                    .tags("review", review, "result", result)
+                    .register(registry))
+        .increment();
   }
 
   private static Timer.Builder latency(String name, String description) {

@@ -13,6 +13,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +28,8 @@ final class Reviews {
   static final String ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
   private final Supplier<AccessTable> table;
+  private final AtomicLong tokenReviews = new AtomicLong();
+  private final AtomicLong accessReviews = new AtomicLong();
 
   Reviews(Supplier<AccessTable> table) {
     this.table = table;
@@ -45,9 +48,11 @@ final class Reviews {
     }
     try {
       if (path.equals(TOKEN_REVIEWS)) {
+        tokenReviews.incrementAndGet();
         return Optional.of(created(tokenReview(request.getUtf8Body())));
       }
       if (path.equals(ACCESS_REVIEWS)) {
+        accessReviews.incrementAndGet();
         return Optional.of(created(accessReview(request.getUtf8Body())));
       }
     } catch (RuntimeException e) {
@@ -55,6 +60,16 @@ final class Reviews {
           SandboxDispatcher.status(KubeStatus.badRequest("unreadable review: " + e.getMessage())));
     }
     return Optional.empty();
+  }
+
+  /** TokenReview requests received so far (answered or not readable). */
+  long tokenReviews() {
+    return tokenReviews.get();
+  }
+
+  /** SubjectAccessReview requests received so far (answered or not readable). */
+  long accessReviews() {
+    return accessReviews.get();
   }
 
   private Object tokenReview(String body) {

@@ -87,6 +87,7 @@ public final class SandboxApiServer implements AutoCloseable {
   private final AtomicReference<AccessTable> access;
   private final AtomicReference<EphemeralContainerHandler> ephemeralHandler;
   private final AdmissionChain admission;
+  private final Reviews reviews;
   private boolean closed;
 
   private static final ExecHandler DEFAULT_EXEC_HANDLER =
@@ -120,8 +121,10 @@ public final class SandboxApiServer implements AutoCloseable {
       AtomicReference<ExecHandler> execHandler,
       AtomicReference<AccessTable> access,
       AtomicReference<EphemeralContainerHandler> ephemeralHandler,
-      AdmissionChain admission) {
+      AdmissionChain admission,
+      Reviews reviews) {
     this.mock = mock;
+    this.reviews = reviews;
     this.ephemeralHandler = ephemeralHandler;
     this.access = access;
     this.admission = admission;
@@ -197,7 +200,8 @@ public final class SandboxApiServer implements AutoCloseable {
               execHandler,
               access,
               ephemeralHandler,
-              admission);
+              admission,
+              dispatcher.reviews());
       LOG.info(
           "Sandbox Kubernetes API started on {} in {} ms",
           server.masterUrl,
@@ -351,6 +355,21 @@ public final class SandboxApiServer implements AutoCloseable {
    */
   public AccessTable addUser(String token, String username, String... groups) {
     return access.get().addUser(token, username, groups);
+  }
+
+  /**
+   * How many {@code POST .../tokenreviews} requests this server received since it started (for
+   * tests of clients that cache review answers).
+   */
+  public long tokenReviewRequests() {
+    return reviews.tokenReviews();
+  }
+
+  /**
+   * How many {@code POST .../subjectaccessreviews} requests this server received since it started.
+   */
+  public long subjectAccessReviewRequests() {
+    return reviews.accessReviews();
   }
 
   /**

@@ -58,6 +58,11 @@ final class SandboxDispatcher extends Dispatcher implements CustomResourceAware 
     this.workers = workers;
   }
 
+  /** The review endpoints (and their request counts). */
+  Reviews reviews() {
+    return reviews;
+  }
+
   PodLookup pods() {
     return pods;
   }
