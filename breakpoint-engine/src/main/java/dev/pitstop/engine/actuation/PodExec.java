@@ -1,22 +1,21 @@
 package dev.pitstop.engine.actuation;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitstop.engine.breakpoint.Action;
 import dev.pitstop.engine.breakpoint.ExecOutcome;
 import dev.pitstop.runtime.ops.PitstopMetrics;
 import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.ExecListener;
+import io.fabric8.kubernetes.client.dsl.internal.ExecWebSocketListener;
+import io.fabric8.kubernetes.client.dsl.internal.PodOperationContext;
 import io.fabric8.kubernetes.client.http.WebSocket;
 import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,18 +29,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out an {@link Action.Exec}: {@code pods/exec} of the command in the container, a
- * websocket opened through fabric8's HTTP client (its authentication and TLS), on the worker pool
- * {@code pitstop-engine-exec} (4 threads; the call blocks), never on an event loop. Needs RBAC
- * {@code create pods/exec} in the run's namespace.
+ * Carries out an {@link Action.Exec}: {@code pods/exec} of the command in the container, on the
+ * worker pool {@code pitstop-engine-exec} (4 threads; the call blocks), never on an event loop.
+ * Needs RBAC {@code create pods/exec} in the run's namespace.
  *
- * <p>Not fabric8's {@code pods().withName(p).inContainer(c).exec(...)}: before every exec that
- * starts an informer on the Pod (a LIST and a WATCH) and GETs the Pod (fabric8 7.8 {@code
- * PodOperationsImpl.getURL}: {@code waitUntilReadyOrTerminal} then {@code
- * validateOrDefaultContainerId}), three requests more per release, each a scan of fabric8's mock
- * store in the sandbox, where they made most of {@code pitstop bench}'s release latency (issue #7).
- * The engine knows the Pod and the container already; the API server answers a missing one on the
- * exec itself.
+ * <p>fabric8 does the exec: its HTTP client opens the websocket (its authentication and TLS), its
+ * {@link ExecWebSocketListener} speaks the {@code v4.channel.k8s.io} protocol (streams, the final
+ * {@code Status}, the exit code) and its URL builder writes the query. Only the step before is not
+ * fabric8's {@code pods().withName(p).inContainer(c).exec(...)}: before every exec that starts an
+ * informer on the Pod (a LIST and a WATCH) and GETs the Pod (fabric8 7.8 {@code
+ * PodOperationsImpl.getURL}: {@code waitUntilReadyOrTerminal}, even with a ready-wait timeout of 0,
+ * then {@code validateOrDefaultContainerId}), three requests more per release, each a scan of
+ * fabric8's mock store in the sandbox, where they made most of {@code pitstop bench}'s release
+ * latency (issue #7: 27 → 9 ms p50 per exec with 500 stored objects). The engine knows the Pod and
+ * the container already; the API server answers a missing one on the exec itself. {@code
+ * ExecWebSocketListener} and {@code PodOperationContext} are in fabric8's {@code dsl.internal}
+ * package: a fabric8 upgrade must keep {@code PodExecIT} passing.
  *
  * <p>The outcome is the command's exit code and the first 4 KiB of its standard error; an exec that
  * cannot be made (Pod gone, API error) or does not finish within the timeout yields {@link
@@ -111,24 +114,61 @@ public final class PodExec implements Function<Action.Exec, Future<ExecOutcome>>
         x.pod(),
         x.container(),
         x.commandId());
-    Channels ch = new Channels();
-    WebSocket ws = null;
+    BoundedOutput out = new BoundedOutput();
+    BoundedOutput err = new BoundedOutput();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    StringBuilder statusMessage = new StringBuilder();
+    PodOperationContext context =
+        PodOperationContext.builder()
+            .containerId(x.container())
+            .output(new PodOperationContext.StreamContext(out))
+            .error(new PodOperationContext.StreamContext(err))
+            .execListener(
+                new ExecListener() {
+                  @Override
+                  public void onExit(int code, Status status) {
+                    // A failure without an exit code (e.g. "executable file not found"): its
+                    // message is all there is to say why.
+                    if (code < 0 && status != null && status.getMessage() != null) {
+                      synchronized (statusMessage) {
+                        statusMessage.append(status.getMessage());
+                      }
+                    }
+                  }
+
+                  @Override
+                  public void onClose(int code, String reason) {
+                    closed.complete(null);
+                  }
+
+                  @Override
+                  public void onFailure(Throwable t, Response failureResponse) {
+                    closed.complete(null);
+                  }
+                })
+            .build();
+    ExecWebSocketListener watch =
+        new ExecWebSocketListener(context, Runnable::run, client.getKubernetesSerialization());
     try {
       CompletableFuture<WebSocket> opening =
           client
               .getHttpClient()
               .newWebSocketBuilder()
               .subprotocol(V4_CHANNEL)
-              .uri(execUri(client.getMasterUrl().toString(), x))
+              .uri(execUri(client.getMasterUrl().toString(), x, context))
               .connectTimeout(
                   Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))),
                   TimeUnit.MILLISECONDS)
-              .buildAsync(ch);
+              .buildAsync(watch);
+      opening.whenComplete(
+          (ws, t) -> {
+            if (t != null) {
+              watch.onError(ws, t);
+            }
+          });
       try {
-        ws = opening.get(remaining(deadline), TimeUnit.NANOSECONDS);
+        opening.get(remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (TimeoutException | ExecutionException | InterruptedException e) {
-        // Should it open after all, close it at once.
-        opening.thenAccept(late -> late.sendClose(1000, ""));
         if (metrics != null) {
           metrics.kubernetesRequest("exec", false, Duration.ofNanos(System.nanoTime() - start));
         }
@@ -138,22 +178,25 @@ public final class PodExec implements Function<Action.Exec, Future<ExecOutcome>>
         metrics.kubernetesRequest("exec", true, Duration.ofNanos(System.nanoTime() - start));
       }
       stage(commandTime, "exec_opened");
-      Integer code = ch.exitCode.get(remaining(deadline), TimeUnit.NANOSECONDS);
+      Integer code = watch.exitCode().get(remaining(deadline), TimeUnit.NANOSECONDS);
       // stderr frames may still be in flight when the exit code is known: wait for the close.
       try {
-        ch.closed.get(
+        closed.get(
             Math.min(remaining(deadline), TimeUnit.SECONDS.toNanos(2)), TimeUnit.NANOSECONDS);
       } catch (TimeoutException ignored) {
         // take what arrived
       }
       return new ExecOutcome(
-          x.key(), x.commandId(), code == null ? ExecOutcome.NOT_RUN : code, ch.errText());
+          x.key(),
+          x.commandId(),
+          code == null ? ExecOutcome.NOT_RUN : code,
+          errText(err, statusMessage));
     } catch (TimeoutException e) {
       return new ExecOutcome(
           x.key(),
           x.commandId(),
           ExecOutcome.NOT_RUN,
-          "no exit code within " + timeout + "; " + ch.errText());
+          "no exit code within " + timeout + "; " + errText(err, statusMessage));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new ExecOutcome(x.key(), x.commandId(), ExecOutcome.NOT_RUN, "interrupted");
@@ -165,131 +208,38 @@ public final class PodExec implements Function<Action.Exec, Future<ExecOutcome>>
               : String.valueOf(cause.getMessage());
       return new ExecOutcome(x.key(), x.commandId(), ExecOutcome.NOT_RUN, bounded(why));
     } finally {
-      if (ws != null && !ch.closed.isDone()) {
-        ws.sendClose(1000, "");
-      }
+      watch.close();
     }
   }
 
-  /**
-   * The exec URL: {@code <master>/api/v1/namespaces/<ns>/pods/<pod>/exec?command=...&container=
-   * <c>&stdout=true&stderr=true}, each value URL-encoded (the query kube-apiserver reads, as
-   * kubectl and fabric8 send it).
-   */
-  static URI execUri(String masterUrl, Action.Exec x) {
-    StringBuilder u = new StringBuilder(masterUrl);
-    if (u.charAt(u.length() - 1) != '/') {
-      u.append('/');
+  /** The captured stderr, then the status' message when it gave no exit code. */
+  static String errText(BoundedOutput err, StringBuilder statusMessage) {
+    String e = err.text();
+    String m;
+    synchronized (statusMessage) {
+      m = statusMessage.toString();
     }
-    u.append("api/v1/namespaces/")
-        .append(encode(x.namespace()))
-        .append("/pods/")
-        .append(encode(x.pod()))
-        .append("/exec?");
+    return m.isEmpty() ? e : bounded(e.isEmpty() ? m : e + "\n" + m);
+  }
+
+  /**
+   * The exec URL: {@code <master>/api/v1/namespaces/<ns>/pods/<pod>/exec?command=...} and the
+   * container and streams as fabric8 adds them for {@code context} ({@link
+   * PodOperationContext#addQueryParameters}: {@code container=<c>&stdout=true&stderr=true}), each
+   * value URL-encoded by fabric8's {@link URLUtils.URLBuilder}.
+   */
+  static URI execUri(String masterUrl, Action.Exec x, PodOperationContext context) {
+    URLUtils.URLBuilder u =
+        new URLUtils.URLBuilder(
+            URLUtils.join(masterUrl, "api/v1/namespaces", x.namespace(), "pods", x.pod(), "exec"));
     for (String arg : x.command()) {
-      u.append("command=").append(encode(arg)).append('&');
+      u.addQueryParameter("command", arg);
     }
-    u.append("container=").append(encode(x.container())).append("&stdout=true&stderr=true");
-    return URI.create(u.toString());
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  /**
-   * The client's side of the {@code v4.channel.k8s.io} exec protocol (kubelet's {@code
-   * remotecommand}; what kube-apiserver relays): binary frames whose first byte is the channel, 1
-   * stdout, 2 stderr, 3 the final {@code Status} (exit code 0 for {@code Success}; for {@code
-   * NonZeroExitCode} the code in the {@code ExitCode} cause; else unknown, -1, with the status'
-   * message added to the captured stderr). A close without a status: no exit code (null).
-   */
-  static final class Channels implements WebSocket.Listener {
-    private static final ObjectMapper JSON =
-        new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    final BoundedOutput out = new BoundedOutput();
-    final BoundedOutput err = new BoundedOutput();
-    final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-    final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private volatile String statusMessage = "";
-
-    @Override
-    public void onOpen(WebSocket ws) {
-      ws.request();
-    }
-
-    @Override
-    public void onMessage(WebSocket ws, ByteBuffer frame) {
-      try {
-        if (frame.hasRemaining()) {
-          byte channel = frame.get();
-          byte[] data = new byte[frame.remaining()];
-          frame.get(data);
-          switch (channel) {
-            case 1 -> out.write(data, 0, data.length);
-            case 2 -> err.write(data, 0, data.length);
-            case 3 -> exitCode.complete(exitCode(data));
-            default -> {
-              // resize (4) and unknown channels carry nothing for us
-            }
-          }
-        }
-      } finally {
-        ws.request();
-      }
-    }
-
-    @Override
-    public void onMessage(WebSocket ws, String text) {
-      ws.request(); // v4 frames are binary
-    }
-
-    @Override
-    public void onClose(WebSocket ws, int code, String reason) {
-      exitCode.complete(null);
-      closed.complete(null);
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      exitCode.completeExceptionally(error);
-      closed.complete(null);
-    }
-
-    private Integer exitCode(byte[] statusJson) {
-      Status s;
-      try {
-        s = JSON.readValue(statusJson, Status.class);
-      } catch (java.io.IOException | RuntimeException e) {
-        statusMessage = "unreadable exec status";
-        return -1;
-      }
-      if ("Success".equals(s.getStatus())) {
-        return 0;
-      }
-      if ("NonZeroExitCode".equals(s.getReason())
-          && s.getDetails() != null
-          && s.getDetails().getCauses() != null) {
-        for (StatusCause c : s.getDetails().getCauses()) {
-          if ("ExitCode".equals(c.getReason())) {
-            try {
-              return Integer.parseInt(c.getMessage().trim());
-            } catch (RuntimeException e) {
-              break;
-            }
-          }
-        }
-      }
-      statusMessage = s.getMessage() == null ? "" : s.getMessage();
-      return -1;
-    }
-
-    /** The captured stderr, then the status' message when it gave no exit code. */
-    String errText() {
-      String e = err.text();
-      String m = statusMessage;
-      return m.isEmpty() ? e : bounded(e.isEmpty() ? m : e + "\n" + m);
+    context.addQueryParameters(u);
+    try {
+      return u.build().toURI();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("not a valid exec URL for " + x.key() + ": " + e, e);
     }
   }
 
