@@ -196,14 +196,16 @@ final class EndToEnd {
                 });
         s.webhook().onEvent(this::received);
         KubernetesClient client = s.api().newClient();
+        io.vertx.core.Vertx probeVertx = io.vertx.core.Vertx.vertx();
         try (EventTap tap = new EventTap(s.bootstrapServers(), s.topics(), null);
-            client) {
+            client;
+            AutoCloseable closeProbeVertx = () -> probeVertx.close().await()) {
           tap.onEvent(this::observed);
           tap.start();
           if (setup.refuseDeliveries() > 0) {
             s.webhook().failNext(setup.refuseDeliveries(), 400);
           }
-          SandboxProbe probe = new SandboxProbe(client, "default", execs);
+          SandboxProbe probe = new SandboxProbe(probeVertx, client, "default", execs);
           loaded =
               new LoadedRawPaths(
                   s.bootstrapServers(),

@@ -1,12 +1,15 @@
 package dev.pitstop.bench.e2e;
 
+import dev.pitstop.engine.actuation.PodExec;
+import dev.pitstop.engine.breakpoint.Action;
+import dev.pitstop.engine.breakpoint.BreakpointKey;
+import dev.pitstop.engine.breakpoint.ExecOutcome;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.io.ByteArrayOutputStream;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,10 +24,11 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The sandbox's own costs, measured with fabric8 clients as Pitstop's services use them: an exec
- * into a probe Pod (the last leg of a release: from the call to the exec arriving at the
- * container), and the ceiling of fabric8's mock API server (which scans its whole store per
- * request, ../shared/docs/sandbox-notes.md): latency and requests/s of a GET and a JSON merge PATCH
- * of one ConfigMap while the run's objects are stored.
+ * into a probe Pod the way the engine execs ({@link PodExec}: the exec request alone, no Pod reads
+ * before it; the last leg of a release: from the call to the exec arriving at the container), and
+ * the ceiling of fabric8's mock API server (which scans its whole store per request,
+ * ../shared/docs/sandbox-notes.md): latency and requests/s of a GET and a JSON merge PATCH of one
+ * ConfigMap while the run's objects are stored.
  */
 public final class SandboxProbe {
   /** The probe Pod's and ConfigMap's name. */
@@ -34,11 +38,18 @@ public final class SandboxProbe {
   private final String namespace;
   private final Map<String, CompletableFuture<Instant>> execArrivals = new ConcurrentHashMap<>();
   private final AtomicInteger execSeq = new AtomicInteger();
+  private final PodExec exec;
 
-  /** Creates the probe Pod and ConfigMap and routes the probe Pod's execs to this probe. */
-  public SandboxProbe(KubernetesClient client, String namespace, ExecArrivals execs) {
+  /**
+   * Creates the probe Pod and ConfigMap and routes the probe Pod's execs to this probe.
+   *
+   * @param vertx where the raw exec's worker pool is made (not the stack's own Vert.x: the engine's
+   *     exec pool is shared by name on one Vert.x)
+   */
+  public SandboxProbe(Vertx vertx, KubernetesClient client, String namespace, ExecArrivals execs) {
     this.client = client;
     this.namespace = namespace;
+    this.exec = new PodExec(vertx, client, Duration.ofSeconds(20));
     client
         .pods()
         .inNamespace(namespace)
@@ -96,18 +107,23 @@ public final class SandboxProbe {
       CompletableFuture<Instant> arrival =
           execArrivals.computeIfAbsent(seq, k -> new CompletableFuture<>());
       Instant sent = Instant.now();
-      try (ExecWatch w =
-          client
-              .pods()
-              .inNamespace(namespace)
-              .withName(NAME)
-              .inContainer("probe")
-              .writingOutput(new ByteArrayOutputStream())
-              .exec("true", seq)) {
-        Instant at = arrival.get(10, TimeUnit.SECONDS);
-        w.exitCode().get(10, TimeUnit.SECONDS);
-        if (i >= warmup) latency.record(Duration.between(sent, at));
+      ExecOutcome o =
+          exec.apply(
+                  new Action.Exec(
+                      new BreakpointKey(namespace, NAME, "probe"),
+                      "probe-" + seq,
+                      namespace,
+                      NAME,
+                      "probe",
+                      List.of("true", seq)))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      if (o.exitCode() != 0) {
+        throw new IllegalStateException("raw exec into the probe Pod failed: " + o.stderr());
       }
+      Instant at = arrival.get(10, TimeUnit.SECONDS);
+      if (i >= warmup) latency.record(Duration.between(sent, at));
     }
     return latency;
   }
