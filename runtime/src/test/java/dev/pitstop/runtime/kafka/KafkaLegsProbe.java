@@ -32,12 +32,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Not a test: prints where the runtime's Kafka hop spends its time (issue #7, "Pitstop's Kafka
- * legs" in docs/performance.md). Publishes one observation every {@code -Dinterval.ms} (20) through
- * the real {@link EventPublisher} and times, from the {@code publish()} call, (a) the broker's
- * acknowledgement, (b) an {@link EventConsumer}'s handler, (c) a plain {@code KafkaConsumer}
- * subscribed to the same topic in its own group, polling on its own thread. Kafka client properties
- * can be passed as {@code -Dkafka.<property>=<value>}; run it from the IDE or with the test
- * classpath.
+ * legs" in docs/performance.md). Every {@code -Dinterval.ms} (20) / 2 it sends one observation,
+ * alternately through the real {@link EventPublisher} and a raw kafka-clients producer ({@code
+ * acks=all}, idempotent, {@code linger.ms=0}), and times from the send, per producer: the broker's
+ * acknowledgement, an {@link EventConsumer}'s handler and a plain {@code KafkaConsumer} polling on
+ * its own thread; and, for both producers together, a bare vertx-kafka-client consumer and a plain
+ * polling thread handing batches to a Vert.x context. Each consumer is its own group; timing starts
+ * once all joined, after {@code -Dwarmup} (750) unrecorded pairs, for {@code -Dcount} (500) pairs.
+ * Kafka client properties as {@code -Dkafka.<property>=<value>} (e.g. {@code -Dkafka.linger.ms=1});
+ * run it with the test classpath.
  */
 public final class KafkaLegsProbe {
   private KafkaLegsProbe() {}
@@ -271,8 +274,8 @@ public final class KafkaLegsProbe {
     print("publish() -> acked", acked);
     print("publish() -> EventConsumer handler", handled);
     print("publish() -> plain KafkaConsumer", raw);
-    print("publish() -> vertx KafkaConsumer handler", vertxRaw);
-    print("publish() -> polling thread + runOnContext", handoff);
+    print("either -> bare vertx KafkaConsumer handler", vertxRaw);
+    print("either -> polling thread + runOnContext", handoff);
     print("raw send() -> acked", rawAcked);
     print("raw send() -> EventConsumer handler", rawHandled);
     print("raw send() -> plain KafkaConsumer", rawRaw);
