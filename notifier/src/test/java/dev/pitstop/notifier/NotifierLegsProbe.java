@@ -1,0 +1,253 @@
+package dev.pitstop.notifier;
+
+import dev.pitstop.events.EventFactory;
+import dev.pitstop.events.EventType;
+import dev.pitstop.events.PitstopEvent;
+import dev.pitstop.events.SampleEvents;
+import dev.pitstop.events.Topics;
+import dev.pitstop.events.data.BreakpointPaused;
+import dev.pitstop.events.data.Mechanism;
+import dev.pitstop.events.data.RunRef;
+import dev.pitstop.events.data.StepStarted;
+import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.runtime.kafka.EventPublisher;
+import dev.pitstop.runtime.kafka.KafkaSettings;
+import dev.pitstop.sandbox.kafka.SharedKafka;
+import dev.pitstop.sandbox.receivers.WebhookReceiver;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Not a test: prints the notifier's leg of a pause notification (issue #7, "Pitstop's Kafka legs"
+ * in docs/performance.md). A notifier with a {@link WebhookReceiver} subscribed; one {@code
+ * breakpoint.paused} every {@code -Dinterval.ms} (20) published through {@link EventPublisher},
+ * with {@code -Dobservations} (4) step observations between two pauses as background (the bench's
+ * mix); times from the {@code publish()} call to (a) a plain {@code KafkaConsumer} of the decisions
+ * topic and (b) the receiver holding the event. Kafka client properties as {@code
+ * -Dkafka.<property>=<value>}, notifier settings as {@code -Denv.<KEY>=<value>}.
+ */
+public final class NotifierLegsProbe {
+  private NotifierLegsProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    int count = Integer.getInteger("count", 500);
+    int warmup = Integer.getInteger("warmup", 500);
+    int observations = Integer.getInteger("observations", 4);
+    long intervalMs = Long.getLong("interval.ms", 20);
+    Map<String, String> env = new HashMap<>();
+    Map<String, String> client = new HashMap<>();
+    client.put("bootstrap.servers", SharedKafka.bootstrapServers());
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k.toString().startsWith("kafka.")) {
+                client.put(k.toString().substring(6), v.toString());
+                env.put(
+                    "KAFKA_" + k.toString().substring(6).toUpperCase().replace('.', '_'),
+                    v.toString());
+              } else if (k.toString().startsWith("env.")) {
+                env.put(k.toString().substring(4), v.toString());
+              }
+            });
+    Topics topics = new Topics("nlegs-" + UUID.randomUUID() + ".");
+    SharedKafka.createTopics(3, topics.all().toArray(String[]::new));
+    Vertx receiverVertx = Vertx.vertx();
+    WebhookReceiver receiver = WebhookReceiver.start(receiverVertx, 0).await();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers());
+    env.put("PITSTOP_TOPIC_PREFIX", topics.prefix());
+    env.put("NOTIFIER_WEBHOOK_URLS", receiver.url());
+    Vertx vertx = Vertx.vertx();
+    NotifierService notifier = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
+    Vertx producerVertx = Vertx.vertx();
+    EventPublisher publisher =
+        new EventPublisher(producerVertx, new KafkaSettings(client, topics), "nlegs");
+
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    java.util.Set<String> measured = ConcurrentHashMap.newKeySet();
+    List<Long> acked = Collections.synchronizedList(new ArrayList<>());
+    List<Long> plain = Collections.synchronizedList(new ArrayList<>());
+    List<Long> webhook = Collections.synchronizedList(new ArrayList<>());
+    List<Long> handler = Collections.synchronizedList(new ArrayList<>());
+    vertx
+        .deployVerticle(
+            new dev.pitstop.runtime.kafka.EventConsumer(
+                new KafkaSettings(client, topics),
+                java.util.Set.of(topics.observations(), topics.decisions()),
+                "nlegs-evc",
+                publisher,
+                e -> {
+                  long now = System.nanoTime();
+                  Long t = sentAt.get(e.id());
+                  if (t != null && measured.contains(e.id())) {
+                    handler.add(now - t);
+                  }
+                  return io.vertx.core.Future.succeededFuture();
+                }))
+        .await();
+    CountDownLatch arrived = new CountDownLatch(count + warmup + 1);
+    receiver.onEvent(
+        ce -> {
+          long now = System.nanoTime();
+          Long t = sentAt.get(ce.getId());
+          if (t != null && measured.contains(ce.getId())) {
+            webhook.add(now - t);
+          }
+          arrived.countDown();
+        });
+    Properties p = new Properties();
+    p.putAll(client);
+    p.put("group.id", "nlegs-raw");
+    p.put("auto.offset.reset", "earliest");
+    p.put("enable.auto.commit", "false");
+    KafkaConsumer<byte[], byte[]> raw =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Thread rawThread =
+        new Thread(
+            () -> {
+              raw.subscribe(List.of(topics.decisions()));
+              try {
+                while (true) {
+                  for (ConsumerRecord<byte[], byte[]> r : raw.poll(Duration.ofMillis(100))) {
+                    long now = System.nanoTime();
+                    PitstopEvent e =
+                        EventRecords.decode(new RecordHeaders(r.headers().toArray()), r.value());
+                    Long t = sentAt.get(e.id());
+                    if (t != null && measured.contains(e.id())) {
+                      plain.add(now - t);
+                    }
+                  }
+                }
+              } catch (org.apache.kafka.common.errors.WakeupException done) {
+                raw.close();
+              } catch (Exception ex) {
+                ex.printStackTrace();
+              }
+            },
+            "nlegs-raw-consumer");
+    rawThread.setDaemon(true);
+    rawThread.start();
+
+    EventFactory factory = new EventFactory("sandbox", "nlegs");
+    // The groups joined (a new group's first rebalance waits 3 s) before timing.
+    publisher.publish(paused(factory, UUID.randomUUID().toString(), 0)).await();
+    arrived.await(60, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (arrived.getCount() > count + warmup && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    long next = System.nanoTime();
+    long slot = TimeUnit.MILLISECONDS.toNanos(intervalMs) / (observations + 1);
+    for (int i = 0; i < count + warmup; i++) {
+      String uid = UUID.randomUUID().toString();
+      for (int o = 0; o < observations; o++) {
+        LockSupport.parkNanos(next - System.nanoTime());
+        PitstopEvent obs =
+            factory.create(
+                EventType.STEP_STARTED,
+                new StepStarted(
+                    run(UUID.randomUUID().toString(), o), SampleEvents.STEP, Instant.now()),
+                Instant.now());
+        producerVertx.runOnContext(v -> publisher.publish(obs));
+        next += slot;
+      }
+      LockSupport.parkNanos(next - System.nanoTime());
+      PitstopEvent e = paused(factory, uid, i);
+      boolean measure = i >= warmup;
+      if (measure) {
+        measured.add(e.id());
+      }
+      producerVertx.runOnContext(
+          v -> {
+            long t0 = System.nanoTime();
+            sentAt.put(e.id(), t0);
+            publisher
+                .publish(e)
+                .onSuccess(
+                    x -> {
+                      if (measure) {
+                        acked.add(System.nanoTime() - t0);
+                      }
+                    });
+          });
+      next += slot;
+    }
+    arrived.await(60, TimeUnit.SECONDS);
+    System.out.printf(
+        "env overrides: %s%n",
+        System.getProperties().keySet().stream()
+            .filter(k -> k.toString().startsWith("env.") || k.toString().startsWith("kafka."))
+            .map(k -> k + "=" + System.getProperty(k.toString()))
+            .toList());
+    print("publish() -> acked", acked);
+    print("publish() -> plain KafkaConsumer", plain);
+    print("publish() -> an EventConsumer's handler", handler);
+    print("publish() -> webhook receiver (notifier)", webhook);
+    raw.wakeup();
+    System.exit(0);
+  }
+
+  private static RunRef run(String uid, int i) {
+    RunRef b = SampleEvents.TASK_RUN;
+    return new RunRef(
+        b.kind(),
+        b.namespace(),
+        b.name() + "-" + i,
+        uid,
+        b.pipelineRun(),
+        uid,
+        b.pipeline(),
+        b.pipelineTask(),
+        b.task(),
+        0,
+        b.labels(),
+        b.annotations());
+  }
+
+  private static PitstopEvent paused(EventFactory factory, String uid, int i) {
+    Instant now = Instant.now();
+    return factory.create(
+        EventType.BREAKPOINT_PAUSED,
+        new BreakpointPaused(
+            run(uid, i),
+            SampleEvents.STEP,
+            Mechanism.ON_FAILURE,
+            now,
+            now,
+            List.of("[ERROR] Tests run: 42, Failures: 1"),
+            now.plusSeconds(3600),
+            "kubectl exec -it -n ci x -c step-test -- sh"),
+        now);
+  }
+
+  private static void print(String what, List<Long> nanos) {
+    List<Long> s = new ArrayList<>(nanos);
+    Collections.sort(s);
+    if (s.isEmpty()) {
+      System.out.printf("%-44s none%n", what);
+      return;
+    }
+    System.out.printf(
+        "%-44s n=%d p50=%.2f p95=%.2f p99=%.2f max=%.2f ms%n",
+        what, s.size(), ms(s, 0.50), ms(s, 0.95), ms(s, 0.99), s.get(s.size() - 1) / 1e6);
+  }
+
+  private static double ms(List<Long> s, double q) {
+    return s.get((int) Math.min(s.size() - 1, Math.floor(q * s.size()))) / 1e6;
+  }
+}
