@@ -38,10 +38,12 @@ import org.slf4j.LoggerFactory;
  * lowest record not yet committable (a low watermark), so a restart replays every record whose
  * effects were not durable yet and nothing else is lost. Deferred records do not count toward the
  * in-flight limit, so a long-held record never stalls consumption. A {@code committable} that fails
- * keeps its record uncommitted until the process restarts (logged). Records that do not decode, are
- * repeats (the first copy's offset holds the watermark) or whose handling failed (dead-lettered)
- * are committable at once. Tracking of a revoked partition is dropped (its records are replayed by
- * the new owner from the last committed offset).
+ * keeps its record uncommitted until the process restarts or the partition moves (logged, counted
+ * in {@code pitstop_events_not_durable_total}, and the readiness check {@code consumer:<name>}
+ * fails saying so: consumption goes on, but nothing after it in that partition is committed).
+ * Records that do not decode, are repeats (the first copy's offset holds the watermark) or whose
+ * handling failed (dead-lettered) are committable at once. Tracking of a revoked partition is
+ * dropped (its records are replayed by the new owner from the last committed offset).
  *
  * <p><b>One order per topic</b> ({@link #orderedPerTopic}): records of each topic are handled in
  * order, independently of the other topics' records (each topic its own in-flight limit, which
@@ -99,6 +101,13 @@ public final class EventConsumer extends VerticleBase {
    * #withOwnership}: a revocation waits for them before committing).
    */
   private final Map<TopicPartition, Map<Long, Future<Void>>> durable = new HashMap<>();
+
+  /**
+   * Per owned partition, the lowest offset whose deferred effects failed (read by the readiness
+   * check on another thread).
+   */
+  private final Map<TopicPartition, Long> notDurable =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The handling order: one lane for all topics, or one per topic ({@link #orderedPerTopic}). */
   private final Map<String, Lane> lanes = new HashMap<>();
@@ -277,6 +286,7 @@ public final class EventConsumer extends VerticleBase {
               if (deferredHandler != null) {
                 pending.remove(tp);
                 toCommit.remove(tp);
+                notDurable.remove(tp);
               }
               lanes.values().forEach(l -> l.partitions.remove(tp));
             }
@@ -369,6 +379,8 @@ public final class EventConsumer extends VerticleBase {
                           if (ar.succeeded()) {
                             release(tp, partition, rec.offset());
                           } else {
+                            notDurable.merge(tp, rec.offset(), Math::min);
+                            metrics.notDurable(name);
                             LOG.warn(
                                 "{}: {} {} {} not durable, offset {}-{}@{} stays uncommitted: {}",
                                 name,
@@ -493,10 +505,28 @@ public final class EventConsumer extends VerticleBase {
             });
   }
 
-  /** Ready once assigned (possibly no partitions) and heard by the group coordinator lately. */
+  /**
+   * Ready once assigned (possibly no partitions), heard by the group coordinator lately, and no
+   * deferred record of an owned partition failed to become durable (its offset, and every later
+   * one, stay uncommitted until a restart or a rebalance replays them).
+   */
   private Future<Void> readiness() {
     if (!assigned) {
       return Future.failedFuture("no partitions assigned yet (joining group " + name + ")");
+    }
+    Map<TopicPartition, Long> stuck = Map.copyOf(notDurable);
+    if (!stuck.isEmpty()) {
+      Map.Entry<TopicPartition, Long> first = stuck.entrySet().iterator().next();
+      return Future.failedFuture(
+          "effects of events in "
+              + stuck.size()
+              + " partition(s) could not be made durable (e.g. "
+              + first.getKey().getTopic()
+              + "-"
+              + first.getKey().getPartition()
+              + "@"
+              + first.getValue()
+              + "): their offsets stay uncommitted until a restart replays them");
     }
     Double beat = kafkaMetric("consumer-coordinator-metrics", "last-heartbeat-seconds-ago");
     if (beat != null && beat > HEARTBEAT_STALE_S) {
@@ -585,6 +615,7 @@ public final class EventConsumer extends VerticleBase {
                 OffsetAndMetadata o = toCommit.remove(tp);
                 pending.remove(tp);
                 durable.remove(tp);
+                notDurable.remove(tp);
                 if (o != null) {
                   offsets.put(
                       new org.apache.kafka.common.TopicPartition(tp.getTopic(), tp.getPartition()),

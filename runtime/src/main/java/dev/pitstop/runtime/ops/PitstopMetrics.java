@@ -24,6 +24,8 @@ import java.util.function.Supplier;
  *   <li>{@code pitstop_events_repeated_total{consumer}}: events dropped as already handled;
  *   <li>{@code pitstop_events_deadlettered_total{consumer,reason}}: records sent to the dead-letter
  *       topic, {@code reason} {@code malformed} or {@code handler_failed};
+ *   <li>{@code pitstop_events_not_durable_total{consumer}}: events whose deferred effects could not
+ *       be made durable (their offsets stay uncommitted until a restart replays them);
  *   <li>{@code pitstop_consumer_lag_records{consumer,topic,partition}}: records behind the end of
  *       each assigned partition (the Kafka consumer's {@code records-lag}, refreshed every 5 s);
  *   <li>{@code pitstop_decision_latency_seconds} (histogram, engine): from the CloudEvent time of
@@ -112,6 +114,26 @@ public final class PitstopMetrics {
         .description("Events published (acknowledged by the broker)")
         .tags("type", type)
         .register(registry)
+        .increment();
+  }
+
+  private final java.util.Map<String, Counter> notDurableCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One event whose deferred effects (decisions, state, an export) {@code consumer} could not make
+   * durable: its offset stays uncommitted until a restart replays it.
+   */
+  public void notDurable(String consumer) {
+    notDurableCounters
+        .computeIfAbsent(
+            consumer,
+            c ->
+                Counter.builder("pitstop.events.not.durable")
+                    .description(
+                        "Events whose effects could not be made durable (offset left uncommitted)")
+                    .tags("consumer", consumer)
+                    .register(registry))
         .increment();
   }
 

@@ -149,6 +149,43 @@ class EventConsumerIT {
   }
 
   @Test
+  void anEventWhoseEffectsFailIsCountedAndFailsReadinessWhileConsumptionGoesOn() throws Exception {
+    SharedKafka.createTopics(1, topics.all().toArray(String[]::new));
+    List<PitstopEvent> handled = new CopyOnWriteArrayList<>();
+    PitstopEvent failing = SampleEvents.of(EventType.PIPELINERUN_STARTED);
+    EventPublisher publisher = new EventPublisher(vertx, settings, "it");
+    EventConsumer consumer =
+        EventConsumer.deferred(
+            settings,
+            Set.of(topics.observations()),
+            "it-not-durable",
+            publisher,
+            e -> {
+              handled.add(e);
+              return e.id().equals(failing.id())
+                  ? new EventConsumer.Handling(
+                      Future.succeededFuture(), Future.failedFuture("state write refused"))
+                  : EventConsumer.Handling.done();
+            });
+    vertx.deployVerticle(consumer).await();
+    dev.pitstop.runtime.ops.Readiness readiness = dev.pitstop.runtime.ops.Ops.of(vertx).readiness();
+    await().atMost(Duration.ofSeconds(30)).until(() -> readiness.run(vertx, 2_000).await().ready());
+
+    publisher.publish(failing).await();
+    publisher.publish(SampleEvents.of(EventType.TASKRUN_STARTED)).await();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !readiness.run(vertx, 2_000).await().ready());
+    assertThat(readiness.run(vertx, 2_000).await().checks().get("consumer:it-not-durable"))
+        .contains("could not be made durable", topics.observations() + "-0@0");
+    assertThat(dev.pitstop.runtime.ops.Ops.of(vertx).metrics().scrape())
+        .contains("pitstop_events_not_durable_total{consumer=\"it-not-durable\"} 1.0");
+    publisher.close();
+  }
+
+  @Test
   void orderedPerTopicHandlesAnotherTopicWhileOneTopicsHandlingIsHeld() throws Exception {
     SharedKafka.createTopics(1, topics.all().toArray(String[]::new));
     List<PitstopEvent> handled = new CopyOnWriteArrayList<>();
