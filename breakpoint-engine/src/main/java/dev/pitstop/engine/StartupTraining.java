@@ -120,6 +120,9 @@ public final class StartupTraining {
     } catch (KubernetesClientException expected) {
       LOG.debug("no Kubernetes API, as expected: {}", expected.toString());
     }
+    check(
+        dev.pitstop.engine.actuation.SerializationWarmUp.run(client) == 5,
+        "the release's objects through the client's serialization");
     var json = client.getKubernetesSerialization();
     Pod pod =
         new PodBuilder()
