@@ -3,6 +3,8 @@ package dev.pitstop.engine.actuation;
 import dev.pitstop.tekton.model.TaskRun;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
@@ -19,16 +21,17 @@ import org.slf4j.LoggerFactory;
  * Builds the Jackson (de)serializers of the objects a release reads and writes, in the client's own
  * {@link KubernetesSerialization}, before the first release needs them (issue #7: recovery).
  *
- * <p>fabric8's {@code exec} first GETs the Pod to check the container ({@code
+ * <p>fabric8's {@code exec} first lists the Pod by name to wait until it is ready ({@code
+ * PodOperationUtil.waitUntilReadyOrTerminal}: an informer's list) and checks the container ({@code
  * PodOperationsImpl.validateOrDefaultContainerId}), and the first {@link Pod} read through a client
  * makes its {@code ObjectMapper} introspect the whole Pod model (hundreds of classes' fields and
  * annotations): in a restarted engine that took 1.5–2 s of the time from "releasing" to the exec
  * arriving (JFR, docs/performance.md "Engine recovery (third pass)"). A class-data-sharing archive
  * cannot keep it: it is per mapper, built at run time. So the engine's {@code Main} runs this on
  * the thread that built the client, after handing the client over, beside the rest of start-up.
- * Each type goes to JSON and back: a {@link Pod} (exec, ephemeral containers), a {@link Status}
- * (the exec's exit), a {@link TokenReview} and {@link SubjectAccessReview} (the API's
- * authentication and authorization), a {@link TaskRun} (holds).
+ * Each type goes to JSON and back: a {@link PodList} and a {@link Pod} (exec, ephemeral
+ * containers), a {@link Status} (the exec's exit), a {@link TokenReview} and {@link
+ * SubjectAccessReview} (the API's authentication and authorization), a {@link TaskRun} (holds).
  *
  * <p>Local only (no request); never throws: what is not warmed is built on first use, as before.
  */
@@ -115,7 +118,14 @@ public final class SerializationWarmUp {
     TaskRun taskRun = new TaskRun();
     taskRun.getMetadata().setName("warm-up");
     taskRun.getMetadata().setNamespace("default");
-    return List.of(pod, status, review, access, taskRun);
+    PodList pods =
+        new PodListBuilder()
+            .withNewMetadata()
+            .withResourceVersion("1")
+            .endMetadata()
+            .addToItems(pod)
+            .build();
+    return List.of(pods, pod, status, review, access, taskRun);
   }
 
   /**

@@ -27,7 +27,7 @@ class SerializationWarmUpTest {
       }
       assertThat(SerializationWarmUp.samples())
           .extracting(o -> o.getClass().getSimpleName())
-          .contains("Pod", "Status", "TokenReview", "SubjectAccessReview", "TaskRun");
+          .contains("PodList", "Pod", "Status", "TokenReview", "SubjectAccessReview", "TaskRun");
     }
   }
 }
