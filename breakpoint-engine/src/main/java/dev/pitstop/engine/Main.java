@@ -1,5 +1,6 @@
 package dev.pitstop.engine;
 
+import dev.pitstop.engine.actuation.SerializationWarmUp;
 import dev.pitstop.runtime.ServiceMain;
 import dev.pitstop.runtime.ops.ManagementConfig;
 import dev.pitstop.runtime.ops.Ops;
@@ -17,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>The Kubernetes client is built on a thread of its own from the first instant (fabric8 loads
  * about 3,000 classes for it, ~2 s of CPU), beside Vert.x's and logging's start-up and the engine's
  * Kafka side ({@link EngineService#start(io.vertx.core.Vertx, EngineConfig, Future)}): on two cores
- * a restart serves its first release sooner (issue #7).
+ * a restart serves its first release sooner (issue #7). Once the client is handed over, the same
+ * thread builds the Jackson (de)serializers a release needs ({@link SerializationWarmUp}: the
+ * exec's Pod read), which the first release would otherwise build.
  */
 public final class Main {
   private Main() {}
@@ -27,11 +30,16 @@ public final class Main {
     Thread t =
         new Thread(
             () -> {
+              KubernetesClient c;
               try {
-                building.complete(new KubernetesClientBuilder().build());
+                c = new KubernetesClientBuilder().build();
               } catch (Throwable e) {
                 building.completeExceptionally(e);
+                return;
               }
+              building.complete(c);
+              // Then, beside the rest of start-up, what the first release would otherwise build.
+              SerializationWarmUp.run(c);
             },
             "pitstop-kubernetes-client");
     t.setDaemon(true);

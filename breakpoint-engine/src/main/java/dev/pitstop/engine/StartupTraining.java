@@ -51,12 +51,17 @@ import org.slf4j.LoggerFactory;
  * <p>It goes through the engine's start-up without a cluster or a broker: the logging set-up,
  * {@link EngineConfig}, Vert.x and the management server, a fabric8 client (one request to an
  * address nothing listens at, Tekton and Pod objects through its serialization), the Kafka
- * producer, consumer and admin clients (closed at once), the event codec over every sample event,
- * the breakpoint engine pausing a step and releasing it (the exec fails: no cluster), the API
- * answering a list over HTTP, and the state record's JSON. Ends with exit code 0, or throws when a
- * part does not behave as expected (so the image build fails rather than ship a stale archive).
- * Nothing here changes what the engine does: an archive that does not match (another JDK, another
- * classpath) is ignored by the JVM.
+ * producer, consumer and admin clients (closed at once) and Kafka's error table, the event codec
+ * over every sample event, the breakpoint engine pausing a step, its API listing it over HTTP/1.1
+ * and accepting a continue over HTTP/2 (cleartext upgrade), the release's exec through a second
+ * client built as {@link Main} builds it (from a kubeconfig) against a stand-in Kubernetes API on
+ * 127.0.0.1 ({@link #fakeKubernetes}: the Pod read, the exec's WebSocket and its exit status), and
+ * the state record's JSON. What a real restart still loads from the jars is mostly Kafka's protocol
+ * classes of a broker conversation (group join, fetch), which need a broker (docs/ performance.md
+ * "Engine recovery (third pass)"). Ends with exit code 0, or throws when a part does not behave as
+ * expected (so the image build fails rather than ship a stale archive). Nothing here changes what
+ * the engine does: an archive that does not match (another JDK, another classpath) is ignored by
+ * the JVM.
  */
 public final class StartupTraining {
   private static final Logger LOG = LoggerFactory.getLogger(StartupTraining.class);
@@ -103,7 +108,25 @@ public final class StartupTraining {
                       .build())
               .build()) {
         kubernetes(client);
-        engine(vertx, config, client, token);
+      }
+      // The release path against a stand-in API: the client built as Main builds it (from a
+      // kubeconfig: its YAML parser and fabric8's model scan), the exec's Pod read and WebSocket.
+      HttpServer api = fakeKubernetes(vertx);
+      java.nio.file.Path kubeconfig =
+          java.nio.file.Files.createTempFile("pitstop-training-", ".kubeconfig");
+      try {
+        java.nio.file.Files.writeString(kubeconfig, kubeconfig(api.actualPort()));
+        System.setProperty("kubeconfig", kubeconfig.toString());
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+          check(
+              client.getMasterUrl().getPort() == api.actualPort(),
+              "the training kubeconfig in use, not " + client.getMasterUrl());
+          engine(vertx, config, client, token);
+        }
+      } finally {
+        System.clearProperty("kubeconfig");
+        java.nio.file.Files.deleteIfExists(kubeconfig);
+        api.close().await(10, TimeUnit.SECONDS);
       }
       management.stop();
     } finally {
@@ -120,6 +143,9 @@ public final class StartupTraining {
     } catch (KubernetesClientException expected) {
       LOG.debug("no Kubernetes API, as expected: {}", expected.toString());
     }
+    check(
+        dev.pitstop.engine.actuation.SerializationWarmUp.run(client) == 6,
+        "the release's objects through the client's serialization");
     var json = client.getKubernetesSerialization();
     Pod pod =
         new PodBuilder()
@@ -174,6 +200,11 @@ public final class StartupTraining {
     }
     Admin.create(Map.of("bootstrap.servers", NOWHERE, "client.id", "training"))
         .close(Duration.ZERO);
+    // Every response's error code is read through Errors, whose table loads ~150 exception classes.
+    check(
+        org.apache.kafka.common.protocol.Errors.forCode((short) 0)
+            == org.apache.kafka.common.protocol.Errors.NONE,
+        "Kafka's error table");
   }
 
   /** Every sample event through the CloudEvents codec and Kafka records, both ways. */
@@ -246,13 +277,129 @@ public final class StartupTraining {
             .await(10, TimeUnit.SECONDS)
             .toString();
     check(body.contains(SampleEvents.TASK_RUN.name()), "the API lists the paused step: " + body);
-    // The release's exec is refused (no cluster); the step stays paused.
+    // A release through the API as an HTTP/2 client asks for it (JDK HttpClient: cleartext
+    // upgrade): published (here: nowhere) and answered 202.
+    HttpClient h2 =
+        vertx.createHttpClient(
+            new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(true));
+    int status =
+        h2.request(
+                new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setHost("127.0.0.1")
+                    .setPort(server.actualPort())
+                    .setURI(
+                        dev.pitstop.engine.api.ApiPaths.breakpoint(
+                            SampleEvents.TASK_RUN.namespace(),
+                            SampleEvents.TASK_RUN.name(),
+                            SampleEvents.STEP.name(),
+                            dev.pitstop.events.data.Action.CONTINUE))
+                    .putHeader("Authorization", "Bearer " + token))
+            .compose(r -> r.send().map(res -> res.statusCode()))
+            .await(10, TimeUnit.SECONDS);
+    check(status == 202, "the API accepts a continue: HTTP " + status);
+    h2.close();
+    // The release's exec through the stand-in API (fakeKubernetes): the step is released.
     durably(handle, SampleEvents.of(EventType.COMMAND_CONTINUE), 30);
     engine.actuations().await(30, TimeUnit.SECONDS);
+    check(engine.waiting().isEmpty(), "the step released by the exec");
     durably(handle, SampleEvents.of(EventType.TASKRUN_FINISHED), 10);
     http.close();
     server.close().await(10, TimeUnit.SECONDS);
     exec.close();
+  }
+
+  /**
+   * A stand-in for the Kubernetes API on 127.0.0.1 (plain HTTP: the cluster's TLS is not trained):
+   * any Pod GET answers a Pod with container {@code step-test} (fabric8's exec reads the Pod
+   * first), and a {@code pods/exec} WebSocket ({@code v4.channel.k8s.io}) answers exit status
+   * Success on channel 3 and closes, as the kubelet does for a command that exited 0.
+   */
+  static HttpServer fakeKubernetes(Vertx vertx) throws Exception {
+    return vertx
+        .createHttpServer(
+            new io.vertx.core.http.HttpServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(0)
+                .setWebSocketSubProtocols(List.of("v4.channel.k8s.io", "channel.k8s.io")))
+        .webSocketHandler(
+            ws -> {
+              byte[] status =
+                  "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\"}"
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              io.vertx.core.buffer.Buffer frame =
+                  io.vertx.core.buffer.Buffer.buffer().appendByte((byte) 3).appendBytes(status);
+              ws.writeBinaryMessage(frame).onComplete(v -> ws.close());
+            })
+        .requestHandler(
+            req -> {
+              String[] path = req.path().split("/");
+              String selector = req.getParam("fieldSelector", "");
+              // /api/v1/namespaces/{ns}/pods/{name}, or .../pods?fieldSelector=metadata.name=...
+              // (fabric8's exec first waits for the Pod to be ready with an informer: list, watch)
+              if (req.method() == HttpMethod.GET
+                  && path.length >= 6
+                  && path[3].equals("namespaces")
+                  && path[5].equals("pods")) {
+                String name = path.length == 7 ? path[6] : selector.replace("metadata.name=", "");
+                String pod =
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\""
+                        + name
+                        + "\",\"namespace\":\""
+                        + path[4]
+                        + "\",\"resourceVersion\":\"1\"},\"spec\":{\"containers\":"
+                        + "[{\"name\":\"step-test\",\"image\":\"busybox\"}]},\"status\":"
+                        + "{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}";
+                if ("true".equals(req.getParam("watch"))) {
+                  req.response().setChunked(true).putHeader("Content-Type", "application/json");
+                  req.response().write(""); // a watch that sees no change, until closed
+                } else if (path.length == 7) {
+                  req.response().putHeader("Content-Type", "application/json").end(pod);
+                } else {
+                  req.response()
+                      .putHeader("Content-Type", "application/json")
+                      .end(
+                          "{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":"
+                              + "{\"resourceVersion\":\"1\"},\"items\":["
+                              + pod
+                              + "]}");
+                }
+              } else {
+                req.response()
+                    .setStatusCode(404)
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":404}");
+              }
+            })
+        .listen()
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  /** A kubeconfig for the stand-in API at {@code port}, with a bearer token. */
+  static String kubeconfig(int port) {
+    return String.join(
+        "\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: training",
+        "  cluster:",
+        "    server: http://127.0.0.1:" + port,
+        "users:",
+        "- name: training",
+        "  user:",
+        "    token: training",
+        "contexts:",
+        "- name: training",
+        "  context:",
+        "    cluster: training",
+        "    user: training",
+        "    namespace: default",
+        "current-context: training",
+        "");
   }
 
   /** Handles one event as the consumer does and waits until its writes are acknowledged. */
