@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * Kafka side ({@link EngineService#start(io.vertx.core.Vertx, EngineConfig, Future)}): on two cores
  * a restart serves its first release sooner (issue #7). Once the client is handed over, the same
  * thread builds the Jackson (de)serializers a release needs ({@link SerializationWarmUp}: the
- * exec's Pod read), which the first release would otherwise build.
+ * exec's Status, a Pod, the reviews), which the first release would otherwise build.
  */
 public final class Main {
   private Main() {}

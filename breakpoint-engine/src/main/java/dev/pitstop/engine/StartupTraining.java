@@ -313,9 +313,9 @@ public final class StartupTraining {
 
   /**
    * A stand-in for the Kubernetes API on 127.0.0.1 (plain HTTP: the cluster's TLS is not trained):
-   * any Pod GET answers a Pod with container {@code step-test} (fabric8's exec reads the Pod
-   * first), and a {@code pods/exec} WebSocket ({@code v4.channel.k8s.io}) answers exit status
-   * Success on channel 3 and closes, as the kubelet does for a command that exited 0.
+   * any Pod GET answers a Pod with container {@code step-test} (a shell-less release reads the
+   * Pod), and a {@code pods/exec} WebSocket ({@code v4.channel.k8s.io}) answers exit status Success
+   * on channel 3 and closes, as the kubelet does for a command that exited 0.
    */
   static HttpServer fakeKubernetes(Vertx vertx) throws Exception {
     return vertx
@@ -338,7 +338,7 @@ public final class StartupTraining {
               String[] path = req.path().split("/");
               String selector = req.getParam("fieldSelector", "");
               // /api/v1/namespaces/{ns}/pods/{name}, or .../pods?fieldSelector=metadata.name=...
-              // (fabric8's exec first waits for the Pod to be ready with an informer: list, watch)
+              // (a Pod read by name, or listed by field selector as an informer does)
               if (req.method() == HttpMethod.GET
                   && path.length >= 6
                   && path[3].equals("namespaces")

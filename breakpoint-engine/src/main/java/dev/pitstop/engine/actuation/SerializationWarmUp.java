@@ -21,17 +21,18 @@ import org.slf4j.LoggerFactory;
  * Builds the Jackson (de)serializers of the objects a release reads and writes, in the client's own
  * {@link KubernetesSerialization}, before the first release needs them (issue #7: recovery).
  *
- * <p>fabric8's {@code exec} first lists the Pod by name to wait until it is ready ({@code
- * PodOperationUtil.waitUntilReadyOrTerminal}: an informer's list) and checks the container ({@code
- * PodOperationsImpl.validateOrDefaultContainerId}), and the first {@link Pod} read through a client
- * makes its {@code ObjectMapper} introspect the whole Pod model (hundreds of classes' fields and
- * annotations): in a restarted engine that took 1.5–2 s of the time from "releasing" to the exec
- * arriving (JFR, docs/performance.md "Engine recovery (third pass)"). A class-data-sharing archive
- * cannot keep it: it is per mapper, built at run time. So the engine's {@code Main} runs this on
- * the thread that built the client, after handing the client over, beside the rest of start-up.
- * Each type goes to JSON and back: a {@link PodList} and a {@link Pod} (exec, ephemeral
- * containers), a {@link Status} (the exec's exit), a {@link TokenReview} and {@link
- * SubjectAccessReview} (the API's authentication and authorization), a {@link TaskRun} (holds).
+ * <p>The first object of a type read through a client makes its {@code ObjectMapper} introspect
+ * that type's model; for a {@link Pod} hundreds of classes' fields and annotations. When the exec
+ * still went through fabric8's {@code exec()}, which lists and reads the Pod first, that took 1.5–2
+ * s of the time from "releasing" to the exec arriving in a restarted engine (JFR,
+ * docs/performance.md "Engine recovery (third pass)"); {@link PodExec} no longer reads the Pod, but
+ * a shell-less release does (its ephemeral container), the exec's end is a {@link Status}, and the
+ * API's reviews and the holds have their own types. A class-data-sharing archive cannot keep any of
+ * it: it is per mapper, built at run time. So the engine's {@code Main} runs this on the thread
+ * that built the client, after handing the client over, beside the rest of start-up. Each type goes
+ * to JSON and back: a {@link PodList} and a {@link Pod} (exec, ephemeral containers), a {@link
+ * Status} (the exec's exit), a {@link TokenReview} and {@link SubjectAccessReview} (the API's
+ * authentication and authorization), a {@link TaskRun} (holds).
  *
  * <p>Local only (no request); never throws: what is not warmed is built on first use, as before.
  */
