@@ -706,8 +706,8 @@ final class EndToEnd {
           underLoad.kafka(),
           "");
       row(out, "  POST to the webhook receiver (1 per 50 ms)", underLoad.post(), "");
-      row(out, "  exec into a sandbox container (1 per 250 ms)", underLoad.exec(), "");
-      row(out, "  sandbox GET one ConfigMap (1 per 100 ms)", underLoad.get(), "");
+      row(out, "  exec into a sandbox container (1 per s)", underLoad.exec(), "");
+      row(out, "  sandbox GET one ConfigMap (1 per 500 ms)", underLoad.get(), "");
       row(out, "pause from the append vs loaded 2 x Kafka + POST", pauseRawLoaded(), "");
       row(out, "  ratio", pauseFromAppend.ratioTo(pauseRawLoaded()), "x");
       row(out, "  same + the watcher's API request (GET)", pauseRawLoadedWithApi(), "");

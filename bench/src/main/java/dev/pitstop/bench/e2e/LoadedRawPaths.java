@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * The raw paths sampled <em>while</em> part 1's runs are live, on the same broker, receiver and
  * sandbox, each on a thread of its own at a low rate so the sampling adds little load: a Kafka hop
  * every 20 ms ({@link RawKafka}), a POST to the webhook receiver every 50 ms ({@link RawHttp}), an
- * exec into the probe Pod every 250 ms and a GET of the probe ConfigMap every 100 ms ({@link
+ * exec into the probe Pod every second and a GET of the probe ConfigMap every 500 ms (few requests:
+ * the mock API server is the run's bottleneck, its sampling must not add much to its load) ({@link
  * SandboxProbe}). Records and bodies are {@link #BYTES} bytes (the observations' median is about 1
  * KB; the run's own median is only known once it has ended). The raw paths measured after the runs,
  * on an idle stack, are the physical limit of the machine; these are the limit of the machine as
@@ -65,9 +66,9 @@ public final class LoadedRawPaths implements AutoCloseable {
                         () -> sampling));
     exec =
         sample(
-            "exec", () -> probe.exec(WARMUP, MAX_SAMPLES, Duration.ofMillis(250), () -> sampling));
+            "exec", () -> probe.exec(WARMUP, MAX_SAMPLES, Duration.ofSeconds(1), () -> sampling));
     get =
-        sample("get", () -> probe.get(WARMUP, MAX_SAMPLES, Duration.ofMillis(100), () -> sampling));
+        sample("get", () -> probe.get(WARMUP, MAX_SAMPLES, Duration.ofMillis(500), () -> sampling));
   }
 
   /** What was sampled, each path's percentiles. */
