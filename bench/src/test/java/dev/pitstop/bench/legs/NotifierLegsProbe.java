@@ -1,4 +1,4 @@
-package dev.pitstop.notifier;
+package dev.pitstop.bench.legs;
 
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
@@ -7,9 +7,10 @@ import dev.pitstop.events.SampleEvents;
 import dev.pitstop.events.Topics;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.Mechanism;
-import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.data.StepStarted;
 import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.notifier.NotifierConfig;
+import dev.pitstop.notifier.NotifierService;
 import dev.pitstop.runtime.kafka.EventPublisher;
 import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.kafka.SharedKafka;
@@ -51,13 +52,11 @@ public final class NotifierLegsProbe {
     int observations = Integer.getInteger("observations", 4);
     long intervalMs = Long.getLong("interval.ms", 20);
     Map<String, String> env = new HashMap<>();
-    Map<String, String> client = new HashMap<>();
-    client.put("bootstrap.servers", SharedKafka.bootstrapServers());
+    Map<String, String> client = Legs.clientProperties();
     System.getProperties()
         .forEach(
             (k, v) -> {
               if (k.toString().startsWith("kafka.")) {
-                client.put(k.toString().substring(6), v.toString());
                 env.put(
                     "KAFKA_" + k.toString().substring(6).toUpperCase().replace('.', '_'),
                     v.toString());
@@ -161,7 +160,7 @@ public final class NotifierLegsProbe {
             factory.create(
                 EventType.STEP_STARTED,
                 new StepStarted(
-                    run(UUID.randomUUID().toString(), o), SampleEvents.STEP, Instant.now()),
+                    Legs.run(UUID.randomUUID().toString(), o), SampleEvents.STEP, Instant.now()),
                 Instant.now());
         producerVertx.runOnContext(v -> publisher.publish(obs));
         next += slot;
@@ -194,29 +193,12 @@ public final class NotifierLegsProbe {
             .filter(k -> k.toString().startsWith("env.") || k.toString().startsWith("kafka."))
             .map(k -> k + "=" + System.getProperty(k.toString()))
             .toList());
-    print("publish() -> acked", acked);
-    print("publish() -> plain KafkaConsumer", plain);
-    print("publish() -> an EventConsumer's handler", handler);
-    print("publish() -> webhook receiver (notifier)", webhook);
+    Legs.print("publish() -> acked", acked);
+    Legs.print("publish() -> plain KafkaConsumer", plain);
+    Legs.print("publish() -> an EventConsumer's handler", handler);
+    Legs.print("publish() -> webhook receiver (notifier)", webhook);
     raw.wakeup();
     System.exit(0);
-  }
-
-  private static RunRef run(String uid, int i) {
-    RunRef b = SampleEvents.TASK_RUN;
-    return new RunRef(
-        b.kind(),
-        b.namespace(),
-        b.name() + "-" + i,
-        uid,
-        b.pipelineRun(),
-        uid,
-        b.pipeline(),
-        b.pipelineTask(),
-        b.task(),
-        0,
-        b.labels(),
-        b.annotations());
   }
 
   private static PitstopEvent paused(EventFactory factory, String uid, int i) {
@@ -224,7 +206,7 @@ public final class NotifierLegsProbe {
     return factory.create(
         EventType.BREAKPOINT_PAUSED,
         new BreakpointPaused(
-            run(uid, i),
+            Legs.run(uid, i),
             SampleEvents.STEP,
             Mechanism.ON_FAILURE,
             now,
@@ -233,21 +215,5 @@ public final class NotifierLegsProbe {
             now.plusSeconds(3600),
             "kubectl exec -it -n ci x -c step-test -- sh"),
         now);
-  }
-
-  private static void print(String what, List<Long> nanos) {
-    List<Long> s = new ArrayList<>(nanos);
-    Collections.sort(s);
-    if (s.isEmpty()) {
-      System.out.printf("%-44s none%n", what);
-      return;
-    }
-    System.out.printf(
-        "%-44s n=%d p50=%.2f p95=%.2f p99=%.2f max=%.2f ms%n",
-        what, s.size(), ms(s, 0.50), ms(s, 0.95), ms(s, 0.99), s.get(s.size() - 1) / 1e6);
-  }
-
-  private static double ms(List<Long> s, double q) {
-    return s.get((int) Math.min(s.size() - 1, Math.floor(q * s.size()))) / 1e6;
   }
 }

@@ -1,4 +1,4 @@
-package dev.pitstop.runtime.kafka;
+package dev.pitstop.bench.legs;
 
 import dev.pitstop.events.EventFactory;
 import dev.pitstop.events.EventType;
@@ -8,6 +8,9 @@ import dev.pitstop.events.Topics;
 import dev.pitstop.events.data.RunRef;
 import dev.pitstop.events.data.StepStarted;
 import dev.pitstop.events.kafka.EventRecords;
+import dev.pitstop.runtime.kafka.EventConsumer;
+import dev.pitstop.runtime.kafka.EventPublisher;
+import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.kafka.SharedKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,15 +51,7 @@ public final class KafkaLegsProbe {
     int count = Integer.getInteger("count", 500);
     int warmup = Integer.getInteger("warmup", 750);
     long intervalMs = Long.getLong("interval.ms", 20);
-    Map<String, String> client = new HashMap<>();
-    client.put("bootstrap.servers", SharedKafka.bootstrapServers());
-    System.getProperties()
-        .forEach(
-            (k, v) -> {
-              if (k.toString().startsWith("kafka.")) {
-                client.put(k.toString().substring(6), v.toString());
-              }
-            });
+    Map<String, String> client = Legs.clientProperties();
     Topics topics = new Topics("legs-" + UUID.randomUUID() + ".");
     SharedKafka.createTopics(3, topics.all().toArray(String[]::new));
     KafkaSettings settings = new KafkaSettings(client, topics);
@@ -198,7 +192,6 @@ public final class KafkaLegsProbe {
     rawAssigned.await(30, TimeUnit.SECONDS);
 
     EventFactory factory = new EventFactory("sandbox", "legs");
-    RunRef base = SampleEvents.TASK_RUN;
     // Both groups joined (the broker delays a new group's first rebalance by 3 s) before timing.
     publisher.publish(SampleEvents.of(EventType.TASKRUN_STARTED)).await();
     long primed = System.nanoTime();
@@ -211,20 +204,7 @@ public final class KafkaLegsProbe {
     for (int i = 0; i < 2 * (count + warmup); i++) {
       LockSupport.parkNanos(next - System.nanoTime());
       String uid = UUID.randomUUID().toString();
-      RunRef run =
-          new RunRef(
-              base.kind(),
-              base.namespace(),
-              base.name() + "-" + i,
-              uid,
-              base.pipelineRun(),
-              uid,
-              base.pipeline(),
-              base.pipelineTask(),
-              base.task(),
-              0,
-              base.labels(),
-              base.annotations());
+      RunRef run = Legs.run(uid, i);
       PitstopEvent e =
           factory.create(
               EventType.STEP_STARTED,
@@ -271,14 +251,14 @@ public final class KafkaLegsProbe {
     allHandled.await(60, TimeUnit.SECONDS);
     allRaw.await(60, TimeUnit.SECONDS);
     System.out.printf("client overrides: %s%n", client);
-    print("publish() -> acked", acked);
-    print("publish() -> EventConsumer handler", handled);
-    print("publish() -> plain KafkaConsumer", raw);
-    print("either -> bare vertx KafkaConsumer handler", vertxRaw);
-    print("either -> polling thread + runOnContext", handoff);
-    print("raw send() -> acked", rawAcked);
-    print("raw send() -> EventConsumer handler", rawHandled);
-    print("raw send() -> plain KafkaConsumer", rawRaw);
+    Legs.print("publish() -> acked", acked);
+    Legs.print("publish() -> EventConsumer handler", handled);
+    Legs.print("publish() -> plain KafkaConsumer", raw);
+    Legs.print("either -> bare vertx KafkaConsumer handler", vertxRaw);
+    Legs.print("either -> polling thread + runOnContext", handoff);
+    Legs.print("raw send() -> acked", rawAcked);
+    Legs.print("raw send() -> EventConsumer handler", rawHandled);
+    Legs.print("raw send() -> plain KafkaConsumer", rawRaw);
     rawProducer.close();
     plain.wakeup();
     handoffConsumer.wakeup();
@@ -292,21 +272,5 @@ public final class KafkaLegsProbe {
     } catch (dev.pitstop.events.MalformedEventException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static void print(String what, List<Long> nanos) {
-    List<Long> s = new ArrayList<>(nanos);
-    Collections.sort(s);
-    if (s.isEmpty()) {
-      System.out.printf("%-40s none%n", what);
-      return;
-    }
-    System.out.printf(
-        "%-40s n=%d p50=%.2f p95=%.2f p99=%.2f max=%.2f ms%n",
-        what, s.size(), ms(s, 0.50), ms(s, 0.95), ms(s, 0.99), s.get(s.size() - 1) / 1e6);
-  }
-
-  private static double ms(List<Long> s, double q) {
-    return s.get((int) Math.min(s.size() - 1, Math.floor(q * s.size()))) / 1e6;
   }
 }

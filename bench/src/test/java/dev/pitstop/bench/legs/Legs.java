@@ -1,0 +1,68 @@
+package dev.pitstop.bench.legs;
+
+import dev.pitstop.bench.e2e.Latency;
+import dev.pitstop.events.SampleEvents;
+import dev.pitstop.events.data.RunRef;
+import dev.pitstop.sandbox.kafka.SharedKafka;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What the two leg probes ({@link KafkaLegsProbe}, {@link NotifierLegsProbe}) share. */
+final class Legs {
+  private Legs() {}
+
+  /** The shared broker, with every {@code -Dkafka.<property>=<value>} as a client property. */
+  static Map<String, String> clientProperties() {
+    Map<String, String> client = new HashMap<>();
+    client.put("bootstrap.servers", SharedKafka.bootstrapServers());
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k.toString().startsWith("kafka.")) {
+                client.put(k.toString().substring(6), v.toString());
+              }
+            });
+    return client;
+  }
+
+  /** {@link SampleEvents#TASK_RUN} as the {@code i}-th run of its own root {@code uid}. */
+  static RunRef run(String uid, int i) {
+    RunRef b = SampleEvents.TASK_RUN;
+    return new RunRef(
+        b.kind(),
+        b.namespace(),
+        b.name() + "-" + i,
+        uid,
+        b.pipelineRun(),
+        uid,
+        b.pipeline(),
+        b.pipelineTask(),
+        b.task(),
+        0,
+        b.labels(),
+        b.annotations());
+  }
+
+  /** Prints the percentiles of {@code nanos} (HdrHistogram, as the bench does), in ms. */
+  static void print(String what, List<Long> nanos) {
+    Latency l = new Latency();
+    new ArrayList<>(nanos).forEach(l::recordNanos);
+    Latency.Summary s = l.summary();
+    if (s.count() == 0) {
+      System.out.printf(Locale.ROOT, "%-44s none%n", what);
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%-44s n=%d p50=%.2f p95=%.2f p99=%.2f max=%.2f ms%n",
+        what,
+        s.count(),
+        s.p50(),
+        s.p95(),
+        s.p99(),
+        s.max());
+  }
+}
