@@ -152,43 +152,20 @@ public final class KafkaLegsProbe {
     handoffThread.setDaemon(true);
     handoffThread.start();
 
-    Properties p = new Properties();
-    p.putAll(client);
-    p.put("group.id", "legs-raw");
-    p.put("auto.offset.reset", "earliest");
-    p.put("enable.auto.commit", "false");
-    KafkaConsumer<byte[], byte[]> plain =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     CountDownLatch rawAssigned = new CountDownLatch(1);
-    Thread rawThread =
-        new Thread(
-            () -> {
-              plain.subscribe(List.of(topics.observations()));
-              try {
-                while (true) {
-                  for (ConsumerRecord<byte[], byte[]> r : plain.poll(Duration.ofMillis(100))) {
-                    long now = System.nanoTime();
-                    PitstopEvent e =
-                        EventRecords.decode(new RecordHeaders(r.headers().toArray()), r.value());
-                    Long t = sentAt.get(e.id());
-                    if (t != null && measured.contains(e.id())) {
-                      (viaRaw.contains(e.id()) ? rawRaw : raw).add(now - t);
-                    }
-                    allRaw.countDown();
-                  }
-                  if (!plain.assignment().isEmpty()) {
-                    rawAssigned.countDown();
-                  }
-                }
-              } catch (org.apache.kafka.common.errors.WakeupException done) {
-                plain.close();
-              } catch (Exception ex) {
-                ex.printStackTrace();
+    KafkaConsumer<byte[], byte[]> plain =
+        Legs.plainConsumer(
+            client,
+            "legs-raw",
+            topics.observations(),
+            rawAssigned,
+            (now, e) -> {
+              Long t = sentAt.get(e.id());
+              if (t != null && measured.contains(e.id())) {
+                (viaRaw.contains(e.id()) ? rawRaw : raw).add(now - t);
               }
-            },
-            "legs-raw-consumer");
-    rawThread.setDaemon(true);
-    rawThread.start();
+              allRaw.countDown();
+            });
     rawAssigned.await(30, TimeUnit.SECONDS);
 
     EventFactory factory = new EventFactory("sandbox", "legs");

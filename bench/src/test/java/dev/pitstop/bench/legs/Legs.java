@@ -1,14 +1,25 @@
 package dev.pitstop.bench.legs;
 
 import dev.pitstop.bench.e2e.Latency;
+import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.SampleEvents;
 import dev.pitstop.events.data.RunRef;
+import dev.pitstop.events.kafka.EventRecords;
 import dev.pitstop.sandbox.kafka.SharedKafka;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What the two leg probes ({@link KafkaLegsProbe}, {@link NotifierLegsProbe}) share. */
 final class Legs {
@@ -44,6 +55,53 @@ final class Legs {
         0,
         b.labels(),
         b.annotations());
+  }
+
+  /**
+   * A plain kafka-clients consumer of {@code topic} in group {@code group} (from the earliest
+   * offset), polling on a daemon thread of its own, handing each decoded event with the {@code
+   * System.nanoTime()} it was polled at to {@code onEvent}; {@link KafkaConsumer#wakeup()} stops
+   * it.
+   */
+  static KafkaConsumer<byte[], byte[]> plainConsumer(
+      Map<String, String> client,
+      String group,
+      String topic,
+      CountDownLatch assigned,
+      BiConsumer<Long, PitstopEvent> onEvent) {
+    Properties p = new Properties();
+    p.putAll(client);
+    p.put("group.id", group);
+    p.put("auto.offset.reset", "earliest");
+    p.put("enable.auto.commit", "false");
+    KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Thread t =
+        new Thread(
+            () -> {
+              c.subscribe(List.of(topic));
+              try {
+                while (true) {
+                  for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    long now = System.nanoTime();
+                    onEvent.accept(
+                        now,
+                        EventRecords.decode(new RecordHeaders(r.headers().toArray()), r.value()));
+                  }
+                  if (!c.assignment().isEmpty()) {
+                    assigned.countDown();
+                  }
+                }
+              } catch (WakeupException done) {
+                c.close();
+              } catch (Exception ex) {
+                ex.printStackTrace();
+              }
+            },
+            group + "-consumer");
+    t.setDaemon(true);
+    t.start();
+    return c;
   }
 
   /** Prints the percentiles of {@code nanos} (HdrHistogram, as the bench does), in ms. */

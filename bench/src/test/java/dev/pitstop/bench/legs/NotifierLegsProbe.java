@@ -8,7 +8,6 @@ import dev.pitstop.events.Topics;
 import dev.pitstop.events.data.BreakpointPaused;
 import dev.pitstop.events.data.Mechanism;
 import dev.pitstop.events.data.StepStarted;
-import dev.pitstop.events.kafka.EventRecords;
 import dev.pitstop.notifier.NotifierConfig;
 import dev.pitstop.notifier.NotifierService;
 import dev.pitstop.runtime.kafka.EventPublisher;
@@ -16,23 +15,18 @@ import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.kafka.SharedKafka;
 import dev.pitstop.sandbox.receivers.WebhookReceiver;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Not a test: prints the notifier's leg of a pause notification (issue #7, "Pitstop's Kafka legs"
@@ -109,38 +103,18 @@ public final class NotifierLegsProbe {
           }
           arrived.countDown();
         });
-    Properties p = new Properties();
-    p.putAll(client);
-    p.put("group.id", "nlegs-raw");
-    p.put("auto.offset.reset", "earliest");
-    p.put("enable.auto.commit", "false");
     KafkaConsumer<byte[], byte[]> raw =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Thread rawThread =
-        new Thread(
-            () -> {
-              raw.subscribe(List.of(topics.decisions()));
-              try {
-                while (true) {
-                  for (ConsumerRecord<byte[], byte[]> r : raw.poll(Duration.ofMillis(100))) {
-                    long now = System.nanoTime();
-                    PitstopEvent e =
-                        EventRecords.decode(new RecordHeaders(r.headers().toArray()), r.value());
-                    Long t = sentAt.get(e.id());
-                    if (t != null && measured.contains(e.id())) {
-                      plain.add(now - t);
-                    }
-                  }
-                }
-              } catch (org.apache.kafka.common.errors.WakeupException done) {
-                raw.close();
-              } catch (Exception ex) {
-                ex.printStackTrace();
+        Legs.plainConsumer(
+            client,
+            "nlegs-raw",
+            topics.decisions(),
+            new CountDownLatch(1),
+            (now, e) -> {
+              Long t = sentAt.get(e.id());
+              if (t != null && measured.contains(e.id())) {
+                plain.add(now - t);
               }
-            },
-            "nlegs-raw-consumer");
-    rawThread.setDaemon(true);
-    rawThread.start();
+            });
 
     EventFactory factory = new EventFactory("sandbox", "nlegs");
     // The groups joined (a new group's first rebalance waits 3 s) before timing.
