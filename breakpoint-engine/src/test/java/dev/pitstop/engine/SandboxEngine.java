@@ -220,6 +220,21 @@ final class SandboxEngine implements AutoCloseable {
     return taskRun(name);
   }
 
+  /**
+   * The TaskRun once {@code until} holds: its status follows the Pod's (Tekton's reconciler copies
+   * the step states), so it may lag what the step's log already shows.
+   */
+  TaskRun awaitTaskRun(String name, java.util.function.Predicate<TaskRun> until) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              TaskRun t = taskRun(name);
+              return t != null && until.test(t);
+            });
+    return taskRun(name);
+  }
+
   TaskRun awaitDone(String taskRun) {
     await().atMost(WAIT).until(() -> done(taskRun(taskRun)));
     return taskRun(taskRun);
