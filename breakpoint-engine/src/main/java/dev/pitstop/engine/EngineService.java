@@ -197,20 +197,20 @@ public final class EngineService implements PitstopService {
                     "decisions {}@{}: not an event: {}", r.partition(), r.offset(), e.getMessage());
               }
             });
-    Future<Integer> kafkaSide =
-        stateTopic
-            .prepare()
+    // The topics' checks and both tails go on at once (each is a few round trips to the broker,
+    // about a second of a restart when taken in turn: issue #7). The state tail waits for the
+    // topic if the check is still creating it; tails never create topics themselves.
+    Future<Integer> prepared = stateTopic.prepare();
+    Future<Void> stateRead =
+        stateTail
+            .start(vertx)
             .compose(
-                n ->
+                v ->
                     stateTail
-                        .start(vertx)
-                        .compose(v -> decisionsTail.start(vertx))
-                        .compose(
-                            v ->
-                                stateTail
-                                    .caughtUp(vertx)
-                                    .timeout(GLOBAL_VIEW_LIMIT.toMillis(), TimeUnit.MILLISECONDS))
-                        .map(n));
+                        .caughtUp(vertx)
+                        .timeout(GLOBAL_VIEW_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+    Future<Integer> kafkaSide =
+        Future.all(prepared, decisionsTail.start(vertx), stateRead).map(all -> prepared.result());
     KafkaSide k =
         new KafkaSide(publisher, stateTopic, ownership, global, stateTail, outcomes, decisionsTail);
     // join: on a failure, both sides have settled before what was started is closed.

@@ -98,6 +98,9 @@ public final class TopicTail implements AutoCloseable {
     c.remove("group.protocol");
     c.remove("group.remote.assignor");
     c.remove("partition.assignment.strategy");
+    // A tail may start while StateTopic#prepare is still creating its topic: asking for a missing
+    // topic's metadata must not create it with the broker's defaults (partitions, no compaction).
+    c.put("allow.auto.create.topics", "false");
     Properties p = new Properties();
     p.putAll(c);
     try (KafkaConsumer<byte[], byte[]> k = new KafkaConsumer<>(p)) {
