@@ -201,7 +201,9 @@ public final class StateTopic {
 
   /**
    * The latest state of every root run on the given partitions of the state topic, read from the
-   * beginning to the end offsets taken when the read starts.
+   * beginning to the end offsets taken when the read starts. A root whose latest record is a
+   * tombstone, or cannot be read as a {@link RootState} (logged), is left out: an older record
+   * would restore a state the run has left.
    *
    * @return by root uid; fails when the partitions are not read within 60 s
    */
@@ -214,6 +216,9 @@ public final class StateTopic {
     if (which.isEmpty()) {
       return out;
     }
+    // The latest record per root, parsed once the read is done: until the log cleaner has run, a
+    // root has a record per change of its state, and parsing is most of a restart's load (#7).
+    Map<String, byte[]> latest = new LinkedHashMap<>();
     Map<String, String> c = new HashMap<>(kafka.consumerConfig("unused", "engine-state-load"));
     c.remove("group.id");
     Properties p = new Properties();
@@ -236,18 +241,22 @@ public final class StateTopic {
           }
           String key = new String(r.key(), StandardCharsets.UTF_8);
           if (r.value() == null) {
-            out.remove(key);
+            latest.remove(key);
           } else {
-            try {
-              out.put(key, JSON.readValue(r.value(), RootState.class));
-            } catch (IOException e) {
-              LOG.warn(
-                  "state topic {}: unreadable state of {} skipped: {}", topic, key, e.toString());
-            }
+            latest.put(key, r.value());
           }
         }
       }
     }
+    latest.forEach(
+        (key, value) -> {
+          try {
+            out.put(key, JSON.readValue(value, RootState.class));
+          } catch (IOException e) {
+            LOG.warn(
+                "state topic {}: unreadable state of {} skipped: {}", topic, key, e.toString());
+          }
+        });
     LOG.info(
         "state topic {} partitions {}: {} root run(s) with live state", topic, which, out.size());
     return out;

@@ -8,16 +8,27 @@ import dev.pitstop.runtime.config.ConfigException;
 import dev.pitstop.runtime.kafka.KafkaSettings;
 import dev.pitstop.sandbox.kafka.SharedKafka;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Start-up refuses topics whose partition counts would split a run's inputs and state. */
+/**
+ * Start-up refuses topics whose partition counts would split a run's inputs and state; a restart
+ * loads each root's latest state.
+ */
 class StateTopicIT {
   final Vertx vertx = Vertx.vertx();
 
@@ -66,6 +77,45 @@ class StateTopicIT {
             vertx, KafkaSettings.of(SharedKafka.bootstrapServers(), t), t.prefix() + "state", 0);
     assertThat(s.prepare().await()).isEqualTo(4);
     assertThat(s.prepare().await()).as("existing, compacted, 4 partitions").isEqualTo(4);
+  }
+
+  static byte[] state(String rootUid) {
+    return ("{\"rootUid\":\"" + rootUid + "\",\"breakpoints\":[],\"holds\":[]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void loadsEachRootsLatestStateAndNothingOfRootsWhoseLatestRecordIsATombstoneOrUnreadable()
+      throws Exception {
+    Topics t = topics();
+    createTopics(1, t.observations(), t.commands());
+    String topic = t.prefix() + "state";
+    StateTopic s =
+        new StateTopic(vertx, KafkaSettings.of(SharedKafka.bootstrapServers(), t), topic, 0);
+    s.prepare().await();
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      // Not compacted yet: every change of a root's state is still a record of its own.
+      String[][] records = {
+        {"a", "a, first"}, {"b", "b, first"}, {"a", "a, latest"}, {"b", null},
+        {"c", "c, first"}, {"c", "garbage"}, {"d", null}, {"d", "d, after a tombstone"}
+      };
+      for (String[] r : records) {
+        byte[] value =
+            r[1] == null
+                ? null
+                : r[1].equals("garbage")
+                    ? "{not json".getBytes(StandardCharsets.UTF_8)
+                    : state(r[1]);
+        producer.send(new ProducerRecord<>(topic, 0, r[0], value)).get(30, TimeUnit.SECONDS);
+      }
+    }
+    Map<String, RootState> loaded = s.load(Set.of(0)).await();
+    assertThat(loaded).containsOnlyKeys("a", "d");
+    assertThat(loaded.get("a").rootUid()).isEqualTo("a, latest");
+    assertThat(loaded.get("d").rootUid()).isEqualTo("d, after a tombstone");
   }
 
   @Test
