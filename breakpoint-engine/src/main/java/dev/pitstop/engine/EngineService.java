@@ -201,18 +201,28 @@ public final class EngineService implements PitstopService {
     // about a second of a restart when taken in turn: issue #7). The state tail waits for the
     // topic if the check is still creating it; tails never create topics themselves.
     Future<Integer> prepared = stateTopic.prepare();
-    Future<Void> stateRead =
-        stateTail
-            .start(vertx)
-            .compose(
-                v ->
-                    stateTail
-                        .caughtUp(vertx)
-                        .timeout(GLOBAL_VIEW_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+    Future<Void> stateTailPositioned = stateTail.start(vertx);
     Future<Integer> kafkaSide =
-        Future.all(prepared, decisionsTail.start(vertx), stateRead).map(all -> prepared.result());
+        Future.all(prepared, decisionsTail.start(vertx), stateTailPositioned)
+            .map(all -> prepared.result());
+    // The global view reads on while the group is joined and this instance's own state loaded
+    // (GlobalView is safe against its owner changing meanwhile); the API waits for both.
+    Future<Void> globalRead =
+        stateTailPositioned.compose(
+            v ->
+                stateTail
+                    .caughtUp(vertx)
+                    .timeout(GLOBAL_VIEW_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
     KafkaSide k =
-        new KafkaSide(publisher, stateTopic, ownership, global, stateTail, outcomes, decisionsTail);
+        new KafkaSide(
+            publisher,
+            stateTopic,
+            ownership,
+            global,
+            globalRead,
+            stateTail,
+            outcomes,
+            decisionsTail);
     // join: on a failure, both sides have settled before what was started is closed.
     return Future.join(kafkaSide, kubernetes)
         .recover(
@@ -236,6 +246,7 @@ public final class EngineService implements PitstopService {
       StateTopic stateTopic,
       StateOwnership[] ownership,
       GlobalView global,
+      Future<Void> globalRead,
       TopicTail stateTail,
       PendingCommands outcomes,
       TopicTail decisionsTail,
@@ -245,15 +256,33 @@ public final class EngineService implements PitstopService {
         StateTopic stateTopic,
         StateOwnership[] ownership,
         GlobalView global,
+        Future<Void> globalRead,
         TopicTail stateTail,
         PendingCommands outcomes,
         TopicTail decisionsTail) {
-      this(publisher, stateTopic, ownership, global, stateTail, outcomes, decisionsTail, 0);
+      this(
+          publisher,
+          stateTopic,
+          ownership,
+          global,
+          globalRead,
+          stateTail,
+          outcomes,
+          decisionsTail,
+          0);
     }
 
     KafkaSide withPartitions(int n) {
       return new KafkaSide(
-          publisher, stateTopic, ownership, global, stateTail, outcomes, decisionsTail, n);
+          publisher,
+          stateTopic,
+          ownership,
+          global,
+          globalRead,
+          stateTail,
+          outcomes,
+          decisionsTail,
+          n);
     }
   }
 
@@ -376,6 +405,25 @@ public final class EngineService implements PitstopService {
                                                     + EngineConfig.SERVICE
                                                     + " within "
                                                     + FIRST_ASSIGNMENT_LIMIT
+                                                    + ": "
+                                                    + t.getMessage(),
+                                                t)))))
+        .compose(
+            id ->
+                k.globalRead()
+                    .map(id)
+                    .recover(
+                        t ->
+                            vertx
+                                .undeploy(id)
+                                .transform(
+                                    x ->
+                                        Future.<String>failedFuture(
+                                            new IllegalStateException(
+                                                "the state topic "
+                                                    + stateTopic.topic()
+                                                    + " was not read to its end within "
+                                                    + GLOBAL_VIEW_LIMIT
                                                     + ": "
                                                     + t.getMessage(),
                                                 t)))))
