@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
  * it, and stop it in order on SIGTERM (the service, then the resources it opened, then Vert.x).
  * Exit codes: 2 for a configuration error (the message names the key), 1 when it cannot start.
  *
- * <p>Before the service starts, it serves {@code /healthz}, {@code /readyz} and {@code /metrics} on
- * the management port ({@link ManagementConfig}, {@link ManagementServer}); {@code /readyz} has a
- * check {@code started} that passes once the service started and fails again once it is stopping,
- * besides the checks the service's parts register.
+ * <p>While the service starts, it serves {@code /healthz}, {@code /readyz} and {@code /metrics} on
+ * the management port ({@link ManagementConfig}, {@link ManagementServer}; the two start side by
+ * side, and a service that cannot listen there does not start); {@code /readyz} has a check {@code
+ * started} that passes once the service started and fails again once it is stopping, besides the
+ * checks the service's parts register.
  */
 public final class ServiceMain {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceMain.class);
@@ -64,8 +65,11 @@ public final class ServiceMain {
     try {
       LogSettings.fromMap(env);
       ManagementConfig mc = ManagementConfig.fromMap(env, defaultManagementPort);
-      management = ManagementServer.start(vertx, mc, name).await(30, TimeUnit.SECONDS);
-      service = starter.start(vertx, resources).await(60, TimeUnit.SECONDS);
+      // Side by side: neither needs the other, and a restart serves sooner (issue #7).
+      Future<ManagementServer> managed = ManagementServer.start(vertx, mc, name);
+      Future<? extends PitstopService> starting = starter.start(vertx, resources);
+      management = managed.await(30, TimeUnit.SECONDS);
+      service = starting.await(60, TimeUnit.SECONDS);
     } catch (ConfigException e) {
       System.err.println(name + ": bad configuration: " + e.getMessage());
       release(name, resources, vertx);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tracer as its container runs it ({@code ServiceMain}: the management server first, then the
+ * The tracer as its container runs it ({@code ServiceMain}: the management server beside the
  * service): {@code /readyz} is 503 until the service's consumer has its partitions and the broker
  * answers, then 200; it goes back to 503 when the service stops.
  */
