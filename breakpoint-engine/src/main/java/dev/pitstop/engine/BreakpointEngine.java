@@ -384,6 +384,19 @@ public final class BreakpointEngine {
   }
 
   /**
+   * The event types {@link #handling} acts on: its books' ({@link BreakpointBook#ACTS_ON}, {@link
+   * HoldBook#ACTS_ON}); for every other type it does nothing, so its consumer need not decode them
+   * ({@link dev.pitstop.runtime.kafka.EventConsumer#onlyTypes}).
+   */
+  public static final Set<EventType> ACTS_ON = actsOn();
+
+  private static Set<EventType> actsOn() {
+    Set<EventType> s = java.util.EnumSet.copyOf(BreakpointBook.ACTS_ON);
+    s.addAll(HoldBook.ACTS_ON);
+    return java.util.Collections.unmodifiableSet(s);
+  }
+
+  /**
    * Handles one consumed observation or command, for a consumer with deferred commits ({@link
    * dev.pitstop.runtime.kafka.EventConsumer#deferred}).
    *

@@ -384,6 +384,7 @@ public final class EngineService implements PitstopService {
                           publisher,
                           metrics.deferred(handlerHook.apply(engine::handling)))
                       .orderedPerTopic()
+                      .onlyTypes(BreakpointEngine.ACTS_ON)
                       .withOwnership(ownership[0], OWNERSHIP_LIMIT);
               return vertx.deployVerticle(consumer);
             })

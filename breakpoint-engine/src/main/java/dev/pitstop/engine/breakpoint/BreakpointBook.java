@@ -133,12 +133,26 @@ public final class BreakpointBook {
 
   // ---- inputs ----
 
+  /** The event types the book acts on; {@link #onEvent} ignores every other. */
+  public static final Set<EventType> ACTS_ON =
+      java.util.Collections.unmodifiableSet(
+          java.util.EnumSet.of(
+              EventType.STEP_BREAKPOINT_REACHED,
+              EventType.STEP_FINISHED,
+              EventType.TASKRUN_FINISHED,
+              EventType.PIPELINERUN_FINISHED,
+              EventType.COMMAND_CONTINUE,
+              EventType.COMMAND_FAIL_CONTINUE));
+
   /**
-   * Feeds an observation or a command; other event types are ignored.
+   * Feeds an observation or a command; types not in {@link #ACTS_ON} are ignored.
    *
    * @return what to do, in order (possibly nothing)
    */
   public List<Action> onEvent(PitstopEvent e) {
+    if (!ACTS_ON.contains(e.type())) {
+      return List.of(); // the one list of what is acted on: the engine's consumer skips the rest
+    }
     EventData d = e.data();
     return switch (e.type()) {
       case STEP_BREAKPOINT_REACHED -> onReached(e.id(), (BreakpointReached) d);

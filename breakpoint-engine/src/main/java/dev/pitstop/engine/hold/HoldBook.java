@@ -69,8 +69,25 @@ public final class HoldBook {
     this(events, clock, 10_000, 10_000);
   }
 
-  /** Feeds an observation or a hold command (a command without a step); others are ignored. */
+  /** The event types the book acts on; {@link #onEvent} ignores every other. */
+  public static final java.util.Set<EventType> ACTS_ON =
+      java.util.Collections.unmodifiableSet(
+          java.util.EnumSet.of(
+              EventType.TASKRUN_PENDING,
+              EventType.TASKRUN_STARTED,
+              EventType.TASKRUN_FINISHED,
+              EventType.PIPELINERUN_FINISHED,
+              EventType.COMMAND_CONTINUE,
+              EventType.COMMAND_FAIL_CONTINUE));
+
+  /**
+   * Feeds an observation or a hold command (a command without a step); types not in {@link
+   * #ACTS_ON} are ignored.
+   */
   public List<Action> onEvent(PitstopEvent e) {
+    if (!ACTS_ON.contains(e.type())) {
+      return List.of(); // the one list of what is acted on: the engine's consumer skips the rest
+    }
     EventData d = e.data();
     return switch (e.type()) {
       case TASKRUN_PENDING -> onPending((RunPending) d);

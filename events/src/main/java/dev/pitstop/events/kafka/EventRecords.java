@@ -1,6 +1,7 @@
 package dev.pitstop.events.kafka;
 
 import dev.pitstop.events.EventCodec;
+import dev.pitstop.events.EventType;
 import dev.pitstop.events.MalformedEventException;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.Topics;
@@ -9,8 +10,10 @@ import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -29,7 +32,27 @@ public final class EventRecords {
   public static final String DLQ_OFFSET = "pitstop-dlq-offset";
   public static final String DLQ_CONSUMER = "pitstop-dlq-consumer";
 
+  /**
+   * The header carrying a binary-mode event's type: {@code ce_} and the attribute's name
+   * (CloudEvents Kafka protocol binding, 3.2.3).
+   */
+  public static final String TYPE_HEADER = "ce_type";
+
   private EventRecords() {}
+
+  /**
+   * The Pitstop event type a record's {@code ce_type} header names, read without decoding the
+   * record (for a consumer that acts on some types only).
+   *
+   * @return empty when the header is missing (no binary-mode CloudEvent) or names no Pitstop type:
+   *     such a record must be decoded to be judged (and dead-lettered if malformed)
+   */
+  public static Optional<EventType> typeOf(Headers headers) {
+    Header h = headers.lastHeader(TYPE_HEADER);
+    return h == null || h.value() == null
+        ? Optional.empty()
+        : EventType.of(new String(h.value(), StandardCharsets.UTF_8));
+  }
 
   /** The record for an event, on the topic its type belongs to. */
   public static ProducerRecord<String, byte[]> toRecord(Topics topics, PitstopEvent e) {

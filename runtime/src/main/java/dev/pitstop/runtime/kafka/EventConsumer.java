@@ -1,5 +1,6 @@
 package dev.pitstop.runtime.kafka;
 
+import dev.pitstop.events.EventType;
 import dev.pitstop.events.MalformedEventException;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.kafka.EventRecords;
@@ -94,6 +95,7 @@ public final class EventConsumer extends VerticleBase {
   private final Function<PitstopEvent, Handling> deferredHandler;
   private final Map<TopicPartition, java.util.TreeMap<Long, Boolean>> pending = new HashMap<>();
   private final HandledIds handled = new HandledIds(100_000);
+  private Set<EventType> actsOn; // null: every type
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
 
   /**
@@ -170,6 +172,22 @@ public final class EventConsumer extends VerticleBase {
    */
   public EventConsumer orderedPerTopic() {
     this.perTopic = true;
+    return this;
+  }
+
+  /**
+   * Hands the handler only events of {@code types} (call before deploying): a record whose {@code
+   * ce_type} header ({@link EventRecords#typeOf}) names another Pitstop type is not decoded; it is
+   * counted ({@code pitstop_events_skipped_total{consumer,type}}) and committable at once, as an
+   * event the handler would have ignored. A record without such a header is decoded as before, so a
+   * malformed one is still dead-lettered. For a consumer that acts on a few of its topic's types
+   * (the breakpoint engine: decoding was most of its loop, issue #7).
+   *
+   * @param types the types the handler acts on; every other type must be one it ignores
+   * @return this
+   */
+  public EventConsumer onlyTypes(Set<EventType> types) {
+    this.actsOn = java.util.EnumSet.copyOf(types);
     return this;
   }
 
@@ -333,6 +351,13 @@ public final class EventConsumer extends VerticleBase {
 
   /** Handles one record; true when its commit now waits for the handler's committable. */
   private Future<Boolean> process(KafkaConsumerRecord<byte[], byte[]> rec) {
+    if (actsOn != null) {
+      java.util.Optional<EventType> type = EventRecords.typeOf(rec.record().headers());
+      if (type.isPresent() && !actsOn.contains(type.get())) {
+        metrics.skipped(name, type.get().type());
+        return Future.succeededFuture(false);
+      }
+    }
     // The Kafka record's own headers: Vert.x's rec.headers() copies every header into a Buffer and
     // back, ~7% of a consumer's event-loop time (JFR, pitstop bench part 2).
     RecordHeaders headers = new RecordHeaders(rec.record().headers().toArray());

@@ -91,6 +91,9 @@ public final class PitstopMetrics {
   private final java.util.Map<String, java.util.Map<String, Counter>> consumedCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  private final java.util.Map<String, java.util.Map<String, Counter>> skippedCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final java.util.Map<String, Counter> repeatedCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -103,6 +106,24 @@ public final class PitstopMetrics {
             t ->
                 Counter.builder("pitstop.events.consumed")
                     .description("Events handed to a consumer's handler (decoded, not a repeat)")
+                    .tags("consumer", consumer, "type", type)
+                    .register(registry))
+        .increment();
+  }
+
+  /**
+   * One record {@code consumer} left undecoded: its {@code ce_type} names a type the consumer does
+   * not act on ({@code EventConsumer#onlyTypes}).
+   */
+  public void skipped(String consumer, String type) {
+    skippedCounters
+        .computeIfAbsent(consumer, c -> new java.util.concurrent.ConcurrentHashMap<>())
+        .computeIfAbsent(
+            type,
+            t ->
+                Counter.builder("pitstop.events.skipped")
+                    .description(
+                        "Records a consumer left undecoded: of a type it does not act on (ce_type)")
                     .tags("consumer", consumer, "type", type)
                     .register(registry))
         .increment();

@@ -226,6 +226,86 @@ class EventConsumerIT {
     publisher.close();
   }
 
+  @Test
+  void onlyTypesLeavesOtherTypesUndecodedAndCommittedButStillDeadLettersWhatNamesNoType()
+      throws Exception {
+    SharedKafka.createTopics(1, topics.all().toArray(String[]::new));
+    List<PitstopEvent> handled = new CopyOnWriteArrayList<>();
+    EventPublisher publisher = new EventPublisher(vertx, settings, "it");
+    EventConsumer consumer =
+        EventConsumer.deferred(
+                settings,
+                Set.of(topics.observations()),
+                "it-only",
+                publisher,
+                e -> {
+                  handled.add(e);
+                  return EventConsumer.Handling.done();
+                })
+            .onlyTypes(Set.of(EventType.TASKRUN_FINISHED));
+    vertx.deployVerticle(consumer).await();
+
+    PitstopEvent finished = SampleEvents.of(EventType.TASKRUN_FINISHED);
+    publisher.publish(SampleEvents.of(EventType.STEP_STARTED)).await();
+    // Not decoded, so not judged: its header names a type this consumer does not act on.
+    ProducerRecord<byte[], byte[]> skippedGarbage =
+        new ProducerRecord<>(topics.observations(), "k".getBytes(), "{not json".getBytes());
+    skippedGarbage
+        .headers()
+        .add(EventRecords.TYPE_HEADER, EventType.STEP_STARTED.type().getBytes());
+    publisher.send(skippedGarbage).await();
+    // No ce_type: decoded, and dead-lettered.
+    publisher
+        .send(
+            new ProducerRecord<>(
+                topics.observations(), "k".getBytes(), "not a cloudevent".getBytes()))
+        .await();
+    publisher.publish(finished).await();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(finished));
+    assertThat(handled).extracting(PitstopEvent::id).containsExactly(finished.id());
+    assertThat(dev.pitstop.runtime.ops.Ops.of(vertx).metrics().scrape())
+        .contains(
+            "pitstop_events_skipped_total{consumer=\"it-only\",type=\""
+                + EventType.STEP_STARTED.type()
+                + "\"} 2.0");
+    try (KafkaConsumer<byte[], byte[]> dlq = rawConsumer()) {
+      dlq.subscribe(List.of(topics.deadLetter()));
+      List<ConsumerRecord<byte[], byte[]>> got = new CopyOnWriteArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(got::add);
+                return !got.isEmpty();
+              });
+      assertThat(got)
+          .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+          .containsExactly("not a cloudevent");
+    }
+    // The skipped records are committed with the rest: a restart does not read them again.
+    Properties p = new Properties();
+    p.put("bootstrap.servers", SharedKafka.bootstrapServers());
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(p)) {
+      org.apache.kafka.common.TopicPartition tp =
+          new org.apache.kafka.common.TopicPartition(topics.observations(), 0);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                var committed =
+                    admin
+                        .listConsumerGroupOffsets("it-only")
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .get(tp);
+                return committed != null && committed.offset() == 4;
+              });
+    }
+    publisher.close();
+  }
+
   private KafkaConsumer<byte[], byte[]> rawConsumer() {
     Properties p = new Properties();
     p.putAll(
