@@ -219,6 +219,10 @@ public final class StateTopic {
     // The latest record per root, parsed once the read is done: until the log cleaner has run, a
     // root has a record per change of its state, and parsing is most of a restart's load (#7).
     Map<String, byte[]> latest = new LinkedHashMap<>();
+    long started = System.nanoTime();
+    long positioned;
+    long records = 0;
+    long bytes = 0;
     Map<String, String> c = new HashMap<>(kafka.consumerConfig("unused", "engine-state-load"));
     c.remove("group.id");
     Properties p = new Properties();
@@ -229,6 +233,7 @@ public final class StateTopic {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      positioned = System.nanoTime();
       long deadline = System.nanoTime() + LOAD_LIMIT.toNanos();
       while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         if (System.nanoTime() > deadline) {
@@ -240,6 +245,8 @@ public final class StateTopic {
             continue; // written after the read started: the owner's own writes, not state to load
           }
           String key = new String(r.key(), StandardCharsets.UTF_8);
+          records++;
+          bytes += r.serializedValueSize() < 0 ? 0 : r.serializedValueSize();
           if (r.value() == null) {
             latest.remove(key);
           } else {
@@ -248,6 +255,7 @@ public final class StateTopic {
         }
       }
     }
+    long read = System.nanoTime();
     latest.forEach(
         (key, value) -> {
           try {
@@ -258,7 +266,16 @@ public final class StateTopic {
           }
         });
     LOG.info(
-        "state topic {} partitions {}: {} root run(s) with live state", topic, which, out.size());
+        "state topic {} partitions {}: {} root run(s) with live state ({} records, {} KiB; consumer"
+            + " positioned in {} ms, read in {} ms, parsed in {} ms)",
+        topic,
+        which,
+        out.size(),
+        records,
+        bytes / 1024,
+        (positioned - started) / 1_000_000,
+        (read - positioned) / 1_000_000,
+        (System.nanoTime() - read) / 1_000_000);
     return out;
   }
 
