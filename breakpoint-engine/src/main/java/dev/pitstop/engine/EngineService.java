@@ -240,6 +240,23 @@ public final class EngineService implements PitstopService {
                     handlerHook));
   }
 
+  /**
+   * {@code id} once {@code step} succeeded; else the consumer verticle {@code id} is undeployed and
+   * start-up fails with {@code what} and the step's error.
+   */
+  private static Future<String> undeployOnFailure(
+      Vertx vertx, String id, Future<Void> step, String what) {
+    return step.map(id)
+        .recover(
+            t ->
+                vertx
+                    .undeploy(id)
+                    .transform(
+                        x ->
+                            Future.failedFuture(
+                                new IllegalStateException(what + ": " + t.getMessage(), t))));
+  }
+
   /** What start-up built before the Kubernetes client was there. */
   private record KafkaSide(
       EventPublisher publisher,
@@ -390,44 +407,26 @@ public final class EngineService implements PitstopService {
             })
         .compose(
             id ->
-                ownership[0]
-                    .firstAssignment()
-                    .timeout(FIRST_ASSIGNMENT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)
-                    .map(id)
-                    .recover(
-                        t ->
-                            vertx
-                                .undeploy(id)
-                                .transform(
-                                    x ->
-                                        Future.<String>failedFuture(
-                                            new IllegalStateException(
-                                                "no partitions assigned to group "
-                                                    + EngineConfig.SERVICE
-                                                    + " within "
-                                                    + FIRST_ASSIGNMENT_LIMIT
-                                                    + ": "
-                                                    + t.getMessage(),
-                                                t)))))
+                undeployOnFailure(
+                    vertx,
+                    id,
+                    ownership[0]
+                        .firstAssignment()
+                        .timeout(FIRST_ASSIGNMENT_LIMIT.toMillis(), TimeUnit.MILLISECONDS),
+                    "no partitions assigned to group "
+                        + EngineConfig.SERVICE
+                        + " within "
+                        + FIRST_ASSIGNMENT_LIMIT))
         .compose(
             id ->
-                k.globalRead()
-                    .map(id)
-                    .recover(
-                        t ->
-                            vertx
-                                .undeploy(id)
-                                .transform(
-                                    x ->
-                                        Future.<String>failedFuture(
-                                            new IllegalStateException(
-                                                "the state topic "
-                                                    + stateTopic.topic()
-                                                    + " was not read to its end within "
-                                                    + GLOBAL_VIEW_LIMIT
-                                                    + ": "
-                                                    + t.getMessage(),
-                                                t)))))
+                undeployOnFailure(
+                    vertx,
+                    id,
+                    k.globalRead(),
+                    "the state topic "
+                        + stateTopic.topic()
+                        + " was not read to its end within "
+                        + GLOBAL_VIEW_LIMIT))
         .onSuccess(
             id -> {
               TimeoutPlanner planner = new TimeoutPlanner(config.timeoutWarnBefore());

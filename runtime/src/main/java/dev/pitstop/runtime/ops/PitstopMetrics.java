@@ -99,16 +99,30 @@ public final class PitstopMetrics {
 
   /** One event handed to {@code consumer}'s handler. */
   public void consumed(String consumer, String type) {
-    consumedCounters
-        .computeIfAbsent(consumer, c -> new java.util.concurrent.ConcurrentHashMap<>())
+    perConsumerAndType(
+            consumedCounters,
+            "pitstop.events.consumed",
+            "Events handed to a consumer's handler (decoded, not a repeat)",
+            consumer,
+            type)
+        .increment();
+  }
+
+  /** The counter {@code name} of one consumer and event type, built once and then kept. */
+  private Counter perConsumerAndType(
+      java.util.Map<String, java.util.Map<String, Counter>> kept,
+      String name,
+      String description,
+      String consumer,
+      String type) {
+    return kept.computeIfAbsent(consumer, c -> new java.util.concurrent.ConcurrentHashMap<>())
         .computeIfAbsent(
             type,
             t ->
-                Counter.builder("pitstop.events.consumed")
-                    .description("Events handed to a consumer's handler (decoded, not a repeat)")
+                Counter.builder(name)
+                    .description(description)
                     .tags("consumer", consumer, "type", type)
-                    .register(registry))
-        .increment();
+                    .register(registry));
   }
 
   /**
@@ -116,16 +130,12 @@ public final class PitstopMetrics {
    * not act on ({@code EventConsumer#onlyTypes}).
    */
   public void skipped(String consumer, String type) {
-    skippedCounters
-        .computeIfAbsent(consumer, c -> new java.util.concurrent.ConcurrentHashMap<>())
-        .computeIfAbsent(
-            type,
-            t ->
-                Counter.builder("pitstop.events.skipped")
-                    .description(
-                        "Records a consumer left undecoded: of a type it does not act on (ce_type)")
-                    .tags("consumer", consumer, "type", type)
-                    .register(registry))
+    perConsumerAndType(
+            skippedCounters,
+            "pitstop.events.skipped",
+            "Records a consumer left undecoded: of a type it does not act on (ce_type)",
+            consumer,
+            type)
         .increment();
   }
 

@@ -67,29 +67,17 @@ class EventConsumerIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() >= 2);
     assertThat(handled).extracting(PitstopEvent::id).containsExactly(started.id(), finished.id());
 
-    try (KafkaConsumer<byte[], byte[]> dlq = rawConsumer()) {
-      dlq.subscribe(List.of(topics.deadLetter()));
-      List<ConsumerRecord<byte[], byte[]>> got = new CopyOnWriteArrayList<>();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(got::add);
-                return !got.isEmpty();
-              });
-      ConsumerRecord<byte[], byte[]> dead = got.get(0);
-      assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not a cloudevent");
-      assertThat(
-              new String(
-                  dead.headers().lastHeader(EventRecords.DLQ_REASON).value(),
-                  StandardCharsets.UTF_8))
-          .contains("not a CloudEvent");
-      assertThat(
-              new String(
-                  dead.headers().lastHeader(EventRecords.DLQ_CONSUMER).value(),
-                  StandardCharsets.UTF_8))
-          .isEqualTo("it-consumer");
-    }
+    ConsumerRecord<byte[], byte[]> dead = deadLetters().get(0);
+    assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not a cloudevent");
+    assertThat(
+            new String(
+                dead.headers().lastHeader(EventRecords.DLQ_REASON).value(), StandardCharsets.UTF_8))
+        .contains("not a CloudEvent");
+    assertThat(
+            new String(
+                dead.headers().lastHeader(EventRecords.DLQ_CONSUMER).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo("it-consumer");
     publisher.close();
   }
 
@@ -269,20 +257,9 @@ class EventConsumerIT {
             "pitstop_events_skipped_total{consumer=\"it-only\",type=\""
                 + EventType.STEP_STARTED.type()
                 + "\"} 2.0");
-    try (KafkaConsumer<byte[], byte[]> dlq = rawConsumer()) {
-      dlq.subscribe(List.of(topics.deadLetter()));
-      List<ConsumerRecord<byte[], byte[]>> got = new CopyOnWriteArrayList<>();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(got::add);
-                return !got.isEmpty();
-              });
-      assertThat(got)
-          .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
-          .containsExactly("not a cloudevent");
-    }
+    assertThat(deadLetters())
+        .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+        .containsExactly("not a cloudevent");
     // The skipped records are committed with the rest: a restart does not read them again.
     Properties p = new Properties();
     p.put("bootstrap.servers", SharedKafka.bootstrapServers());
@@ -304,6 +281,34 @@ class EventConsumerIT {
               });
     }
     publisher.close();
+  }
+
+  /**
+   * The dead-letter topic's records, read until at least one arrived and then to its end offsets
+   * (every dead letter of a test is written before the event behind it is handled).
+   */
+  private List<ConsumerRecord<byte[], byte[]>> deadLetters() {
+    try (KafkaConsumer<byte[], byte[]> dlq = rawConsumer()) {
+      dlq.subscribe(List.of(topics.deadLetter()));
+      List<ConsumerRecord<byte[], byte[]>> got = new CopyOnWriteArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(got::add);
+                return !got.isEmpty();
+              });
+      Map<org.apache.kafka.common.TopicPartition, Long> end = dlq.endOffsets(dlq.assignment());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(got::add);
+                return end.entrySet().stream()
+                    .allMatch(e -> dlq.position(e.getKey()) >= e.getValue());
+              });
+      return got;
+    }
   }
 
   private KafkaConsumer<byte[], byte[]> rawConsumer() {
