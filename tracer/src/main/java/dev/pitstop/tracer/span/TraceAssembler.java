@@ -68,6 +68,13 @@ public final class TraceAssembler {
         }
       };
   private long evicted;
+
+  /**
+   * Tests only: every progress build walks every attempt of the root (the behaviour before progress
+   * builds looked only at the attempts an event touched), as the reference to compare to.
+   */
+  boolean walkEveryAttempt;
+
   private final List<String> evictedRoots = new ArrayList<>();
   private final Duration maxIdle;
 
@@ -136,6 +143,9 @@ public final class TraceAssembler {
     }
     if (facts.rootFinished() && facts.allTaskRunsFinished()) {
       return List.of(finish(facts, true));
+    }
+    if (walkEveryAttempt) {
+      facts.walkAll = true;
     }
     List<SpanData> progress = builder.build(facts, false);
     if (progress.isEmpty()) {
@@ -276,11 +286,13 @@ public final class TraceAssembler {
         RunStarted s = e.data(RunStarted.class);
         facts.pipelineRun = s.run();
         facts.pipelineRunStarted = s;
+        facts.walkAll = true; // the root's start places every attempt
       }
       case PIPELINERUN_FINISHED -> {
         RunFinished f = e.data(RunFinished.class);
         facts.pipelineRun = f.run();
         facts.pipelineRunFinished = f;
+        facts.walkAll = true; // the root's start places every attempt
       }
       case TASKRUN_STARTED -> {
         RunStarted s = e.data(RunStarted.class);

@@ -107,13 +107,18 @@ public final class TraceBuilder {
     List<SpanData> out = new ArrayList<>();
     if (facts.rootIsPipelineRun()) {
       if (facts.pipelineRun == null && facts.taskRuns.isEmpty()) {
+        facts.walkAll = true;
+        facts.clearTouched();
         return out;
       }
       String rootId = facts.spanId(SpanIds.runKey(facts.rootUid, 0));
       Interval root = facts.built.get(rootId);
       Instant rootStart = root != null ? root.start() : rootStart(facts, last);
       if (rootStart == null) {
-        return out; // progress needs the root's start
+        // progress needs the root's start; once known, the next progress build walks every attempt
+        facts.walkAll = true;
+        facts.clearTouched();
+        return out;
       }
       String traceId = traceId(facts);
       SpanContext rootCtx = context(traceId, rootId);
@@ -125,14 +130,21 @@ public final class TraceBuilder {
         }
         root = pipelineRunSpan(facts, traceId, rootStart, end, out);
       }
-      for (var e : facts.attempts()) {
+      // Progress: only the attempts this event can have made buildable (RootRunFacts#touched).
+      var attempts = last ? facts.attempts() : facts.attemptsToBuild();
+      for (var e : attempts) {
         taskRunSpan(
             facts, e.getKey(), e.getValue(), traceId, pr, rootStart, root, rootCtx, last, out);
+      }
+      if (!last) {
+        facts.walkAll = false;
       }
       if (last) {
         skippedSpans(facts, traceId, pr, root, rootCtx, out);
       }
     } else {
+      facts.walkAll = true; // not walked as a PipelineRun's attempts
+      facts.clearTouched();
       AttemptKey key = new AttemptKey(facts.rootUid, 0);
       taskRunSpan(
           facts, key, facts.rootTaskRun(), traceId(facts), null, null, null, null, last, out);
