@@ -242,7 +242,7 @@ public final class TraceBuilder {
         span(
             first(ref.pipeline(), ref.name()),
             SpanKind.SERVER,
-            context(traceId, SpanIds.runSpanId(facts.rootUid, 0)),
+            context(traceId, facts.spanId(SpanIds.runKey(facts.rootUid, 0))),
             rootParent(facts),
             status,
             placed,
@@ -465,7 +465,7 @@ public final class TraceBuilder {
       links =
           List.of(
               LinkData.create(
-                  context(traceId, SpanIds.runSpanId(ref.uid(), key.retry() - 1)),
+                  context(traceId, facts.spanId(SpanIds.runKey(ref.uid(), key.retry() - 1))),
                   Attributes.of(TektonAttributes.LINK_TYPE, "previous_attempt")));
     }
     String type = taskType(ref);
@@ -528,33 +528,38 @@ public final class TraceBuilder {
       boolean all,
       List<SpanData> out) {
     for (PodPhase ph : podPhases(t)) {
-      if (!facts.built.contains(
-          facts.spanId(SpanIds.podPhaseKey(key.uid(), key.retry(), ph.key())))) {
-        podPhaseSpan(ph, key, traceId, ctx, parentStart, parent, out);
+      String id = facts.spanId(SpanIds.podPhaseKey(key.uid(), key.retry(), ph.key()));
+      if (!facts.built.contains(id)) {
+        podPhaseSpan(ph, id, traceId, ctx, parentStart, parent, out);
       }
     }
     for (StepFacts s : t.steps.values()) {
       boolean done = s.finished != null && s.finished.finishedAt() != null;
-      if ((done || all)
-          && !facts.built.contains(
-              facts.spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index())))) {
-        stepSpan(s, key, traceId, ctx, parentStart, parent, out);
+      if (done || all) {
+        String id = facts.spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index()));
+        if (!facts.built.contains(id)) {
+          stepSpan(s, id, traceId, ctx, parentStart, parent, out);
+        }
       }
     }
     for (PauseFacts p : t.pauses.values()) {
-      String id =
-          facts.spanId(
-              SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index()));
       boolean done = pauseRawEnd(p) != null && p.pausedAt() != null;
-      if ((done || all) && !facts.built.contains(id)) {
-        pauseSpan(p, key, traceId, ctx, parentStart, parent, out);
+      if (done || all) {
+        String id =
+            facts.spanId(
+                SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index()));
+        if (!facts.built.contains(id)) {
+          pauseSpan(p, id, traceId, ctx, parentStart, parent, out);
+        }
       }
     }
     if (t.hold.seen()) {
       boolean done = t.hold.end() != null && t.hold.heldSince() != null;
-      if ((done || all)
-          && !facts.built.contains(facts.spanId(SpanIds.holdKey(key.uid(), key.retry())))) {
-        holdSpan(t.hold, key, traceId, ctx, parentStart, parent, out);
+      if (done || all) {
+        String id = facts.spanId(SpanIds.holdKey(key.uid(), key.retry()));
+        if (!facts.built.contains(id)) {
+          holdSpan(t.hold, id, traceId, ctx, parentStart, parent, out);
+        }
       }
     }
   }
@@ -565,7 +570,7 @@ public final class TraceBuilder {
    */
   private void holdSpan(
       RootRunFacts.HoldFacts h,
-      AttemptKey key,
+      String spanId,
       String traceId,
       SpanContext parentCtx,
       Instant parentStart,
@@ -602,7 +607,7 @@ public final class TraceBuilder {
         span(
             "hold " + breakpoint,
             SpanKind.INTERNAL,
-            context(traceId, SpanIds.holdSpanId(key.uid(), key.retry())),
+            context(traceId, spanId),
             parentCtx,
             StatusData.unset(),
             placed,
@@ -707,7 +712,7 @@ public final class TraceBuilder {
 
   private void podPhaseSpan(
       PodPhase ph,
-      AttemptKey key,
+      String spanId,
       String traceId,
       SpanContext parentCtx,
       Instant parentStart,
@@ -719,7 +724,7 @@ public final class TraceBuilder {
         span(
             ph.name(),
             SpanKind.INTERNAL,
-            context(traceId, SpanIds.podPhaseSpanId(key.uid(), key.retry(), ph.key())),
+            context(traceId, spanId),
             parentCtx,
             StatusData.unset(),
             placed,
@@ -743,7 +748,7 @@ public final class TraceBuilder {
 
   private void stepSpan(
       StepFacts s,
-      AttemptKey key,
+      String spanId,
       String traceId,
       SpanContext parentCtx,
       Instant parentStart,
@@ -788,7 +793,7 @@ public final class TraceBuilder {
         span(
             s.ref.name(),
             SpanKind.INTERNAL,
-            context(traceId, SpanIds.stepSpanId(key.uid(), key.retry(), s.ref.index())),
+            context(traceId, spanId),
             parentCtx,
             status,
             placed,
@@ -798,7 +803,7 @@ public final class TraceBuilder {
 
   private void pauseSpan(
       PauseFacts p,
-      AttemptKey key,
+      String spanId,
       String traceId,
       SpanContext parentCtx,
       Instant parentStart,
@@ -830,9 +835,7 @@ public final class TraceBuilder {
         span(
             "breakpoint " + p.mechanism.json(),
             SpanKind.INTERNAL,
-            context(
-                traceId,
-                SpanIds.pauseSpanId(key.uid(), key.retry(), p.mechanism.json(), p.step.index())),
+            context(traceId, spanId),
             parentCtx,
             StatusData.unset(),
             placed,
