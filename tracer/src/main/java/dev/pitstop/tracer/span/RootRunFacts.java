@@ -85,6 +85,43 @@ final class RootRunFacts {
    */
   boolean walkAll = true;
 
+  /**
+   * The span id of an attempt's run span, kept on the attempt: progress builds ask for the ids of
+   * the same attempts and children on every event of the attempt, and building the key to look the
+   * memo up was most of what was left of the builder's cost (JFR).
+   */
+  String runId(AttemptKey key, TaskAttempt t) {
+    if (t.runId == null) {
+      t.runId = spanId(SpanIds.runKey(key.uid(), key.retry()));
+    }
+    return t.runId;
+  }
+
+  /** The span id of a step of the attempt {@code key}, kept on the step. */
+  String stepId(AttemptKey key, StepFacts s) {
+    if (s.spanId == null) {
+      s.spanId = spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index()));
+    }
+    return s.spanId;
+  }
+
+  /** The span id of a pause of the attempt {@code key}, kept on the pause. */
+  String pauseId(AttemptKey key, PauseFacts p) {
+    if (p.spanId == null) {
+      p.spanId =
+          spanId(SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index()));
+    }
+    return p.spanId;
+  }
+
+  /** The span id of the hold of the attempt {@code key}, kept on the attempt. */
+  String holdId(AttemptKey key, TaskAttempt t) {
+    if (t.holdId == null) {
+      t.holdId = spanId(SpanIds.holdKey(key.uid(), key.retry()));
+    }
+    return t.holdId;
+  }
+
   RootRunFacts(String rootUid, ExportedSpans exported) {
     this.rootUid = rootUid;
     this.late = exported != null;
@@ -104,6 +141,11 @@ final class RootRunFacts {
     dev.pitstop.events.data.PodInitialized podInitialized;
     dev.pitstop.events.data.PodReady podReady;
     final HoldFacts hold = new HoldFacts();
+
+    /** Span ids, once asked for ({@link #runId}, {@link #holdId}). */
+    String runId;
+
+    String holdId;
 
     TaskAttempt(RunRef ref) {
       this.ref = ref;
@@ -134,6 +176,9 @@ final class RootRunFacts {
     StepStarted started;
     StepFinished finished;
 
+    /** The step's span id, once asked for ({@link #stepId}); its index never changes. */
+    String spanId;
+
     StepFacts(StepRef ref) {
       this.ref = ref;
     }
@@ -146,6 +191,9 @@ final class RootRunFacts {
     BreakpointPaused paused;
     BreakpointContinued continued;
     BreakpointEnded ended;
+
+    /** The pause's span id, once asked for ({@link #pauseId}). */
+    String spanId;
 
     PauseFacts(StepRef step, Mechanism mechanism) {
       this.step = step;
@@ -283,7 +331,7 @@ final class RootRunFacts {
   }
 
   private boolean exportedBefore(AttemptKey key) {
-    return built.contains(spanId(SpanIds.runKey(key.uid(), key.retry())));
+    return built.contains(runId(key, taskRuns.get(key)));
   }
 
   /** The next attempt of the same TaskRun, or null. */

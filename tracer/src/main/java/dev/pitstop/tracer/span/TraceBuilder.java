@@ -339,7 +339,7 @@ public final class TraceBuilder {
    */
   private static Instant attemptEnd(
       RootRunFacts facts, AttemptKey key, TaskAttempt t, Instant parentStart) {
-    String id = facts.spanId(SpanIds.runKey(key.uid(), key.retry()));
+    String id = facts.runId(key, t);
     Interval built = facts.built.get(id);
     if (built != null) {
       return built.end();
@@ -347,8 +347,7 @@ public final class TraceBuilder {
     Instant start = attemptStart(t, parentStart);
     Instant end = ownEnd(facts, key, t);
     for (StepFacts s : t.steps.values()) {
-      Interval b =
-          facts.built.get(facts.spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index())));
+      Interval b = facts.built.get(facts.stepId(key, s));
       if (b != null) {
         end = max(end, b.end());
       } else if (s.finished != null && s.finished.finishedAt() != null) {
@@ -361,10 +360,7 @@ public final class TraceBuilder {
       end = max(end, b != null ? b.end() : max(ph.end(), max(max(ph.start(), start), start)));
     }
     for (PauseFacts p : t.pauses.values()) {
-      Interval b =
-          facts.built.get(
-              facts.spanId(
-                  SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index())));
+      Interval b = facts.built.get(facts.pauseId(key, p));
       Instant pend = pauseRawEnd(p);
       if (b != null) {
         end = max(end, b.end());
@@ -372,7 +368,7 @@ public final class TraceBuilder {
         end = max(end, max(pend, max(first(p.pausedAt(), start), start)));
       }
     }
-    Interval hb = facts.built.get(facts.spanId(SpanIds.holdKey(key.uid(), key.retry())));
+    Interval hb = facts.built.get(facts.holdId(key, t));
     if (hb != null) {
       end = max(end, hb.end());
     } else if (t.hold.end() != null) {
@@ -415,7 +411,7 @@ public final class TraceBuilder {
     }
     boolean root = parentStart == null;
     RunRef ref = t.ref;
-    SpanContext ctx = context(traceId, facts.spanId(SpanIds.runKey(ref.uid(), key.retry())));
+    SpanContext ctx = context(traceId, facts.runId(key, t));
     Interval built = facts.built.get(ctx.getSpanId());
     if (built != null) {
       childSpans(facts, t, key, traceId, ctx, built.start(), built, last, out);
@@ -536,7 +532,7 @@ public final class TraceBuilder {
     for (StepFacts s : t.steps.values()) {
       boolean done = s.finished != null && s.finished.finishedAt() != null;
       if (done || all) {
-        String id = facts.spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index()));
+        String id = facts.stepId(key, s);
         if (!facts.built.contains(id)) {
           stepSpan(s, id, traceId, ctx, parentStart, parent, out);
         }
@@ -545,9 +541,7 @@ public final class TraceBuilder {
     for (PauseFacts p : t.pauses.values()) {
       boolean done = pauseRawEnd(p) != null && p.pausedAt() != null;
       if (done || all) {
-        String id =
-            facts.spanId(
-                SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index()));
+        String id = facts.pauseId(key, p);
         if (!facts.built.contains(id)) {
           pauseSpan(p, id, traceId, ctx, parentStart, parent, out);
         }
@@ -556,7 +550,7 @@ public final class TraceBuilder {
     if (t.hold.seen()) {
       boolean done = t.hold.end() != null && t.hold.heldSince() != null;
       if (done || all) {
-        String id = facts.spanId(SpanIds.holdKey(key.uid(), key.retry()));
+        String id = facts.holdId(key, t);
         if (!facts.built.contains(id)) {
           holdSpan(t.hold, id, traceId, ctx, parentStart, parent, out);
         }
