@@ -614,7 +614,7 @@ public final class TraceBuilder {
    *
    * @param key the span id key: {@code scheduling}, {@code init/<i>}, {@code starting}
    * @param attributes a fresh builder of the span's attributes on each call: made only when the
-   *     span is built (every event's progress build lists the phases of every attempt of its root,
+   *     span is built (every event's progress build lists the phases of the attempts it touched,
    *     and building their attributes each time was 5 % of the tracer's CPU in {@code pitstop
    *     bench} part 2, JFR)
    */
