@@ -141,6 +141,9 @@ public final class TracerService implements PitstopService {
             config.consumerGroup(),
             deadLetters,
             service::onEvent);
+    // Observations and decisions the tracer ignores (breakpoint reached, pending TaskRuns,
+    // deliveries, warnings, rejections) are skipped undecoded: decoding is most of its loop.
+    consumer.onlyTypes(TraceAssembler.RELEVANT);
     long tick =
         Math.max(
             MIN_TICK.toMillis(),
@@ -181,7 +184,9 @@ public final class TracerService implements PitstopService {
       out = assembler.accept(e, clock.instant());
       releaseEvicted();
     }
-    LOG.debug("{} {} {}: {} exports", e.id(), e.type().type(), e.subject(), out.size());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} {}: {} exports", e.id(), e.type().type(), e.subject(), out.size());
+    }
     out.forEach(this::export);
     // Backpressure: the next event waits while a last export waits for room in the queue.
     return new EventConsumer.Handling(onThisContext(export.room()), durable.future());

@@ -68,6 +68,13 @@ public final class TraceAssembler {
         }
       };
   private long evicted;
+
+  /**
+   * Tests only: every progress build walks every attempt of the root (the behaviour before progress
+   * builds looked only at the attempts an event touched), as the reference to compare to.
+   */
+  boolean walkEveryAttempt;
+
   private final List<String> evictedRoots = new ArrayList<>();
   private final Duration maxIdle;
 
@@ -136,6 +143,9 @@ public final class TraceAssembler {
     }
     if (facts.rootFinished() && facts.allTaskRunsFinished()) {
       return List.of(finish(facts, true));
+    }
+    if (walkEveryAttempt) {
+      facts.walkAll = true;
     }
     List<SpanData> progress = builder.build(facts, false);
     if (progress.isEmpty()) {
@@ -247,27 +257,32 @@ public final class TraceAssembler {
         oldest.rootUid);
   }
 
-  /** True for the event types that contribute to traces. */
+  /**
+   * The event types that contribute to traces; {@link #accept} ignores every other, so the tracer's
+   * consumer need not decode them ({@link dev.pitstop.runtime.kafka.EventConsumer#onlyTypes}).
+   */
+  public static final java.util.Set<dev.pitstop.events.EventType> RELEVANT =
+      java.util.Collections.unmodifiableSet(
+          java.util.EnumSet.of(
+              dev.pitstop.events.EventType.PIPELINERUN_STARTED,
+              dev.pitstop.events.EventType.PIPELINERUN_FINISHED,
+              dev.pitstop.events.EventType.TASKRUN_STARTED,
+              dev.pitstop.events.EventType.TASKRUN_FINISHED,
+              dev.pitstop.events.EventType.STEP_STARTED,
+              dev.pitstop.events.EventType.STEP_FINISHED,
+              dev.pitstop.events.EventType.BREAKPOINT_PAUSED,
+              dev.pitstop.events.EventType.BREAKPOINT_CONTINUED,
+              dev.pitstop.events.EventType.BREAKPOINT_ENDED,
+              dev.pitstop.events.EventType.POD_SCHEDULED,
+              dev.pitstop.events.EventType.POD_INITIALIZED,
+              dev.pitstop.events.EventType.POD_READY,
+              dev.pitstop.events.EventType.HOLD_HELD,
+              dev.pitstop.events.EventType.HOLD_RELEASED,
+              dev.pitstop.events.EventType.HOLD_ENDED));
+
+  /** True for the event types that contribute to traces ({@link #RELEVANT}). */
   public static boolean relevant(PitstopEvent e) {
-    return switch (e.type()) {
-      case PIPELINERUN_STARTED,
-              PIPELINERUN_FINISHED,
-              TASKRUN_STARTED,
-              TASKRUN_FINISHED,
-              STEP_STARTED,
-              STEP_FINISHED,
-              BREAKPOINT_PAUSED,
-              BREAKPOINT_CONTINUED,
-              BREAKPOINT_ENDED,
-              POD_SCHEDULED,
-              POD_INITIALIZED,
-              POD_READY,
-              HOLD_HELD,
-              HOLD_RELEASED,
-              HOLD_ENDED ->
-          true;
-      default -> false;
-    };
+    return RELEVANT.contains(e.type());
   }
 
   private static void record(RootRunFacts facts, PitstopEvent e) {
@@ -276,11 +291,13 @@ public final class TraceAssembler {
         RunStarted s = e.data(RunStarted.class);
         facts.pipelineRun = s.run();
         facts.pipelineRunStarted = s;
+        facts.walkAll = true; // the root's start places every attempt
       }
       case PIPELINERUN_FINISHED -> {
         RunFinished f = e.data(RunFinished.class);
         facts.pipelineRun = f.run();
         facts.pipelineRunFinished = f;
+        facts.walkAll = true; // the root's start places every attempt
       }
       case TASKRUN_STARTED -> {
         RunStarted s = e.data(RunStarted.class);

@@ -107,13 +107,18 @@ public final class TraceBuilder {
     List<SpanData> out = new ArrayList<>();
     if (facts.rootIsPipelineRun()) {
       if (facts.pipelineRun == null && facts.taskRuns.isEmpty()) {
+        facts.walkAll = true;
+        facts.clearTouched();
         return out;
       }
       String rootId = facts.spanId(SpanIds.runKey(facts.rootUid, 0));
       Interval root = facts.built.get(rootId);
       Instant rootStart = root != null ? root.start() : rootStart(facts, last);
       if (rootStart == null) {
-        return out; // progress needs the root's start
+        // progress needs the root's start; once known, the next progress build walks every attempt
+        facts.walkAll = true;
+        facts.clearTouched();
+        return out;
       }
       String traceId = traceId(facts);
       SpanContext rootCtx = context(traceId, rootId);
@@ -125,14 +130,21 @@ public final class TraceBuilder {
         }
         root = pipelineRunSpan(facts, traceId, rootStart, end, out);
       }
-      for (var e : facts.attempts()) {
+      // Progress: only the attempts this event can have made buildable (RootRunFacts#touched).
+      var attempts = last ? facts.attempts() : facts.attemptsToBuild();
+      for (var e : attempts) {
         taskRunSpan(
             facts, e.getKey(), e.getValue(), traceId, pr, rootStart, root, rootCtx, last, out);
+      }
+      if (!last) {
+        facts.walkAll = false;
       }
       if (last) {
         skippedSpans(facts, traceId, pr, root, rootCtx, out);
       }
     } else {
+      facts.walkAll = true; // not walked as a PipelineRun's attempts
+      facts.clearTouched();
       AttemptKey key = new AttemptKey(facts.rootUid, 0);
       taskRunSpan(
           facts, key, facts.rootTaskRun(), traceId(facts), null, null, null, null, last, out);
@@ -230,7 +242,7 @@ public final class TraceBuilder {
         span(
             first(ref.pipeline(), ref.name()),
             SpanKind.SERVER,
-            context(traceId, SpanIds.runSpanId(facts.rootUid, 0)),
+            context(traceId, facts.spanId(SpanIds.runKey(facts.rootUid, 0))),
             rootParent(facts),
             status,
             placed,
@@ -327,7 +339,7 @@ public final class TraceBuilder {
    */
   private static Instant attemptEnd(
       RootRunFacts facts, AttemptKey key, TaskAttempt t, Instant parentStart) {
-    String id = facts.spanId(SpanIds.runKey(key.uid(), key.retry()));
+    String id = facts.runId(key, t);
     Interval built = facts.built.get(id);
     if (built != null) {
       return built.end();
@@ -335,8 +347,7 @@ public final class TraceBuilder {
     Instant start = attemptStart(t, parentStart);
     Instant end = ownEnd(facts, key, t);
     for (StepFacts s : t.steps.values()) {
-      Interval b =
-          facts.built.get(facts.spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index())));
+      Interval b = facts.built.get(facts.stepId(key, s));
       if (b != null) {
         end = max(end, b.end());
       } else if (s.finished != null && s.finished.finishedAt() != null) {
@@ -349,10 +360,7 @@ public final class TraceBuilder {
       end = max(end, b != null ? b.end() : max(ph.end(), max(max(ph.start(), start), start)));
     }
     for (PauseFacts p : t.pauses.values()) {
-      Interval b =
-          facts.built.get(
-              facts.spanId(
-                  SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index())));
+      Interval b = facts.built.get(facts.pauseId(key, p));
       Instant pend = pauseRawEnd(p);
       if (b != null) {
         end = max(end, b.end());
@@ -360,7 +368,7 @@ public final class TraceBuilder {
         end = max(end, max(pend, max(first(p.pausedAt(), start), start)));
       }
     }
-    Interval hb = facts.built.get(facts.spanId(SpanIds.holdKey(key.uid(), key.retry())));
+    Interval hb = facts.built.get(facts.holdId(key, t));
     if (hb != null) {
       end = max(end, hb.end());
     } else if (t.hold.end() != null) {
@@ -403,7 +411,7 @@ public final class TraceBuilder {
     }
     boolean root = parentStart == null;
     RunRef ref = t.ref;
-    SpanContext ctx = context(traceId, facts.spanId(SpanIds.runKey(ref.uid(), key.retry())));
+    SpanContext ctx = context(traceId, facts.runId(key, t));
     Interval built = facts.built.get(ctx.getSpanId());
     if (built != null) {
       childSpans(facts, t, key, traceId, ctx, built.start(), built, last, out);
@@ -453,7 +461,7 @@ public final class TraceBuilder {
       links =
           List.of(
               LinkData.create(
-                  context(traceId, SpanIds.runSpanId(ref.uid(), key.retry() - 1)),
+                  context(traceId, facts.spanId(SpanIds.runKey(ref.uid(), key.retry() - 1))),
                   Attributes.of(TektonAttributes.LINK_TYPE, "previous_attempt")));
     }
     String type = taskType(ref);
@@ -516,33 +524,36 @@ public final class TraceBuilder {
       boolean all,
       List<SpanData> out) {
     for (PodPhase ph : podPhases(t)) {
-      if (!facts.built.contains(
-          facts.spanId(SpanIds.podPhaseKey(key.uid(), key.retry(), ph.key())))) {
-        podPhaseSpan(ph, key, traceId, ctx, parentStart, parent, out);
+      String id = facts.spanId(SpanIds.podPhaseKey(key.uid(), key.retry(), ph.key()));
+      if (!facts.built.contains(id)) {
+        podPhaseSpan(ph, id, traceId, ctx, parentStart, parent, out);
       }
     }
     for (StepFacts s : t.steps.values()) {
       boolean done = s.finished != null && s.finished.finishedAt() != null;
-      if ((done || all)
-          && !facts.built.contains(
-              facts.spanId(SpanIds.stepKey(key.uid(), key.retry(), s.ref.index())))) {
-        stepSpan(s, key, traceId, ctx, parentStart, parent, out);
+      if (done || all) {
+        String id = facts.stepId(key, s);
+        if (!facts.built.contains(id)) {
+          stepSpan(s, id, traceId, ctx, parentStart, parent, out);
+        }
       }
     }
     for (PauseFacts p : t.pauses.values()) {
-      String id =
-          facts.spanId(
-              SpanIds.pauseKey(key.uid(), key.retry(), p.mechanism.json(), p.step.index()));
       boolean done = pauseRawEnd(p) != null && p.pausedAt() != null;
-      if ((done || all) && !facts.built.contains(id)) {
-        pauseSpan(p, key, traceId, ctx, parentStart, parent, out);
+      if (done || all) {
+        String id = facts.pauseId(key, p);
+        if (!facts.built.contains(id)) {
+          pauseSpan(p, id, traceId, ctx, parentStart, parent, out);
+        }
       }
     }
     if (t.hold.seen()) {
       boolean done = t.hold.end() != null && t.hold.heldSince() != null;
-      if ((done || all)
-          && !facts.built.contains(facts.spanId(SpanIds.holdKey(key.uid(), key.retry())))) {
-        holdSpan(t.hold, key, traceId, ctx, parentStart, parent, out);
+      if (done || all) {
+        String id = facts.holdId(key, t);
+        if (!facts.built.contains(id)) {
+          holdSpan(t.hold, id, traceId, ctx, parentStart, parent, out);
+        }
       }
     }
   }
@@ -553,7 +564,7 @@ public final class TraceBuilder {
    */
   private void holdSpan(
       RootRunFacts.HoldFacts h,
-      AttemptKey key,
+      String spanId,
       String traceId,
       SpanContext parentCtx,
       Instant parentStart,
@@ -590,7 +601,7 @@ public final class TraceBuilder {
         span(
             "hold " + breakpoint,
             SpanKind.INTERNAL,
-            context(traceId, SpanIds.holdSpanId(key.uid(), key.retry())),
+            context(traceId, spanId),
             parentCtx,
             StatusData.unset(),
             placed,
@@ -603,7 +614,7 @@ public final class TraceBuilder {
    *
    * @param key the span id key: {@code scheduling}, {@code init/<i>}, {@code starting}
    * @param attributes a fresh builder of the span's attributes on each call: made only when the
-   *     span is built (every event's progress build lists the phases of every attempt of its root,
+   *     span is built (every event's progress build lists the phases of the attempts it touched,
    *     and building their attributes each time was 5 % of the tracer's CPU in {@code pitstop
    *     bench} part 2, JFR)
    */
@@ -695,7 +706,7 @@ public final class TraceBuilder {
 
   private void podPhaseSpan(
       PodPhase ph,
-      AttemptKey key,
+      String spanId,
       String traceId,
       SpanContext parentCtx,
       Instant parentStart,
@@ -707,7 +718,7 @@ public final class TraceBuilder {
         span(
             ph.name(),
             SpanKind.INTERNAL,
-            context(traceId, SpanIds.podPhaseSpanId(key.uid(), key.retry(), ph.key())),
+            context(traceId, spanId),
             parentCtx,
             StatusData.unset(),
             placed,
@@ -731,7 +742,7 @@ public final class TraceBuilder {
 
   private void stepSpan(
       StepFacts s,
-      AttemptKey key,
+      String spanId,
       String traceId,
       SpanContext parentCtx,
       Instant parentStart,
@@ -776,7 +787,7 @@ public final class TraceBuilder {
         span(
             s.ref.name(),
             SpanKind.INTERNAL,
-            context(traceId, SpanIds.stepSpanId(key.uid(), key.retry(), s.ref.index())),
+            context(traceId, spanId),
             parentCtx,
             status,
             placed,
@@ -786,7 +797,7 @@ public final class TraceBuilder {
 
   private void pauseSpan(
       PauseFacts p,
-      AttemptKey key,
+      String spanId,
       String traceId,
       SpanContext parentCtx,
       Instant parentStart,
@@ -818,9 +829,7 @@ public final class TraceBuilder {
         span(
             "breakpoint " + p.mechanism.json(),
             SpanKind.INTERNAL,
-            context(
-                traceId,
-                SpanIds.pauseSpanId(key.uid(), key.retry(), p.mechanism.json(), p.step.index())),
+            context(traceId, spanId),
             parentCtx,
             StatusData.unset(),
             placed,

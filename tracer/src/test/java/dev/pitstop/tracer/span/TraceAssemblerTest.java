@@ -685,6 +685,19 @@ class TraceAssemblerTest {
     assertThat(a.drainEvicted()).containsExactly(PR_UID);
   }
 
+  @Test
+  void theTypesItSkipsUndecodedAreExactlyTheOnesItIgnores() {
+    // The consumer skips types outside RELEVANT without decoding them: none may carry a fact.
+    for (EventType type : EventType.values()) {
+      TraceAssembler a = assembler();
+      PitstopEvent e = dev.pitstop.events.SampleEvents.of(type);
+      boolean used = !a.accept(e, NOW).isEmpty() || a.isOpen(e.partitionKey());
+      assertThat(used)
+          .as("%s collected or exported", type)
+          .isEqualTo(TraceAssembler.RELEVANT.contains(type));
+    }
+  }
+
   /** Every span but the root has its parent in the trace and lies within it. */
   static void assertWellFormed(FinishedTrace trace) {
     Map<String, SpanData> byId =
