@@ -222,7 +222,8 @@ public final class EngineService implements PitstopService {
             globalRead,
             stateTail,
             outcomes,
-            decisionsTail);
+            decisionsTail,
+            0); // the partition count, once the topics are checked: withPartitions
     // join: on a failure, both sides have settled before what was started is closed.
     return Future.join(kafkaSide, kubernetes)
         .recover(
@@ -268,27 +269,6 @@ public final class EngineService implements PitstopService {
       PendingCommands outcomes,
       TopicTail decisionsTail,
       int partitions) {
-    KafkaSide(
-        EventPublisher publisher,
-        StateTopic stateTopic,
-        StateOwnership[] ownership,
-        GlobalView global,
-        Future<Void> globalRead,
-        TopicTail stateTail,
-        PendingCommands outcomes,
-        TopicTail decisionsTail) {
-      this(
-          publisher,
-          stateTopic,
-          ownership,
-          global,
-          globalRead,
-          stateTail,
-          outcomes,
-          decisionsTail,
-          0);
-    }
-
     KafkaSide withPartitions(int n) {
       return new KafkaSide(
           publisher,
