@@ -222,8 +222,7 @@ public final class EngineService implements PitstopService {
             globalRead,
             stateTail,
             outcomes,
-            decisionsTail,
-            0); // the partition count, once the topics are checked: withPartitions
+            decisionsTail);
     // join: on a failure, both sides have settled before what was started is closed.
     return Future.join(kafkaSide, kubernetes)
         .recover(
@@ -233,12 +232,7 @@ public final class EngineService implements PitstopService {
                     .transform(x -> Future.failedFuture(t)))
         .compose(
             all ->
-                startWith(
-                    vertx,
-                    config,
-                    kubernetes.result(),
-                    k.withPartitions(kafkaSide.result()),
-                    handlerHook));
+                startWith(vertx, config, kubernetes.result(), k, kafkaSide.result(), handlerHook));
   }
 
   /**
@@ -267,27 +261,14 @@ public final class EngineService implements PitstopService {
       Future<Void> globalRead,
       TopicTail stateTail,
       PendingCommands outcomes,
-      TopicTail decisionsTail,
-      int partitions) {
-    KafkaSide withPartitions(int n) {
-      return new KafkaSide(
-          publisher,
-          stateTopic,
-          ownership,
-          global,
-          globalRead,
-          stateTail,
-          outcomes,
-          decisionsTail,
-          n);
-    }
-  }
+      TopicTail decisionsTail) {}
 
   private static Future<EngineService> startWith(
       Vertx vertx,
       EngineConfig config,
       KubernetesClient client,
       KafkaSide k,
+      int partitions,
       UnaryOperator<Function<PitstopEvent, EventConsumer.Handling>> handlerHook) {
     Clock clock = Clock.systemUTC();
     EventPublisher publisher = k.publisher();
@@ -361,10 +342,10 @@ public final class EngineService implements PitstopService {
                 root -> ownership[0] != null && ownership[0].owns(root),
                 outcomes,
                 config.apiCommandWait()));
-    return Future.succeededFuture(k.partitions())
+    return Future.succeededFuture(partitions)
         .compose(
-            partitions -> {
-              ownership[0] = new StateOwnership(stateTopic, engine, partitions, global);
+            n -> {
+              ownership[0] = new StateOwnership(stateTopic, engine, n, global);
               // Deferred commits: the consumer goes on once an event is decided and its records
               // are handed to the producer, and commits it once they are acknowledged (awaiting
               // each write in turn held the engine to one Kafka round trip per paused run's
