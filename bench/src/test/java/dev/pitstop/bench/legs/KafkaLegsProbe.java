@@ -210,19 +210,7 @@ public final class KafkaLegsProbe {
             });
         continue;
       }
-      vertx.runOnContext(
-          v -> {
-            long t0 = System.nanoTime();
-            sentAt.put(e.id(), t0);
-            publisher
-                .publish(e)
-                .onSuccess(
-                    x -> {
-                      if (measure) {
-                        acked.add(System.nanoTime() - t0);
-                      }
-                    });
-          });
+      Legs.publishTimed(vertx, publisher, e, measure, sentAt, acked);
       next += TimeUnit.MILLISECONDS.toNanos(intervalMs) / 2;
     }
     allHandled.await(60, TimeUnit.SECONDS);

@@ -104,6 +104,33 @@ final class Legs {
     return c;
   }
 
+  /**
+   * Publishes {@code e} on {@code vertx}'s context as a service does, noting when it was sent (in
+   * {@code sentAt}, by event id, {@link System#nanoTime()}) and, if {@code measure}, how long the
+   * broker took to acknowledge it (in {@code acked}, ns).
+   */
+  static void publishTimed(
+      io.vertx.core.Vertx vertx,
+      dev.pitstop.runtime.kafka.EventPublisher publisher,
+      PitstopEvent e,
+      boolean measure,
+      Map<String, Long> sentAt,
+      List<Long> acked) {
+    vertx.runOnContext(
+        v -> {
+          long t0 = System.nanoTime();
+          sentAt.put(e.id(), t0);
+          publisher
+              .publish(e)
+              .onSuccess(
+                  x -> {
+                    if (measure) {
+                      acked.add(System.nanoTime() - t0);
+                    }
+                  });
+        });
+  }
+
   /** Prints the percentiles of {@code nanos} (HdrHistogram, as the bench does), in ms. */
   static void print(String what, List<Long> nanos) {
     Latency l = new Latency();

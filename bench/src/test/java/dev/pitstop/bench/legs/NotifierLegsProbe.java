@@ -145,19 +145,7 @@ public final class NotifierLegsProbe {
       if (measure) {
         measured.add(e.id());
       }
-      producerVertx.runOnContext(
-          v -> {
-            long t0 = System.nanoTime();
-            sentAt.put(e.id(), t0);
-            publisher
-                .publish(e)
-                .onSuccess(
-                    x -> {
-                      if (measure) {
-                        acked.add(System.nanoTime() - t0);
-                      }
-                    });
-          });
+      Legs.publishTimed(producerVertx, publisher, e, measure, sentAt, acked);
       next += slot;
     }
     arrived.await(60, TimeUnit.SECONDS);
