@@ -52,23 +52,7 @@ class ReviewCacheSandboxIT {
     for (int i = 0; i < n; i++) {
       String tr = "cached-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
       runs.add(tr);
-      s.sim.apply(
-          """
-          apiVersion: tekton.dev/v1
-          kind: TaskRun
-          metadata:
-            name: %s
-          spec:
-            debug:
-              breakpoints:
-                onFailure: enabled
-                beforeSteps: [test]
-            taskSpec:
-              steps:
-              - {name: build, image: alpine, script: echo building}
-              - {name: test, image: alpine, script: echo testing}
-          """
-              .formatted(tr));
+      s.sim.apply(SandboxEngine.pausingBeforeTest(tr));
     }
     for (String tr : runs) {
       s.awaitMarker(tr, "test", BEFORE_STEP_MARKER);

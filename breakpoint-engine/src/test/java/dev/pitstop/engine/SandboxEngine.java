@@ -176,6 +176,29 @@ final class SandboxEngine implements AutoCloseable {
   }
 
   /**
+   * A TaskRun with Tekton's own breakpoints {@code onFailure: enabled} and {@code beforeSteps:
+   * [test]}: step build runs, then the TaskRun pauses before step test.
+   */
+  static String pausingBeforeTest(String name) {
+    return """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: %s
+        spec:
+          debug:
+            breakpoints:
+              onFailure: enabled
+              beforeSteps: [test]
+          taskSpec:
+            steps:
+            - {name: build, image: alpine, script: echo building}
+            - {name: test, image: alpine, script: echo testing}
+        """
+        .formatted(name);
+  }
+
+  /**
    * A PipelineRun carrying {@code breakpoints} as its {@code pitstop.dev/breakpoints} annotation:
    * compile and lint independent, deploy after compile, smoke after deploy.
    */

@@ -158,23 +158,7 @@ class StepBreakpointsSandboxIT {
   @Test
   void nativeBeforeStepsPausesBeforeTheStepWhichRunsOnlyAfterAContinue() {
     String tr = name("native-bs");
-    s.sim.apply(
-        """
-        apiVersion: tekton.dev/v1
-        kind: TaskRun
-        metadata:
-          name: %s
-        spec:
-          debug:
-            breakpoints:
-              onFailure: enabled
-              beforeSteps: [test]
-          taskSpec:
-            steps:
-            - {name: build, image: alpine, script: echo building}
-            - {name: test, image: alpine, script: echo testing}
-        """
-            .formatted(tr));
+    s.sim.apply(SandboxEngine.pausingBeforeTest(tr));
     s.awaitMarker(tr, "test", BEFORE_STEP_MARKER);
     // The marker is in the log before the TaskRun's status shows build's end (Tekton copies it
     // from the Pod): wait for that, then the paused step must not have run.
