@@ -63,6 +63,16 @@ public final class BenchCommand implements Callable<Integer> {
   double pauseShare;
 
   @Option(
+      names = "--warmup-runs",
+      paramLabel = "W",
+      defaultValue = "5",
+      description = {
+        "PipelineRuns, all pausing, run before part 1's measured ones (default ${DEFAULT-VALUE};",
+        "2 with --smoke); their first-use latencies are printed apart."
+      })
+  int warmupRuns;
+
+  @Option(
       names = "--duration",
       paramLabel = "DURATION",
       defaultValue = "20s",
@@ -100,6 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
               tasksPerRun,
               duration("--step-duration", smoke ? "300ms" : stepDuration),
               pauseShare,
+              smoke ? Math.min(warmupRuns, 2) : warmupRuns,
               duration("--duration", smoke ? "3s" : duration),
               json,
               smoke);

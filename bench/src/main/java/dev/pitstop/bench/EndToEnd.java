@@ -44,6 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * Part 1 of {@code pitstop bench}: N concurrent PipelineRuns through all four services in the
@@ -65,6 +67,8 @@ import java.util.function.BooleanSupplier;
  *       container ({@link ExecArrivals}). Raw path: one POST, one Kafka hop (commands topic), one
  *       exec.
  *   <li>Legs: both latencies split by the record timestamps and the events' own times.
+ *   <li>Warm-up: {@link BenchOptions#warmupRuns()} pausing runs go through the stack first; their
+ *       pauses and releases (the first after the stack started) are printed apart.
  *   <li>Delivery: every event the notifier delivers ({@link Router#isNotable}, read back from
  *       Kafka) must arrive exactly once by CloudEvent id; one lost fails the part.
  * </ul>
@@ -142,11 +146,9 @@ final class EndToEnd {
     private final RawHttp rawHttp = new RawHttp();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final Set<String> pausedIds = ConcurrentHashMap.newKeySet();
-    private final Map<String, Duration> pauseLatency = new ConcurrentHashMap<>();
-    private final Map<String, Instant> pauseArrival = new ConcurrentHashMap<>();
-    private final Map<String, String> pauseContainer = new ConcurrentHashMap<>();
+    private final Pauses measured = new Pauses();
+    private final Pauses warmup = new Pauses();
     private final Map<String, Instant> markerAppended = new ConcurrentHashMap<>();
-    private final Map<String, Release> releases = new ConcurrentHashMap<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private LocalStack stack;
@@ -160,6 +162,31 @@ final class EndToEnd {
 
     /** A continue request answered 2xx: where its exec must arrive and when it was sent. */
     private record Release(String namespace, String pod, String container, Instant sent) {}
+
+    /**
+     * The pauses and releases of one group of runs (the warm-up's or the measured ones'), keyed
+     * {@code namespace/run/step}.
+     */
+    private static final class Pauses {
+      /** From the marker's kubelet timestamp to the receiver holding the paused event. */
+      final Map<String, Duration> latency = new ConcurrentHashMap<>();
+
+      final Map<String, Instant> arrival = new ConcurrentHashMap<>();
+
+      /** {@code namespace/pod/container} of the paused step. */
+      final Map<String, String> container = new ConcurrentHashMap<>();
+
+      final Map<String, Release> releases = new ConcurrentHashMap<>();
+    }
+
+    private Pauses pausesOf(String runName) {
+      return BenchRuns.isWarmup(runName) ? warmup : measured;
+    }
+
+    /** How many of the warm-up's (or the measured) runs finished. */
+    private long finished(boolean warm) {
+      return finished.stream().filter(n -> BenchRuns.isWarmup(n) == warm).count();
+    }
 
     Run(BenchOptions options, PrintStream out, Setup setup) {
       this.options = options;
@@ -202,6 +229,7 @@ final class EndToEnd {
             AutoCloseable closeProbeVertx = () -> probeVertx.close().await()) {
           tap.onEvent(this::observed);
           tap.start();
+          warmUp();
           if (setup.refuseDeliveries() > 0) {
             s.webhook().failNext(setup.refuseDeliveries(), 400);
           }
@@ -214,19 +242,17 @@ final class EndToEnd {
                   setup.refuseDeliveries() > 0 ? null : s.webhook().url(),
                   probe);
           long started = System.nanoTime();
-          createRuns();
+          createRuns(
+              options.runs(), BenchRuns::name, i -> BenchRuns.pauses(i, options.pauseShare()));
           double createSeconds = (System.nanoTime() - started) / 1e9;
-          Duration runTimeout =
-              Duration.ofSeconds(60)
-                  .plus(options.stepDuration().multipliedBy(8L * options.tasksPerRun()))
-                  .plusSeconds((long) (options.runs() / setup.runsPerSecond()));
+          Duration runTimeout = runTimeout(options.runs());
           boolean allFinished =
-              await(runTimeout, () -> finished.size() >= options.runs() && tap.seen().size() > 0);
+              await(runTimeout, () -> finished(false) >= options.runs() && tap.seen().size() > 0);
           double runSeconds = (System.nanoTime() - started) / 1e9;
           LoadedRawPaths.Summaries underLoad = loaded.stop();
           if (!allFinished) {
             problems.add(
-                finished.size()
+                finished(false)
                     + " of "
                     + options.runs()
                     + " PipelineRuns finished within "
@@ -237,36 +263,26 @@ final class EndToEnd {
           await(Duration.ofSeconds(options.smoke() ? 10 : 30), () -> ledger.outcome().lost() == 0);
           await(
               Duration.ofSeconds(10),
-              () -> roots(s) >= options.runs() && releases.size() >= pausedIds.size());
+              () ->
+                  roots(s) >= options.runs() + options.warmupRuns()
+                      && measured.releases.size() >= measured.latency.size());
           DeliveryLedger.Outcome delivery = ledger.outcome();
           if (!tap.deadLetters().isEmpty()) {
             problems.add("dead letters: " + tap.deadLetters());
           }
 
-          Latency pause = new Latency();
-          pauseLatency.values().forEach(pause::record);
+          Latency pause = latency(measured);
           Latency pauseFromAppend = new Latency();
-          pauseArrival.forEach(
+          measured.arrival.forEach(
               (k, at) -> {
-                Instant appended = markerAppended.get(pauseContainer.get(k));
+                Instant appended = markerAppended.get(measured.container.get(k));
                 if (appended != null) pauseFromAppend.record(Duration.between(appended, at));
               });
-          Latency release = new Latency();
-          int releasesSeen = 0;
-          for (Map.Entry<String, Release> e : releases.entrySet()) {
-            Release r = e.getValue();
-            Instant at = execs.arrival(r.namespace(), r.pod(), r.container());
-            if (at == null) {
-              problems.add("no exec arrived for the release of " + e.getKey());
-            } else {
-              releasesSeen++;
-              release.record(Duration.between(r.sent(), at));
-            }
-          }
-          if (pauseLatency.size() < pausing) {
+          Latency release = releases(measured, execs);
+          if (measured.latency.size() < pausing) {
             problems.add(
                 "paused events held by the receiver: "
-                    + pauseLatency.size()
+                    + measured.latency.size()
                     + " of "
                     + pausing
                     + " pausing runs");
@@ -291,7 +307,14 @@ final class EndToEnd {
               Recording.read(
                   s.bootstrapServers(), s.topics().observations(), Duration.ofSeconds(60));
           int recordBytes = medianRecordBytes(recording);
-          Map<String, Latency.Summary> legs = legs(s, execs);
+          Timeline timeline = Timeline.read(s);
+          Map<String, Latency.Summary> legs = legs(timeline, measured, execs);
+          Warmup warmed =
+              new Warmup(
+                  options.warmupRuns(),
+                  latency(warmup).summary(),
+                  releases(warmup, execs).summary(),
+                  legs(timeline, warmup, execs));
           int warm = Math.max(10, setup.rawSamples() / 10);
           Latency rawKafka =
               RawKafka.latency(
@@ -324,14 +347,14 @@ final class EndToEnd {
               options,
               setup.runsPerSecond(),
               pausing,
-              finished.size(),
+              (int) finished(false),
               createSeconds,
               runSeconds,
               recording.records().size(),
               delivery,
               pause.summary(),
               pauseFromAppend.summary(),
-              releasesSeen,
+              (int) release.summary().count(),
               release.summary(),
               spans,
               traces,
@@ -345,6 +368,7 @@ final class EndToEnd {
               get,
               patch,
               legs,
+              warmed,
               List.copyOf(problems),
               recording);
         }
@@ -352,37 +376,110 @@ final class EndToEnd {
     }
 
     /**
-     * Where the time of a pause and of a release goes, from the record timestamps (when each
-     * service called {@code send()}) and the times the events carry.
+     * Runs {@link BenchOptions#warmupRuns()} PipelineRuns, all pausing, before the measured ones
+     * and waits until they finished and were released: the stack's first pause and release pay each
+     * path's first use (class loading, JIT, a connection's opening; 0.5–1 s each on this machine),
+     * which a long-running Pitstop pays once, not per pause.
      */
-    private Map<String, Latency.Summary> legs(LocalStack s, ExecArrivals execs) throws Exception {
-      Map<String, Instant> reachedAt = new java.util.HashMap<>();
-      Map<String, Instant> reachedPublished = new java.util.HashMap<>();
-      Map<String, Instant> decidedAt = new java.util.HashMap<>();
-      Map<String, Instant> pausedPublished = new java.util.HashMap<>();
-      Map<String, Instant> commandPublished = new java.util.HashMap<>();
-      for (TimedEvents.Timed t :
-          TimedEvents.read(
-              s.bootstrapServers(),
-              List.of(s.topics().observations(), s.topics().decisions(), s.topics().commands()),
-              Duration.ofSeconds(60))) {
-        PitstopEvent e = t.event();
-        if (e.type() == EventType.STEP_BREAKPOINT_REACHED) {
-          BreakpointReached r = e.data(BreakpointReached.class);
-          String k = r.run().namespace() + "/" + r.run().name() + "/" + r.step().name();
-          reachedAt.putIfAbsent(k, r.reachedAt());
-          reachedPublished.putIfAbsent(k, t.published());
-        } else if (e.type() == EventType.BREAKPOINT_PAUSED) {
-          BreakpointPaused p = e.data(BreakpointPaused.class);
-          String k = p.run().namespace() + "/" + p.run().name() + "/" + p.step().name();
-          decidedAt.putIfAbsent(k, p.decidedAt());
-          pausedPublished.putIfAbsent(k, t.published());
-        } else if (e.type() == EventType.COMMAND_CONTINUE) {
-          Command c = e.data(Command.class);
-          commandPublished.putIfAbsent(
-              c.run().namespace() + "/" + c.run().name() + "/" + c.step(), t.published());
+    private void warmUp() {
+      int n = options.warmupRuns();
+      if (n == 0) return;
+      long t = System.nanoTime();
+      createRuns(n, BenchRuns::warmupName, i -> true);
+      Duration timeout = runTimeout(n);
+      if (!await(timeout, () -> finished(true) >= n && warmup.releases.size() >= n)) {
+        problems.add(
+            "warm-up: "
+                + finished(true)
+                + " of "
+                + n
+                + " PipelineRuns finished and "
+                + warmup.releases.size()
+                + " released within "
+                + timeout.toSeconds()
+                + " s");
+      }
+      out.printf(
+          Locale.ROOT,
+          "  warm-up: %d pausing runs done in %.1f s%n",
+          n,
+          (System.nanoTime() - t) / 1e9);
+    }
+
+    /** How long {@code n} runs created at the setup's rate may take to finish. */
+    private Duration runTimeout(int n) {
+      return Duration.ofSeconds(60)
+          .plus(options.stepDuration().multipliedBy(8L * options.tasksPerRun()))
+          .plusSeconds((long) (n / setup.runsPerSecond()));
+    }
+
+    private static Latency latency(Pauses p) {
+      Latency l = new Latency();
+      p.latency.values().forEach(l::record);
+      return l;
+    }
+
+    /** Each release's latency, continue sent → exec arrived; a missing exec is a problem. */
+    private Latency releases(Pauses p, ExecArrivals execs) {
+      Latency l = new Latency();
+      for (Map.Entry<String, Release> e : p.releases.entrySet()) {
+        Release r = e.getValue();
+        Instant at = execs.arrival(r.namespace(), r.pod(), r.container());
+        if (at == null) {
+          problems.add("no exec arrived for the release of " + e.getKey());
+        } else {
+          l.record(Duration.between(r.sent(), at));
         }
       }
+      return l;
+    }
+
+    /**
+     * When each service sent the events of every pause and release (the record timestamps: when it
+     * called {@code send()}) and the times the events carry, keyed {@code namespace/run/step}.
+     */
+    private record Timeline(
+        Map<String, Instant> reachedAt,
+        Map<String, Instant> reachedPublished,
+        Map<String, Instant> decidedAt,
+        Map<String, Instant> pausedPublished,
+        Map<String, Instant> commandPublished) {
+      static Timeline read(LocalStack s) throws Exception {
+        Timeline t =
+            new Timeline(
+                new java.util.HashMap<>(),
+                new java.util.HashMap<>(),
+                new java.util.HashMap<>(),
+                new java.util.HashMap<>(),
+                new java.util.HashMap<>());
+        for (TimedEvents.Timed timed :
+            TimedEvents.read(
+                s.bootstrapServers(),
+                List.of(s.topics().observations(), s.topics().decisions(), s.topics().commands()),
+                Duration.ofSeconds(60))) {
+          PitstopEvent e = timed.event();
+          if (e.type() == EventType.STEP_BREAKPOINT_REACHED) {
+            BreakpointReached r = e.data(BreakpointReached.class);
+            String k = r.run().namespace() + "/" + r.run().name() + "/" + r.step().name();
+            t.reachedAt.putIfAbsent(k, r.reachedAt());
+            t.reachedPublished.putIfAbsent(k, timed.published());
+          } else if (e.type() == EventType.BREAKPOINT_PAUSED) {
+            BreakpointPaused p = e.data(BreakpointPaused.class);
+            String k = p.run().namespace() + "/" + p.run().name() + "/" + p.step().name();
+            t.decidedAt.putIfAbsent(k, p.decidedAt());
+            t.pausedPublished.putIfAbsent(k, timed.published());
+          } else if (e.type() == EventType.COMMAND_CONTINUE) {
+            Command c = e.data(Command.class);
+            t.commandPublished.putIfAbsent(
+                c.run().namespace() + "/" + c.run().name() + "/" + c.step(), timed.published());
+          }
+        }
+        return t;
+      }
+    }
+
+    /** Where the time of one group's pauses and releases goes, leg by leg. */
+    private Map<String, Latency.Summary> legs(Timeline t, Pauses p, ExecArrivals execs) {
       Latency simulator = new Latency();
       Latency watcher = new Latency();
       Latency toEngine = new Latency();
@@ -390,17 +487,17 @@ final class EndToEnd {
       Latency toReceiver = new Latency();
       Latency api = new Latency();
       Latency toExec = new Latency();
-      for (String k : pauseArrival.keySet()) {
-        Instant appended = markerAppended.get(pauseContainer.get(k));
-        between(simulator, reachedAt.get(k), appended);
-        between(watcher, appended, reachedPublished.get(k));
-        between(toEngine, reachedPublished.get(k), decidedAt.get(k));
-        between(engine, decidedAt.get(k), pausedPublished.get(k));
-        between(toReceiver, pausedPublished.get(k), pauseArrival.get(k));
+      for (String k : p.arrival.keySet()) {
+        Instant appended = markerAppended.get(p.container.get(k));
+        between(simulator, t.reachedAt().get(k), appended);
+        between(watcher, appended, t.reachedPublished().get(k));
+        between(toEngine, t.reachedPublished().get(k), t.decidedAt().get(k));
+        between(engine, t.decidedAt().get(k), t.pausedPublished().get(k));
+        between(toReceiver, t.pausedPublished().get(k), p.arrival.get(k));
       }
-      for (Map.Entry<String, Release> e : releases.entrySet()) {
+      for (Map.Entry<String, Release> e : p.releases.entrySet()) {
         Release r = e.getValue();
-        Instant cmd = commandPublished.get(e.getKey());
+        Instant cmd = t.commandPublished().get(e.getKey());
         between(api, r.sent(), cmd);
         between(toExec, cmd, execs.arrival(r.namespace(), r.pod(), r.container()));
       }
@@ -421,17 +518,16 @@ final class EndToEnd {
       }
     }
 
-    private void createRuns() {
+    /** Creates {@code n} runs at the setup's rate: run {@code i} named and pausing as given. */
+    private void createRuns(int n, IntFunction<String> name, IntPredicate pauses) {
       long interval = (long) (1e9 / setup.runsPerSecond());
       long next = System.nanoTime();
-      for (int i = 0; i < options.runs(); i++) {
+      for (int i = 0; i < n; i++) {
         LockSupport.parkNanos(next - System.nanoTime());
         next += interval;
         stack
             .simulator()
-            .apply(
-                BenchRuns.yaml(
-                    i, options.tasksPerRun(), BenchRuns.pauses(i, options.pauseShare())));
+            .apply(BenchRuns.yaml(name.apply(i), options.tasksPerRun(), pauses.test(i)));
       }
     }
 
@@ -465,16 +561,18 @@ final class EndToEnd {
         return;
       }
       String key = p.run().namespace() + "/" + p.run().name() + "/" + p.step().name();
-      pauseLatency.put(key, Duration.between(p.pausedAt(), at));
-      pauseArrival.put(key, at);
+      Pauses group = pausesOf(p.run().name());
+      group.latency.put(key, Duration.between(p.pausedAt(), at));
+      group.arrival.put(key, at);
       String pod = p.step().pod() != null ? p.step().pod() : TektonNames.podName(p.run().name(), 0);
       String container =
           p.step().container() != null ? p.step().container() : "step-" + p.step().name();
-      pauseContainer.put(key, p.run().namespace() + "/" + pod + "/" + container);
-      release(key, p, pod, container);
+      group.container.put(key, p.run().namespace() + "/" + pod + "/" + container);
+      release(group, key, p, pod, container);
     }
 
-    private void release(String key, BreakpointPaused p, String pod, String container) {
+    private void release(
+        Pauses group, String key, BreakpointPaused p, String pod, String container) {
       String path =
           ApiPaths.breakpoint(
               p.run().namespace(), p.run().name(), p.step().name(), Action.CONTINUE);
@@ -494,7 +592,7 @@ final class EndToEnd {
                   problems.add(
                       "continue " + key + " answered " + res.statusCode() + ": " + res.body());
                 } else {
-                  releases.put(key, new Release(p.run().namespace(), pod, container, sent));
+                  group.releases.put(key, new Release(p.run().namespace(), pod, container, sent));
                 }
               });
     }
@@ -545,6 +643,21 @@ final class EndToEnd {
     return true;
   }
 
+  /**
+   * The warm-up runs' figures ({@link BenchOptions#warmupRuns()}): the stack's first pauses and
+   * releases after it started, kept out of part 1's figures.
+   *
+   * @param runs warm-up runs, all pausing (0: none ran and the summaries are empty)
+   * @param pause marker's kubelet timestamp → webhook receiver, ms
+   * @param release continue sent → exec at the container, ms
+   * @param legs the same legs as part 1's, for these runs
+   */
+  record Warmup(
+      int runs,
+      Latency.Summary pause,
+      Latency.Summary release,
+      Map<String, Latency.Summary> legs) {}
+
   /** Part 1's figures. */
   record Figures(
       BenchOptions options,
@@ -571,6 +684,7 @@ final class EndToEnd {
       SandboxProbe.Ceiling get,
       SandboxProbe.Ceiling patch,
       Map<String, Latency.Summary> legs,
+      Warmup warmup,
       List<String> problems,
       Recording recording)
       implements Result {
@@ -691,6 +805,16 @@ final class EndToEnd {
       row(out, "  ratio", release.ratioTo(releaseRaw()), "x");
       out.println("where the time goes (record timestamps are whole ms):");
       legs.forEach((k, v) -> row(out, "  " + k, v, ""));
+      if (warmup.runs() > 0) {
+        out.printf(
+            Locale.ROOT,
+            "warm-up before the measured runs (pausing runs: %d): the stack's first pauses"
+                + " after it started, not in the figures above:%n",
+            warmup.runs());
+        row(out, "  pause notification (marker -> webhook)", warmup.pause(), "");
+        row(out, "  release (continue sent -> exec)", warmup.release(), "");
+        warmup.legs().forEach((k, v) -> row(out, "    " + k, v, ""));
+      }
       row(out, "raw Kafka produce->consume (" + recordBytes + " B)", rawKafka, "");
       row(out, "raw POST to the webhook receiver", rawPost, "");
       row(out, "raw exec into a sandbox container", rawExec, "");
@@ -791,6 +915,12 @@ final class EndToEnd {
       r.put("target_met", releaseTargetMet());
       ObjectNode legsJson = n.putObject("legs");
       legs.forEach((k, v) -> legsJson.set(k, v.json("_ms")));
+      ObjectNode w = n.putObject("warmup");
+      w.put("runs", warmup.runs());
+      w.set("pause_notification", warmup.pause().json("_ms"));
+      w.set("release", warmup.release().json("_ms"));
+      ObjectNode wl = w.putObject("legs");
+      warmup.legs().forEach((k, v) -> wl.set(k, v.json("_ms")));
       ObjectNode raw = n.putObject("raw");
       raw.put("record_bytes", recordBytes);
       raw.set("kafka_produce_consume", rawKafka.json("_ms"));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class CapacitySetupTest {
   private static BenchOptions options(Duration duration, boolean smoke) {
-    return new BenchOptions(10, 4, Duration.ofMillis(300), 0.2, duration, null, smoke);
+    return new BenchOptions(10, 4, Duration.ofMillis(300), 0.2, 0, duration, null, smoke);
   }
 
   @Test

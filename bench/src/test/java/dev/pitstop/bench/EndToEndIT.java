@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class EndToEndIT {
   private static final BenchOptions THREE_RUNS_ONE_PAUSING =
-      new BenchOptions(3, 2, Duration.ofMillis(300), 1.0 / 3, Duration.ofSeconds(1), null, true);
+      new BenchOptions(3, 2, Duration.ofMillis(300), 1.0 / 3, 1, Duration.ofSeconds(1), null, true);
 
   private static EndToEnd.Setup setup(int refuse) {
     return new EndToEnd.Setup(
@@ -36,17 +36,23 @@ class EndToEndIT {
     assertThat(f.failed()).isFalse();
     assertThat(f.finished()).isEqualTo(3);
     assertThat(f.pausing()).isEqualTo(1);
-    assertThat(f.pause().count()).as("one pause latency per pausing run").isEqualTo(1);
+    assertThat(f.pause().count())
+        .as("one pause latency per measured pausing run, the warm-up's kept apart")
+        .isEqualTo(1);
+    assertThat(f.warmup().runs()).isEqualTo(1);
+    assertThat(f.warmup().pause().count()).as("the warm-up run paused").isEqualTo(1);
+    assertThat(f.warmup().release().count()).as("and was released").isEqualTo(1);
+    assertThat(f.warmup().legs().values()).allSatisfy(l -> assertThat(l.count()).isEqualTo(1));
     assertThat(f.pauseFromAppend().count()).isEqualTo(1);
     assertThat(f.releases()).isEqualTo(1);
     assertThat(f.release().count()).isEqualTo(1);
-    // 3 pipelinerun.finished, 1 paused, 1 continued at least.
-    assertThat(f.delivery().expected()).isGreaterThanOrEqualTo(5);
+    // 3 + 1 (warm-up) pipelinerun.finished, 2 paused, 2 continued at least.
+    assertThat(f.delivery().expected()).isGreaterThanOrEqualTo(8);
     assertThat(f.delivery().lost()).isZero();
     assertThat(f.delivery().deliveries())
         .isEqualTo(f.delivery().expected() + f.delivery().duplicates());
     assertThat(f.delivery().unexpected()).isZero();
-    assertThat(f.traces()).isGreaterThanOrEqualTo(3);
+    assertThat(f.traces()).isGreaterThanOrEqualTo(4);
     assertThat(f.recording().records()).hasSize(f.observations()).isNotEmpty();
     assertThat(f.legs().values())
         .as("each leg of the one pause and the one release")
@@ -67,10 +73,12 @@ class EndToEndIT {
             "raw: 2 x Kafka + POST",
             "release",
             "sandbox ceiling",
+            "warm-up before the measured runs (pausing runs: 1)",
             "raw paths sampled while the runs were live");
 
     JsonNode json = f.json();
     assertThat(json.at("/pause_notification/pitstop/count").asLong()).isEqualTo(1);
+    assertThat(json.at("/warmup/pause_notification/count").asLong()).isEqualTo(1);
     assertThat(json.at("/webhook/lost").asLong()).isZero();
     assertThat(json.at("/raw_under_load/exec/count").asLong()).isPositive();
     assertThat(json.at("/failed").asBoolean()).isFalse();

@@ -1,5 +1,7 @@
 package dev.pitstop.bench.e2e;
 
+import java.util.Locale;
+
 /**
  * The PipelineRuns part 1 creates: {@code K} pipelineTasks of two steps each ({@code build}, {@code
  * test}), a chain {@code t0 → t1 → ... → t(K-2)} with {@code t(K-1)} a parallel branch after {@code
@@ -12,11 +14,14 @@ public final class BenchRuns {
 
   public static final String PAUSE_STEP = "test";
 
+  /** How warm-up runs' names begin ({@code warmup-0000}); measured runs' begin {@code bench-}. */
+  public static final String WARMUP_PREFIX = "warmup-";
+
   private BenchRuns() {}
 
   /** The name of run {@code i} (0-based), e.g. {@code bench-0007}. */
   public static String name(int i) {
-    return String.format("bench-%04d", i);
+    return String.format(Locale.ROOT, "bench-%04d", i);
   }
 
   /**
@@ -36,12 +41,27 @@ public final class BenchRuns {
     return c;
   }
 
+  /** The name of warm-up run {@code i} (0-based), e.g. {@code warmup-0001}. */
+  public static String warmupName(int i) {
+    return String.format(Locale.ROOT, "%s%04d", WARMUP_PREFIX, i);
+  }
+
+  /** Whether {@code runName} is a warm-up run's. */
+  public static boolean isWarmup(String runName) {
+    return runName.startsWith(WARMUP_PREFIX);
+  }
+
   /** The YAML of run {@code i}. */
   public static String yaml(int i, int tasks, boolean pauses) {
+    return yaml(name(i), tasks, pauses);
+  }
+
+  /** The YAML of the run named {@code name}, shaped as the class describes. */
+  public static String yaml(String name, int tasks, boolean pauses) {
     if (tasks < 1) throw new IllegalArgumentException("tasks must be >= 1, was " + tasks);
     StringBuilder y = new StringBuilder();
     y.append("apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: ")
-        .append(name(i))
+        .append(name)
         .append('\n');
     if (pauses) {
       y.append("  annotations:\n    pitstop.dev/breakpoints: '{\"beforeSteps\": [\"")
