@@ -149,6 +149,10 @@ final class EndToEnd {
     private final Pauses measured = new Pauses();
     private final Pauses warmup = new Pauses();
     private final Map<String, Instant> markerAppended = new ConcurrentHashMap<>();
+
+    /** When the sandbox last subscribed a follower of each container's log ({@code ns/pod/c}). */
+    private final Map<String, Instant> followed = new ConcurrentHashMap<>();
+
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private LocalStack stack;
@@ -221,6 +225,11 @@ final class EndToEnd {
                     markerAppended.putIfAbsent(ns + "/" + pod + "/" + container, Instant.now());
                   }
                 });
+        s.api()
+            .podLogs()
+            .onFollow(
+                (ns, pod, container) ->
+                    followed.put(ns + "/" + pod + "/" + container, Instant.now()));
         s.webhook().onEvent(this::received);
         KubernetesClient client = s.api().newClient();
         io.vertx.core.Vertx probeVertx = io.vertx.core.Vertx.vertx();
@@ -482,6 +491,8 @@ final class EndToEnd {
     private Map<String, Latency.Summary> legs(Timeline t, Pauses p, ExecArrivals execs) {
       Latency simulator = new Latency();
       Latency watcher = new Latency();
+      Latency toFollow = new Latency();
+      Latency fromFollow = new Latency();
       Latency toEngine = new Latency();
       Latency engine = new Latency();
       Latency toReceiver = new Latency();
@@ -491,6 +502,13 @@ final class EndToEnd {
         Instant appended = markerAppended.get(p.container.get(k));
         between(simulator, t.reachedAt().get(k), appended);
         between(watcher, appended, t.reachedPublished().get(k));
+        Instant follow = followed.get(p.container.get(k));
+        if (follow != null && appended != null) {
+          // A log followed before the line was appended (ahead) had its stream open: 0 ms.
+          Instant open = follow.isAfter(appended) ? follow : appended;
+          between(toFollow, appended, open);
+          between(fromFollow, open, t.reachedPublished().get(k));
+        }
         between(toEngine, t.reachedPublished().get(k), t.decidedAt().get(k));
         between(engine, t.decidedAt().get(k), t.pausedPublished().get(k));
         between(toReceiver, t.pausedPublished().get(k), p.arrival.get(k));
@@ -504,6 +522,8 @@ final class EndToEnd {
       Map<String, Latency.Summary> legs = new java.util.LinkedHashMap<>();
       legs.put("pause: marker's timestamp -> line appended (simulator)", simulator.summary());
       legs.put("pause: line appended -> watcher sent reached", watcher.summary());
+      legs.put("  of which: appended -> the log's stream open (0 if before)", toFollow.summary());
+      legs.put("  of which: line on an open stream -> watcher sent reached", fromFollow.summary());
       legs.put("pause: -> engine decided (Kafka hop + engine)", toEngine.summary());
       legs.put("pause: decided -> engine sent paused", engine.summary());
       legs.put("pause: sent -> webhook (Kafka hop + notifier + POST)", toReceiver.summary());

@@ -31,7 +31,9 @@ import java.util.Map;
  *   <tr><td>{@code WATCHER_RESYNC}</td><td>{@code 0} (none)</td><td>duration between informer
  *       resyncs; each resync re-emits every observation of the cached runs (same ids)</td></tr>
  *   <tr><td>{@code WATCHER_LOG_FOLLOWERS}</td><td>{@code 64}</td><td>most step logs followed at
- *       once (1–4096); also the size of the {@code pitstop-watcher-logs} worker pool</td></tr>
+ *       once (1–4096); also the size of the {@code pitstop-watcher-logs} worker pool. Per debug
+ *       TaskRun: the step that can pause now and, while fewer than half of these run, the next
+ *       one, followed ahead</td></tr>
  *   <tr><td>{@code WATCHER_SELECTOR}</td><td>empty = every run</td><td>label selector (equality
  *       and existence terms: {@code a=b,c!=d,e,!f}) a TaskRun, PipelineRun or Pod must match to be
  *       watched; Tekton copies run labels to the runs' Pods</td></tr>

@@ -24,10 +24,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The next step's {@code beforeSteps} marker is seen as soon as the previous step's log ends (its
- * container exited), while the Pod's and TaskRun's statuses still say that step runs -- as on a
- * real cluster between the entrypoint's marker and the kubelet's and controller's next status
- * writes. The objects are written by hand (no simulator), so no status ever moves on.
+ * A step's {@code beforeSteps} marker is seen while the Pod's and TaskRun's statuses still say the
+ * step before it runs -- as on a real cluster between the entrypoint's marker and the kubelet's and
+ * controller's next status writes: on a stream opened ahead, and as soon as the previous step's log
+ * ends (its container exited) when it was not opened ahead. The objects are written by hand (no
+ * simulator), so no status ever moves on.
  */
 class StepHandOverIT {
   private static final String NS = "default";
@@ -64,7 +65,69 @@ class StepHandOverIT {
   }
 
   @Test
-  void theNextStepsMarkerIsReportedWhenThePreviousLogEndsThoughNoStatusMovedOn() throws Exception {
+  void theNextStepsMarkerIsReportedWhenThePreviousLogEndsThoughNoStatusMovedOn() {
+    createRunningTaskRun();
+
+    // build logs, exits (its log ends); test's entrypoint writes its marker at once.
+    Instant marker = Instant.now();
+    server.podLogs().append(NS, POD, "step-build", marker.minusMillis(5), "build");
+    server.podLogs().close(NS, POD, "step-build");
+    appendMarker(marker);
+
+    assertReachedAt(marker);
+  }
+
+  /**
+   * test's container runs from Pod start, so its log is followed ahead, while build's is followed
+   * for build's own {@code onFailure}: the marker is seen even when build's log has not ended yet
+   * (on a cluster the kubelet closes build's stream about when test's entrypoint writes its marker;
+   * either may come first) and no status moved on.
+   */
+  @Test
+  void theNextStepsLogIsFollowedAheadWhileTheStepBeforeItStillRuns() {
+    createRunningTaskRun();
+    Instant marker = Instant.now();
+    appendMarker(marker);
+
+    assertReachedAt(marker);
+  }
+
+  private void appendMarker(Instant marker) {
+    server
+        .podLogs()
+        .append(
+            NS,
+            POD,
+            "step-test",
+            marker,
+            "2026/11/21 09:00:02 debug before step breakpoint has taken effect, waiting for"
+                + " user's decision:");
+  }
+
+  private void assertReachedAt(Instant marker) {
+    PitstopEvent reached =
+        await()
+            .atMost(30, TimeUnit.SECONDS)
+            .until(
+                () -> {
+                  observations.poll();
+                  return observations.events().stream()
+                      .filter(e -> e.type() == EventType.STEP_BREAKPOINT_REACHED)
+                      .findFirst();
+                },
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    assertThat(reached.subject()).isEqualTo("default/taskruns/handover/steps/test");
+    BreakpointReached data = reached.data(BreakpointReached.class);
+    assertThat(data.mechanism()).isEqualTo(Mechanism.BEFORE_STEPS);
+    assertThat(data.reachedAt()).isEqualTo(marker);
+    // Nothing moved on: the statuses still say build runs.
+    TaskRun now = client.resources(TaskRun.class).inNamespace(NS).withName(RUN).get();
+    assertThat(now.getStatus().steps.get(0).terminated).isNull();
+  }
+
+  /** The TaskRun and its Pod, both steps' containers running, as on a cluster mid-build. */
+  private void createRunningTaskRun() {
     client
         .configMaps()
         .inNamespace("tekton-pipelines")
@@ -155,39 +218,5 @@ class StepHandOverIT {
             .build()
             .getStatus());
     client.resource(createdPod).updateStatus();
-
-    // build logs, exits (its log ends); test's entrypoint writes its marker at once.
-    Instant marker = Instant.now();
-    server.podLogs().append(NS, POD, "step-build", marker.minusMillis(5), "build");
-    server.podLogs().close(NS, POD, "step-build");
-    server
-        .podLogs()
-        .append(
-            NS,
-            POD,
-            "step-test",
-            marker,
-            "2026/11/21 09:00:02 debug before step breakpoint has taken effect, waiting for"
-                + " user's decision:");
-
-    PitstopEvent reached =
-        await()
-            .atMost(30, TimeUnit.SECONDS)
-            .until(
-                () -> {
-                  observations.poll();
-                  return observations.events().stream()
-                      .filter(e -> e.type() == EventType.STEP_BREAKPOINT_REACHED)
-                      .findFirst();
-                },
-                java.util.Optional::isPresent)
-            .orElseThrow();
-    assertThat(reached.subject()).isEqualTo("default/taskruns/handover/steps/test");
-    BreakpointReached data = reached.data(BreakpointReached.class);
-    assertThat(data.mechanism()).isEqualTo(Mechanism.BEFORE_STEPS);
-    assertThat(data.reachedAt()).isEqualTo(marker);
-    // Nothing moved on: the statuses still say build runs.
-    TaskRun now = client.resources(TaskRun.class).inNamespace(NS).withName(RUN).get();
-    assertThat(now.getStatus().steps.get(0).terminated).isNull();
   }
 }

@@ -28,6 +28,8 @@ public final class PodLogs {
 
   private final Map<Key, ContainerLog> logs = new ConcurrentHashMap<>();
   private final List<AppendListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<FollowListener> followListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Told of every line appended, when it is appended (e.g. a benchmark timing the simulator). */
   @FunctionalInterface
@@ -42,6 +44,21 @@ public final class PodLogs {
   /** Adds a listener told of every line appended from now on. */
   public void onAppend(AppendListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Told of every {@code follow=true} request once its follower is subscribed (e.g. a benchmark
+   * splitting the time a client takes to see a line into its request and the stream).
+   */
+  @FunctionalInterface
+  public interface FollowListener {
+    /** Called on the API server's event loop: must be quick and must not throw. */
+    void followed(String namespace, String pod, String container);
+  }
+
+  /** Adds a listener told of every log followed from now on. */
+  public void onFollow(FollowListener listener) {
+    followListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   PodLogs() {}
@@ -165,6 +182,9 @@ public final class PodLogs {
     synchronized (log) {
       if (!log.closed) {
         log.followers.add(follower);
+      }
+      for (FollowListener l : followListeners) {
+        l.followed(namespace, pod, container);
       }
       return new Snapshot(List.copyOf(log.lines), log.closed);
     }

@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * loop), from the start of the log, so after a watcher restart the marker is found again and yields
  * the same event id. A follower stops when the stream ends (the container terminated, the Pod was
  * deleted) -- then the next step that can pause is followed at once ({@link EndSink}, {@link
- * #reconcileAfter}) -- or when {@link #forget} is called (the TaskRun is done or deleted); a stream
- * that fails is opened again up to {@value #MAX_ATTEMPTS} times. At most {@code maxFollowers}
- * follow at once; beyond that a container is not followed (logged at WARN) and its pause is not
- * seen. No state is kept for a TaskRun after {@link #forget}.
+ * #reconcileAfter}), if it was not already followed ahead (see {@link #reconcile}) -- or when
+ * {@link #forget} is called (the TaskRun is done or deleted); a stream that fails is opened again
+ * up to {@value #MAX_ATTEMPTS} times. At most {@code maxFollowers} follow at once; beyond that a
+ * container is not followed (logged at WARN) and its pause is not seen. No state is kept for a
+ * TaskRun after {@link #forget}.
  *
  * <p>Thread-safe: called from informer threads, followers end on worker threads.
  */
@@ -85,7 +86,9 @@ public final class BreakpointLogs implements AutoCloseable {
   /**
    * Looks at a TaskRun and its Pod (as last seen; either may be the one that just changed) and
    * starts following the container that can pause now, unless it is already followed or was
-   * followed to its end. Forgets the TaskRun when it is done.
+   * followed to its end, and, while fewer than half of the followers run, the container that can
+   * pause after it (two per TaskRun then: the next marker arrives on a stream already open).
+   * Forgets the TaskRun when it is done.
    */
   public void reconcile(TaskRun tr, Pod pod) {
     String run = runKey(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
@@ -93,7 +96,7 @@ public final class BreakpointLogs implements AutoCloseable {
       forget(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
       return;
     }
-    follow(run, PauseTargets.current(tr, pod));
+    follow(run, tr, pod, PauseTargets.current(tr, pod));
   }
 
   /**
@@ -107,32 +110,64 @@ public final class BreakpointLogs implements AutoCloseable {
     }
     follow(
         runKey(tr.getMetadata().getNamespace(), tr.getMetadata().getName()),
+        tr,
+        pod,
         PauseTargets.after(tr, pod, endedIndex));
   }
 
-  private void follow(String run, Optional<FollowTarget> target) {
+  /**
+   * Follows {@code target} (the step that can pause next), then, while fewer than half of {@code
+   * maxFollowers} run, the step that can pause after it ({@link PauseTargets#after}): every step
+   * container runs from Pod start (tekton-facts.md §2), so that log can be opened while the step
+   * before it still runs, and its marker then arrives on a stream already open instead of waiting
+   * for a request made once the step before ended. The other half of the followers is kept for the
+   * steps that can pause now.
+   */
+  private void follow(String run, TaskRun tr, Pod pod, Optional<FollowTarget> target) {
     if (target.isEmpty()) {
       return;
     }
     synchronized (this) {
-      if (closed) {
+      if (closed || !start(run, target.get(), maxFollowers)) {
         return;
       }
-      RunFollowers f = runs.computeIfAbsent(run, k -> new RunFollowers());
-      String key = target.get().key();
-      if (f.active.containsKey(key) || f.ended.contains(key)) {
-        return;
+    }
+    Optional<FollowTarget> ahead = PauseTargets.after(tr, pod, target.get().stepIndex());
+    if (ahead.isPresent()) {
+      synchronized (this) {
+        if (!closed) {
+          start(run, ahead.get(), maxFollowers / 2);
+        }
       }
-      if (active >= maxFollowers) {
+    }
+  }
+
+  /**
+   * Starts a follower of {@code target} unless one runs or ran, or {@code limit} followers run.
+   *
+   * @return whether {@code target} is followed now (also when it already was)
+   */
+  private boolean start(String run, FollowTarget target, int limit) {
+    RunFollowers f = runs.computeIfAbsent(run, k -> new RunFollowers());
+    String key = target.key();
+    if (f.active.containsKey(key)) {
+      return true;
+    }
+    if (f.ended.contains(key)) {
+      return false;
+    }
+    if (active >= limit) {
+      if (limit == maxFollowers) {
         LOG.warn(
             "Not following {}: {} log followers already run (WATCHER_LOG_FOLLOWERS)", key, active);
-        return;
       }
-      Follower follower = new Follower(target.get(), run);
-      f.active.put(key, follower);
-      active++;
-      follower.submit();
+      return false;
     }
+    Follower follower = new Follower(target, run);
+    f.active.put(key, follower);
+    active++;
+    follower.submit();
+    return true;
   }
 
   /** Stops following a TaskRun's containers and drops all state kept for it. */
