@@ -256,7 +256,12 @@ final class EndToEnd {
           double createSeconds = (System.nanoTime() - started) / 1e9;
           Duration runTimeout = runTimeout(options.runs());
           boolean allFinished =
-              await(runTimeout, () -> finished(false) >= options.runs() && tap.seen().size() > 0);
+              await(
+                  runTimeout,
+                  () ->
+                      finished(false) >= options.runs()
+                          && finished(true) >= options.warmupRuns()
+                          && tap.seen().size() > 0);
           double runSeconds = (System.nanoTime() - started) / 1e9;
           LoadedRawPaths.Summaries underLoad = loaded.stop();
           if (!allFinished) {
@@ -264,7 +269,11 @@ final class EndToEnd {
                 finished(false)
                     + " of "
                     + options.runs()
-                    + " PipelineRuns finished within "
+                    + " PipelineRuns (and "
+                    + finished(true)
+                    + " of "
+                    + options.warmupRuns()
+                    + " warm-up runs) finished within "
                     + runTimeout.toSeconds()
                     + " s");
           }
@@ -386,9 +395,10 @@ final class EndToEnd {
 
     /**
      * Runs {@link BenchOptions#warmupRuns()} PipelineRuns, all pausing, before the measured ones
-     * and waits until they finished and were released: the stack's first pause and release pay each
-     * path's first use (class loading, JIT, a connection's opening; 0.5–1 s each on this machine),
-     * which a long-running Pitstop pays once, not per pause.
+     * and waits until each was paused and released (the measured runs start while their last tasks
+     * still run; they must have finished by the end of part 1): the stack's first pause and release
+     * pay each path's first use (class loading, JIT, a connection's opening; 0.5–1 s each on this
+     * machine), which a long-running Pitstop pays once, not per pause.
      */
     private void warmUp() {
       int n = options.warmupRuns();
@@ -396,21 +406,19 @@ final class EndToEnd {
       long t = System.nanoTime();
       createRuns(n, BenchRuns::warmupName, i -> true);
       Duration timeout = runTimeout(n);
-      if (!await(timeout, () -> finished(true) >= n && warmup.releases.size() >= n)) {
+      if (!await(timeout, () -> warmup.releases.size() >= n)) {
         problems.add(
             "warm-up: "
-                + finished(true)
+                + warmup.releases.size()
                 + " of "
                 + n
-                + " PipelineRuns finished and "
-                + warmup.releases.size()
-                + " released within "
+                + " PipelineRuns paused and released within "
                 + timeout.toSeconds()
                 + " s");
       }
       out.printf(
           Locale.ROOT,
-          "  warm-up: %d pausing runs done in %.1f s%n",
+          "  warm-up: %d runs paused and released in %.1f s%n",
           n,
           (System.nanoTime() - t) / 1e9);
     }
