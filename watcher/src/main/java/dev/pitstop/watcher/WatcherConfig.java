@@ -32,8 +32,8 @@ import java.util.Map;
  *       resyncs; each resync re-emits every observation of the cached runs (same ids)</td></tr>
  *   <tr><td>{@code WATCHER_LOG_FOLLOWERS}</td><td>{@code 64}</td><td>most step logs followed at
  *       once (1–4096); also the size of the {@code pitstop-watcher-logs} worker pool. Per debug
- *       TaskRun: the step that can pause now and, while fewer than half of these run, the next
- *       one, followed ahead</td></tr>
+ *       TaskRun: the step that can pause now and, while a slot is free, the next one, followed
+ *       ahead; a step that can pause now takes the slot of one followed ahead</td></tr>
  *   <tr><td>{@code WATCHER_SELECTOR}</td><td>empty = every run</td><td>label selector (equality
  *       and existence terms: {@code a=b,c!=d,e,!f}) a TaskRun, PipelineRun or Pod must match to be
  *       watched; Tekton copies run labels to the runs' Pods</td></tr>

@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +112,38 @@ class StepHandOverIT {
     assertReachedAt(marker);
   }
 
+  /**
+   * A log followed ahead is an optimisation: when every slot is taken, a step that can pause now
+   * takes the slot of one followed ahead, and that step is followed again once it can pause. Two
+   * slots: {@value #RUN}'s build and (ahead) test take both; {@code other}'s build must still be
+   * followed, and {@value #RUN}'s marker still seen after its build's log ended.
+   */
+  @Test
+  void aStepThatCanPauseNowTakesTheSlotOfALogFollowedAhead() {
+    Set<String> followed = ConcurrentHashMap.newKeySet();
+    server.podLogs().onFollow((ns, pod, container) -> followed.add(pod + "/" + container));
+    startWatcher(2);
+    createRunningTaskRun();
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> followed.containsAll(Set.of(POD + "/step-build", POD + "/step-test")));
+
+    createRunningTaskRun("other");
+    await().atMost(30, TimeUnit.SECONDS).until(() -> followed.contains("other-pod/step-build"));
+
+    followed.remove(POD + "/step-test");
+    Instant marker = Instant.now();
+    server.podLogs().append(NS, POD, "step-build", marker.minusMillis(5), "build");
+    server.podLogs().close(NS, POD, "step-build");
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .alias("handover's test is followed again once its build's log ended")
+        .until(() -> followed.contains(POD + "/step-test"));
+    appendMarker(marker);
+
+    assertReachedAt(marker);
+  }
+
   private void appendMarker(Instant marker) {
     server
         .podLogs()
@@ -144,13 +178,23 @@ class StepHandOverIT {
     assertThat(now.getStatus().steps.get(0).terminated).isNull();
   }
 
-  /** The TaskRun and its Pod, both steps' containers running, as on a cluster mid-build. */
+  /**
+   * The TaskRun {@value #RUN} and its Pod {@value #POD}: see {@link #createRunningTaskRun(String)}.
+   */
   private void createRunningTaskRun() {
     client
         .configMaps()
         .inNamespace("tekton-pipelines")
         .resource(FeatureFlags.withEnableApiFields("alpha"))
         .create();
+    createRunningTaskRun(RUN);
+  }
+
+  /**
+   * A debug TaskRun named {@code run} and its Pod {@code run-pod}, both steps' containers running,
+   * as on a cluster mid-build (the feature flags must exist).
+   */
+  private void createRunningTaskRun(String run) {
     TaskRun tr =
         (TaskRun)
             TektonYaml.load(
@@ -158,7 +202,7 @@ class StepHandOverIT {
                     apiVersion: tekton.dev/v1
                     kind: TaskRun
                     metadata:
-                      name: handover
+                      name: %s
                       namespace: default
                     spec:
                       debug:
@@ -173,14 +217,15 @@ class StepHandOverIT {
                           - name: test
                             image: busybox
                             script: echo test
-                    """)
+                    """
+                        .formatted(run))
                 .get(0);
     TaskRun created = client.resource(tr).create();
     // Running, both steps running (as every step container is from Pod start), none terminated.
     created.setStatus(
         Serialization.unmarshal(
             """
-            podName: handover-pod
+            podName: %s-pod
             startTime: "2026-11-21T09:00:00Z"
             conditions:
               - type: Succeeded
@@ -193,16 +238,17 @@ class StepHandOverIT {
               - name: test
                 container: step-test
                 running: {startedAt: "2026-11-21T09:00:01Z"}
-            """,
+            """
+                .formatted(run),
             TaskRunStatus.class));
     client.resource(created).updateStatus();
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
-            .withName(POD)
+            .withName(run + "-pod")
             .withNamespace(NS)
             .addToLabels("app.kubernetes.io/managed-by", "tekton-pipelines")
-            .addToLabels("tekton.dev/taskRun", RUN)
+            .addToLabels("tekton.dev/taskRun", run)
             .endMetadata()
             .withNewSpec()
             .addNewContainer()

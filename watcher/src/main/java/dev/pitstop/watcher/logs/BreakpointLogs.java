@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * deleted) -- then the next step that can pause is followed at once ({@link EndSink}, {@link
  * #reconcileAfter}), if it was not already followed ahead (see {@link #reconcile}) -- or when
  * {@link #forget} is called (the TaskRun is done or deleted); a stream that fails is opened again
- * up to {@value #MAX_ATTEMPTS} times. At most {@code maxFollowers} follow at once; beyond that a
- * container is not followed (logged at WARN) and its pause is not seen. No state is kept for a
+ * up to {@value #MAX_ATTEMPTS} times. At most {@code maxFollowers} follow at once. A follower ahead
+ * takes a free slot only; a step that can pause now takes a free slot, else the slot of a follower
+ * ahead (which stops; its step is followed again, from the start of its log, once it can pause),
+ * else none: it is not followed (logged at WARN) and its pause is not seen. No state is kept for a
  * TaskRun after {@link #forget}.
  *
  * <p>Thread-safe: called from informer threads, followers end on worker threads.
@@ -86,9 +89,9 @@ public final class BreakpointLogs implements AutoCloseable {
   /**
    * Looks at a TaskRun and its Pod (as last seen; either may be the one that just changed) and
    * starts following the container that can pause now, unless it is already followed or was
-   * followed to its end, and, while fewer than half of the followers run, the container that can
-   * pause after it (two per TaskRun then: the next marker arrives on a stream already open).
-   * Forgets the TaskRun when it is done.
+   * followed to its end, and, while a slot is free, the container that can pause after it (two per
+   * TaskRun then: the next marker arrives on a stream already open). Forgets the TaskRun when it is
+   * done.
    */
   public void reconcile(TaskRun tr, Pod pod) {
     String run = runKey(tr.getMetadata().getNamespace(), tr.getMetadata().getName());
@@ -116,19 +119,18 @@ public final class BreakpointLogs implements AutoCloseable {
   }
 
   /**
-   * Follows {@code target} (the step that can pause next), then, while fewer than half of {@code
-   * maxFollowers} run, the step that can pause after it ({@link PauseTargets#after}): every step
-   * container runs from Pod start (tekton-facts.md §2), so that log can be opened while the step
-   * before it still runs, and its marker then arrives on a stream already open instead of waiting
-   * for a request made once the step before ended. The other half of the followers is kept for the
-   * steps that can pause now.
+   * Follows {@code target} (the step that can pause now), then, while a slot is free, the step that
+   * can pause after it ({@link PauseTargets#after}): every step container runs from Pod start
+   * (tekton-facts.md §2), so that log can be opened while the step before it still runs, and its
+   * marker then arrives on a stream already open instead of waiting for a request made once the
+   * step before ended (146 ms p50 of a pause in {@code pitstop bench}, docs/performance.md).
    */
   private void follow(String run, TaskRun tr, Pod pod, Optional<FollowTarget> target) {
     if (target.isEmpty()) {
       return;
     }
     synchronized (this) {
-      if (closed || !start(run, target.get(), maxFollowers)) {
+      if (closed || !start(run, target.get(), false)) {
         return;
       }
     }
@@ -136,38 +138,65 @@ public final class BreakpointLogs implements AutoCloseable {
     if (ahead.isPresent()) {
       synchronized (this) {
         if (!closed) {
-          start(run, ahead.get(), maxFollowers / 2);
+          start(run, ahead.get(), true);
         }
       }
     }
   }
 
   /**
-   * Starts a follower of {@code target} unless one runs or ran, or {@code limit} followers run.
+   * Starts a follower of {@code target} unless one runs or ran. A follower {@code ahead} takes a
+   * free slot only; one of a step that can pause now takes a free slot, else a follower ahead's
+   * ({@link #stopOneAhead}). A follower ahead whose step can now pause stays, as such.
    *
    * @return whether {@code target} is followed now (also when it already was)
    */
-  private boolean start(String run, FollowTarget target, int limit) {
+  private boolean start(String run, FollowTarget target, boolean ahead) {
     RunFollowers f = runs.computeIfAbsent(run, k -> new RunFollowers());
     String key = target.key();
-    if (f.active.containsKey(key)) {
+    Follower running = f.active.get(key);
+    if (running != null) {
+      running.ahead &= ahead;
       return true;
     }
     if (f.ended.contains(key)) {
       return false;
     }
-    if (active >= limit) {
-      if (limit == maxFollowers) {
+    if (active >= maxFollowers && (ahead || !stopOneAhead())) {
+      if (!ahead) {
         LOG.warn(
             "Not following {}: {} log followers already run (WATCHER_LOG_FOLLOWERS)", key, active);
       }
       return false;
     }
-    Follower follower = new Follower(target, run);
+    Follower follower = new Follower(target, run, ahead);
     f.active.put(key, follower);
     active++;
     follower.submit();
     return true;
+  }
+
+  /**
+   * Stops one follower ahead to free its slot: it is forgotten, not ended, so its step is followed
+   * again (from the start of its log) once it can pause. O(followers), only when all slots are
+   * taken.
+   *
+   * @return false if no follower ahead runs
+   */
+  private boolean stopOneAhead() {
+    for (RunFollowers f : runs.values()) {
+      for (var it = f.active.values().iterator(); it.hasNext(); ) {
+        Follower follower = it.next();
+        if (follower.ahead) {
+          it.remove();
+          active--;
+          follower.cancel();
+          LOG.debug("Stopped following {} ahead to free its slot", follower.target.key());
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Stops following a TaskRun's containers and drops all state kept for it. */
@@ -232,12 +261,24 @@ public final class BreakpointLogs implements AutoCloseable {
     final FollowTarget target;
     final String run;
     volatile LogWatch watch;
+
+    /**
+     * The stream read; closing the {@link LogWatch} alone leaves a read blocked until the next line
+     * or the container's exit (fabric8 7.8's {@code LogWatchCallback} without an output stream), so
+     * {@link #cancel} closes it too.
+     */
+    volatile InputStream stream;
+
     volatile boolean cancelled;
     int attempts;
 
-    Follower(FollowTarget target, String run) {
+    /** Followed ahead of its step being able to pause (guarded by the enclosing instance). */
+    boolean ahead;
+
+    Follower(FollowTarget target, String run, boolean ahead) {
       this.target = target;
       this.run = run;
+      this.ahead = ahead;
     }
 
     void submit() {
@@ -267,10 +308,12 @@ public final class BreakpointLogs implements AutoCloseable {
               .usingTimestamps()
               .watchLog()) {
         watch = w;
+        InputStream raw = w.getOutput();
+        stream = raw;
         if (cancelled) {
           return null;
         }
-        InputStream in = new BufferedInputStream(w.getOutput());
+        InputStream in = new BufferedInputStream(raw);
         BoundedLineReader lines = new BoundedLineReader(in, MAX_LINE_BYTES);
         // A re-opened stream starts again at the first line: a marker found twice has one id.
         MarkerScanner scanner = new MarkerScanner();
@@ -287,11 +330,20 @@ public final class BreakpointLogs implements AutoCloseable {
       return null;
     }
 
+    /** Stops following: ends a blocked read at once (its worker thread is free again). */
     void cancel() {
       cancelled = true;
       LogWatch w = watch;
       if (w != null) {
         w.close();
+      }
+      InputStream in = stream;
+      if (in != null) {
+        try {
+          in.close();
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("Closing the log stream of {}: {}", target.key(), e.toString());
+        }
       }
     }
   }
