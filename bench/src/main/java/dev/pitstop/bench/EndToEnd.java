@@ -386,6 +386,7 @@ final class EndToEnd {
               get,
               patch,
               legs,
+              samples(timeline, measured),
               warmed,
               List.copyOf(problems),
               recording);
@@ -493,6 +494,46 @@ final class EndToEnd {
         }
         return t;
       }
+    }
+
+    /**
+     * Each pause of a group leg by leg, in the order the marker lines were appended: what the
+     * percentiles of {@link #legs} are made of (a p99 of 20 pauses is one pause).
+     */
+    private List<PauseSample> samples(Timeline t, Pauses p) {
+      List<PauseSample> samples = new java.util.ArrayList<>();
+      for (String k : p.arrival.keySet()) {
+        Instant appended = markerAppended.get(p.container.get(k));
+        Instant follow = followed.get(p.container.get(k));
+        Instant open =
+            follow == null || appended == null
+                ? null
+                : follow.isAfter(appended) ? follow : appended;
+        Instant sent = t.reachedPublished().get(k);
+        Map<String, Double> ms = new java.util.LinkedHashMap<>();
+        ms.put("total", millis(p.latency.get(k)));
+        ms.put("simulator", millis(t.reachedAt().get(k), appended));
+        ms.put("watcher", millis(appended, sent));
+        ms.put("watcher_to_stream_open", millis(appended, open));
+        ms.put("watcher_from_open_stream", millis(open, sent));
+        ms.put("to_engine_decided", millis(sent, t.decidedAt().get(k)));
+        ms.put("engine_decided_to_sent", millis(t.decidedAt().get(k), t.pausedPublished().get(k)));
+        ms.put("to_webhook", millis(t.pausedPublished().get(k), p.arrival.get(k)));
+        samples.add(new PauseSample(k, appended, ms));
+      }
+      samples.sort(
+          java.util.Comparator.comparing(
+              PauseSample::appended,
+              java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+      return samples;
+    }
+
+    private static Double millis(Instant from, Instant to) {
+      return from == null || to == null ? null : millis(Duration.between(from, to));
+    }
+
+    private static Double millis(Duration d) {
+      return d == null ? null : d.toNanos() / 1e6;
     }
 
     /** Where the time of one group's pauses and releases goes, leg by leg. */
@@ -686,6 +727,16 @@ final class EndToEnd {
       Latency.Summary release,
       Map<String, Latency.Summary> legs) {}
 
+  /**
+   * One pause, leg by leg.
+   *
+   * @param pause {@code namespace/run/step}
+   * @param appended when the simulator appended the marker line, or null if not seen
+   * @param ms milliseconds per leg (keys as in the JSON's {@code pause_samples}; null where a time
+   *     is missing)
+   */
+  record PauseSample(String pause, Instant appended, Map<String, Double> ms) {}
+
   /** Part 1's figures. */
   record Figures(
       BenchOptions options,
@@ -712,6 +763,7 @@ final class EndToEnd {
       SandboxProbe.Ceiling get,
       SandboxProbe.Ceiling patch,
       Map<String, Latency.Summary> legs,
+      List<PauseSample> pauseSamples,
       Warmup warmup,
       List<String> problems,
       Recording recording)
@@ -943,6 +995,13 @@ final class EndToEnd {
       r.put("target_met", releaseTargetMet());
       ObjectNode legsJson = n.putObject("legs");
       legs.forEach((k, v) -> legsJson.set(k, v.json("_ms")));
+      var samplesJson = n.putArray("pause_samples");
+      for (PauseSample ps : pauseSamples) {
+        ObjectNode o = samplesJson.addObject();
+        o.put("pause", ps.pause());
+        o.put("appended", ps.appended() == null ? null : ps.appended().toString());
+        ps.ms().forEach((k, v) -> o.put(k + "_ms", v));
+      }
       ObjectNode w = n.putObject("warmup");
       w.put("runs", warmup.runs());
       w.set("pause_notification", warmup.pause().json("_ms"));

@@ -1,6 +1,7 @@
 package dev.pitstop.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.sandbox.kafka.SharedKafka;
@@ -79,6 +80,15 @@ class EndToEndIT {
     JsonNode json = f.json();
     assertThat(json.at("/pause_notification/pitstop/count").asLong()).isEqualTo(1);
     assertThat(json.at("/warmup/pause_notification/count").asLong()).isEqualTo(1);
+    assertThat(f.pauseSamples())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.pause()).startsWith("default/bench-");
+              assertThat(p.ms()).doesNotContainValue(null);
+              assertThat(p.ms().get("total")).isCloseTo(f.pause().max(), withinPercentage(1));
+            });
+    assertThat(json.at("/pause_samples/0/watcher_ms").isNumber()).isTrue();
     assertThat(json.at("/webhook/lost").asLong()).isZero();
     assertThat(json.at("/raw_under_load/exec/count").asLong()).isPositive();
     assertThat(json.at("/failed").asBoolean()).isFalse();
