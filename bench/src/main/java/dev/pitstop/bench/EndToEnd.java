@@ -326,13 +326,14 @@ final class EndToEnd {
                   s.bootstrapServers(), s.topics().observations(), Duration.ofSeconds(60));
           int recordBytes = medianRecordBytes(recording);
           Timeline timeline = Timeline.read(s);
-          Map<String, Latency.Summary> legs = legs(timeline, measured, execs);
+          List<PauseSample> pauseSamples = samples(timeline, measured);
+          Map<String, Latency.Summary> legs = legs(timeline, measured, pauseSamples, execs);
           Warmup warmed =
               new Warmup(
                   options.warmupRuns(),
                   latency(warmup).summary(),
                   releases(warmup, execs).summary(),
-                  legs(timeline, warmup, execs));
+                  legs(timeline, warmup, samples(timeline, warmup), execs));
           int warm = Math.max(10, setup.rawSamples() / 10);
           Latency rawKafka =
               RawKafka.latency(
@@ -386,7 +387,7 @@ final class EndToEnd {
               get,
               patch,
               legs,
-              samples(timeline, measured),
+              pauseSamples,
               warmed,
               List.copyOf(problems),
               recording);
@@ -536,46 +537,43 @@ final class EndToEnd {
       return d == null ? null : d.toNanos() / 1e6;
     }
 
-    /** Where the time of one group's pauses and releases goes, leg by leg. */
-    private Map<String, Latency.Summary> legs(Timeline t, Pauses p, ExecArrivals execs) {
-      Latency simulator = new Latency();
-      Latency watcher = new Latency();
-      Latency toFollow = new Latency();
-      Latency fromFollow = new Latency();
-      Latency toEngine = new Latency();
-      Latency engine = new Latency();
-      Latency toReceiver = new Latency();
+    /** The pause legs in print order: their keys in {@link PauseSample#ms()} and their labels. */
+    private static final List<Map.Entry<String, String>> PAUSE_LEGS =
+        List.of(
+            Map.entry("simulator", "pause: marker's timestamp -> line appended (simulator)"),
+            Map.entry("watcher", "pause: line appended -> watcher sent reached"),
+            Map.entry(
+                "watcher_to_stream_open",
+                "  of which: appended -> the log's stream open (0 if before)"),
+            Map.entry(
+                "watcher_from_open_stream",
+                "  of which: line on an open stream -> watcher sent reached"),
+            Map.entry("to_engine_decided", "pause: -> engine decided (Kafka hop + engine)"),
+            Map.entry("engine_decided_to_sent", "pause: decided -> engine sent paused"),
+            Map.entry("to_webhook", "pause: sent -> webhook (Kafka hop + notifier + POST)"));
+
+    /**
+     * Where the time of one group's pauses (its {@link #samples}) and releases goes, leg by leg.
+     */
+    private Map<String, Latency.Summary> legs(
+        Timeline t, Pauses p, List<PauseSample> samples, ExecArrivals execs) {
+      Map<String, Latency.Summary> legs = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, String> leg : PAUSE_LEGS) {
+        Latency l = new Latency();
+        for (PauseSample sample : samples) {
+          Double ms = sample.ms().get(leg.getKey());
+          if (ms != null) l.record(Duration.ofNanos(Math.round(ms * 1e6)));
+        }
+        legs.put(leg.getValue(), l.summary());
+      }
       Latency api = new Latency();
       Latency toExec = new Latency();
-      for (String k : p.arrival.keySet()) {
-        Instant appended = markerAppended.get(p.container.get(k));
-        between(simulator, t.reachedAt().get(k), appended);
-        between(watcher, appended, t.reachedPublished().get(k));
-        Instant follow = followed.get(p.container.get(k));
-        if (follow != null && appended != null) {
-          // A log followed before the line was appended (ahead) had its stream open: 0 ms.
-          Instant open = follow.isAfter(appended) ? follow : appended;
-          between(toFollow, appended, open);
-          between(fromFollow, open, t.reachedPublished().get(k));
-        }
-        between(toEngine, t.reachedPublished().get(k), t.decidedAt().get(k));
-        between(engine, t.decidedAt().get(k), t.pausedPublished().get(k));
-        between(toReceiver, t.pausedPublished().get(k), p.arrival.get(k));
-      }
       for (Map.Entry<String, Release> e : p.releases.entrySet()) {
         Release r = e.getValue();
         Instant cmd = t.commandPublished().get(e.getKey());
         between(api, r.sent(), cmd);
         between(toExec, cmd, execs.arrival(r.namespace(), r.pod(), r.container()));
       }
-      Map<String, Latency.Summary> legs = new java.util.LinkedHashMap<>();
-      legs.put("pause: marker's timestamp -> line appended (simulator)", simulator.summary());
-      legs.put("pause: line appended -> watcher sent reached", watcher.summary());
-      legs.put("  of which: appended -> the log's stream open (0 if before)", toFollow.summary());
-      legs.put("  of which: line on an open stream -> watcher sent reached", fromFollow.summary());
-      legs.put("pause: -> engine decided (Kafka hop + engine)", toEngine.summary());
-      legs.put("pause: decided -> engine sent paused", engine.summary());
-      legs.put("pause: sent -> webhook (Kafka hop + notifier + POST)", toReceiver.summary());
       legs.put("release: continue sent -> API sent command", api.summary());
       legs.put("release: command sent -> exec arrived (hop + engine)", toExec.summary());
       return legs;
