@@ -342,30 +342,26 @@ public final class EngineService implements PitstopService {
                 root -> ownership[0] != null && ownership[0].owns(root),
                 outcomes,
                 config.apiCommandWait()));
-    return Future.succeededFuture(partitions)
-        .compose(
-            n -> {
-              ownership[0] = new StateOwnership(stateTopic, engine, n, global);
-              // Deferred commits: the consumer goes on once an event is decided and its records
-              // are handed to the producer, and commits it once they are acknowledged (awaiting
-              // each write in turn held the engine to one Kafka round trip per paused run's
-              // change: issue #7). One order per topic: a command never waits behind the
-              // observations consumed before it (release latency, issue #7); the engine needs no
-              // order between the two (BreakpointEngine#handling).
-              EventConsumer consumer =
-                  EventConsumer.deferred(
-                          consumerSettings(config),
-                          EventConsumer.topics(
-                              config.kafka().topics().observations(),
-                              config.kafka().topics().commands()),
-                          EngineConfig.SERVICE,
-                          publisher,
-                          metrics.deferred(handlerHook.apply(engine::handling)))
-                      .orderedPerTopic()
-                      .onlyTypes(BreakpointEngine.ACTS_ON)
-                      .withOwnership(ownership[0], OWNERSHIP_LIMIT);
-              return vertx.deployVerticle(consumer);
-            })
+    ownership[0] = new StateOwnership(stateTopic, engine, partitions, global);
+    // Deferred commits: the consumer goes on once an event is decided and its records
+    // are handed to the producer, and commits it once they are acknowledged (awaiting
+    // each write in turn held the engine to one Kafka round trip per paused run's
+    // change: issue #7). One order per topic: a command never waits behind the
+    // observations consumed before it (release latency, issue #7); the engine needs no
+    // order between the two (BreakpointEngine#handling).
+    EventConsumer consumer =
+        EventConsumer.deferred(
+                consumerSettings(config),
+                EventConsumer.topics(
+                    config.kafka().topics().observations(), config.kafka().topics().commands()),
+                EngineConfig.SERVICE,
+                publisher,
+                metrics.deferred(handlerHook.apply(engine::handling)))
+            .orderedPerTopic()
+            .onlyTypes(BreakpointEngine.ACTS_ON)
+            .withOwnership(ownership[0], OWNERSHIP_LIMIT);
+    return vertx
+        .deployVerticle(consumer)
         .compose(
             id ->
                 undeployOnFailure(
