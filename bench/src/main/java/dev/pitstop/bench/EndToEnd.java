@@ -289,13 +289,6 @@ final class EndToEnd {
             problems.add("dead letters: " + tap.deadLetters());
           }
 
-          Latency pause = latency(measured);
-          Latency pauseFromAppend = new Latency();
-          measured.arrival.forEach(
-              (k, at) -> {
-                Instant appended = markerAppended.get(measured.container.get(k));
-                if (appended != null) pauseFromAppend.record(Duration.between(appended, at));
-              });
           Latency release = releases(measured, execs);
           if (measured.latency.size() < pausing) {
             problems.add(
@@ -327,13 +320,16 @@ final class EndToEnd {
           int recordBytes = medianRecordBytes(recording);
           Timeline timeline = Timeline.read(s);
           List<PauseSample> pauseSamples = samples(timeline, measured);
+          Latency pause = leg(pauseSamples, "total");
+          Latency pauseFromAppend = leg(pauseSamples, "from_append");
+          List<PauseSample> warmupSamples = samples(timeline, warmup);
           Map<String, Latency.Summary> legs = legs(timeline, measured, pauseSamples, execs);
           Warmup warmed =
               new Warmup(
                   options.warmupRuns(),
-                  latency(warmup).summary(),
+                  leg(warmupSamples, "total").summary(),
                   releases(warmup, execs).summary(),
-                  legs(timeline, warmup, samples(timeline, warmup), execs));
+                  legs(timeline, warmup, warmupSamples, execs));
           int warm = Math.max(10, setup.rawSamples() / 10);
           Latency rawKafka =
               RawKafka.latency(
@@ -432,9 +428,13 @@ final class EndToEnd {
           .plusSeconds((long) (n / setup.runsPerSecond()));
     }
 
-    private static Latency latency(Pauses p) {
+    /** The latency of one leg ({@link PauseSample#ms()} key) over the pauses that have it. */
+    private static Latency leg(List<PauseSample> samples, String key) {
       Latency l = new Latency();
-      p.latency.values().forEach(l::record);
+      for (PauseSample sample : samples) {
+        Double ms = sample.ms().get(key);
+        if (ms != null) l.record(Duration.ofNanos(Math.round(ms * 1e6)));
+      }
       return l;
     }
 
@@ -513,6 +513,7 @@ final class EndToEnd {
         Instant sent = t.reachedPublished().get(k);
         Map<String, Double> ms = new java.util.LinkedHashMap<>();
         ms.put("total", millis(p.latency.get(k)));
+        ms.put("from_append", millis(appended, p.arrival.get(k)));
         ms.put("simulator", millis(t.reachedAt().get(k), appended));
         ms.put("watcher", millis(appended, sent));
         ms.put("watcher_to_stream_open", millis(appended, open));
@@ -559,12 +560,7 @@ final class EndToEnd {
         Timeline t, Pauses p, List<PauseSample> samples, ExecArrivals execs) {
       Map<String, Latency.Summary> legs = new java.util.LinkedHashMap<>();
       for (Map.Entry<String, String> leg : PAUSE_LEGS) {
-        Latency l = new Latency();
-        for (PauseSample sample : samples) {
-          Double ms = sample.ms().get(leg.getKey());
-          if (ms != null) l.record(Duration.ofNanos(Math.round(ms * 1e6)));
-        }
-        legs.put(leg.getValue(), l.summary());
+        legs.put(leg.getValue(), leg(samples, leg.getKey()).summary());
       }
       Latency api = new Latency();
       Latency toExec = new Latency();
