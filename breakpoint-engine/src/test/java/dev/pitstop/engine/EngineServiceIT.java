@@ -236,6 +236,13 @@ class EngineServiceIT {
     assertThatThrownBy(() -> failing.await()).hasMessageContaining("no kubeconfig");
   }
 
+  /** A handling held until {@code gate} completes; sets {@code held} once it began. */
+  private static EventConsumer.Handling holding(
+      java.util.concurrent.atomic.AtomicBoolean held, io.vertx.core.Promise<Void> gate) {
+    held.set(true);
+    return new EventConsumer.Handling(gate.future(), gate.future());
+  }
+
   @Test
   void aCommandIsActedUponWhileTheObservationsBeforeItAreStillBeingHandled() {
     // An engine whose handling of one observation (another run's) is held until the gate opens,
@@ -260,22 +267,24 @@ class EngineServiceIT {
         watcher.create(
             EventType.TASKRUN_STARTED, new dev.pitstop.events.data.RunStarted(other, T0, null), T0);
     io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
+    java.util.concurrent.atomic.AtomicBoolean held =
+        new java.util.concurrent.atomic.AtomicBoolean();
     engine =
         EngineService.start(
                 vertx,
                 config(Map.of()),
                 Future.succeededFuture(client),
                 handler ->
-                    e ->
-                        e.id().equals(blocker.id())
-                            ? new EventConsumer.Handling(gate.future(), gate.future())
-                            : handler.apply(e))
+                    e -> e.id().equals(blocker.id()) ? holding(held, gate) : handler.apply(e))
             .await();
     try {
       reach("test", 1, Mechanism.ON_FAILURE);
       awaitDecision(EventType.BREAKPOINT_PAUSED, BreakpointPaused.class);
 
       observations.publish(blocker).await();
+      // The two runs' records may sit on different partitions: publish the next one only once
+      // the blocker is being handled, so it is received behind it.
+      await().atMost(Duration.ofSeconds(30)).untilTrue(held);
       reach("build", 0, Mechanism.BEFORE_STEPS); // behind the held observation
       HttpResponse<Buffer> posted = post("/v1/breakpoints/" + ns + "/build-compile/test/continue");
 
