@@ -299,7 +299,11 @@ final class TaskRunMachine {
       if (now.isBefore(runningAt)) {
         return;
       }
-      podRunningAt = runningAt;
+      // A tick that comes late starts the containers at its own time, not the planned one: a
+      // kubelet reports Running when the containers start, and the first step then runs its whole
+      // duration. Backdated, a tick two step durations late wrote Running and the first step's end
+      // in one status, a state no kubelet reports (docs/performance.md, "Later runs").
+      podRunningAt = now;
       stage = Stage.POD_RUNNING;
       if (!spec.sidecars.isEmpty()) {
         // Tekton's controller marks the sidecars ready; the first step's entrypoint waits for it.

@@ -98,6 +98,29 @@ class TaskRunMachineTest {
     assertThat(c.closedLogs).contains(POD + "/step-a", POD + "/step-b", POD + "/step-c");
   }
 
+  @Test
+  void aLateTickStartsTheContainersAtItsOwnTimeSoRunningIsSeenBeforeTheFirstStepEnds() {
+    FakeCluster c = new FakeCluster();
+    c.apply(taskRun(null, "a", "b"));
+    c.runUntil(() -> !c.pods.isEmpty());
+    // The next tick comes 3 step durations (100 ms) late, as under a loaded API server.
+    c.now = c.now.plus(Duration.ofMillis(300));
+    c.tick();
+    Instant late = c.now;
+    TaskRun tr = c.taskRun("tr");
+    assertThat(cond(tr).getReason()).isEqualTo("Running");
+    assertThat(step(tr, "a").terminated).as("step a ended in the tick that started it").isNull();
+    assertThat(step(tr, "a").running.getStartedAt()).isEqualTo(late.toString());
+    assertThat(c.pods.get("default/" + POD).getStatus().getContainerStatuses())
+        .allSatisfy(cs -> assertThat(cs.getState().getRunning()).isNotNull());
+
+    c.runUntil(() -> step(c.taskRun("tr"), "a").terminated != null);
+    StepState a = step(c.taskRun("tr"), "a");
+    assertThat(t(a.terminated.getStartedAt())).isEqualTo(late);
+    assertThat(Duration.between(t(a.terminated.getStartedAt()), t(a.terminated.getFinishedAt())))
+        .isEqualTo(Duration.ofMillis(100));
+  }
+
   private static io.fabric8.kubernetes.api.model.PodCondition podCond(Pod pod, String type) {
     return pod.getStatus().getConditions().stream()
         .filter(x -> x.getType().equals(type))
