@@ -60,11 +60,13 @@ class EndToEndIT {
         .allSatisfy(l -> assertThat(l.count()).isEqualTo(1));
     assertThat(f.rawKafka().count()).isEqualTo(20);
     assertThat(f.rawPost().count()).isEqualTo(20);
+    assertThat(f.rawChain().count()).isEqualTo(20);
     assertThat(f.rawExec().count()).isEqualTo(20);
     assertThat(f.rawKafkaPerSecond()).isPositive();
     // Sampled while the runs were live (seconds of runs: some of each, at their rates).
     assertThat(f.underLoad().kafka().count()).isPositive();
     assertThat(f.underLoad().post().count()).isPositive();
+    assertThat(f.underLoad().chain().count()).isPositive();
     assertThat(f.underLoad().exec().count()).isPositive();
     assertThat(f.underLoad().get().count()).isPositive();
     assertThat(f.storedObjects()).isPositive();

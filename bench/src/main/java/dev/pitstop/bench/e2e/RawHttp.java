@@ -58,11 +58,7 @@ public final class RawHttp {
       String idPart,
       BooleanSupplier more)
       throws Exception {
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    HttpClient http = client();
     String body = body(bodyBytes);
     Latency latency = new Latency();
     long next = System.nanoTime();
@@ -70,28 +66,53 @@ public final class RawHttp {
       LockSupport.parkNanos(next - System.nanoTime());
       next = Math.max(next + interval.toNanos(), System.nanoTime());
       String id = ID_PREFIX + idPart + i;
-      HttpRequest req =
-          HttpRequest.newBuilder(URI.create(url))
-              .header("ce-specversion", "1.0")
-              .header("ce-id", id)
-              .header("ce-source", "/pitstop/bench")
-              .header("ce-type", "dev.pitstop.bench.raw.v1")
-              .header("Content-Type", "application/json")
-              .timeout(Duration.ofSeconds(10))
-              .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-              .build();
-      CompletableFuture<Long> arrival =
-          arrivals.computeIfAbsent(id, k -> new CompletableFuture<>());
+      CompletableFuture<Long> arrival = expect(id);
       long sent = System.nanoTime();
-      HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
-      if (res.statusCode() / 100 != 2) {
-        throw new IllegalStateException(
-            "raw POST to " + url + " answered " + res.statusCode() + ": " + res.body());
-      }
+      send(http, url, id, body);
       long at = arrival.get(10, TimeUnit.SECONDS);
       if (i >= warmup) latency.recordNanos(at - sent);
     }
     return latency;
+  }
+
+  /** A client as the raw POSTs use: HTTP/1.1, kept alive. */
+  static HttpClient client() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /**
+   * The moment (nanoTime) the receiver's listener holds the event {@code id}; call before sending
+   * it.
+   */
+  CompletableFuture<Long> expect(String id) {
+    return arrivals.computeIfAbsent(id, k -> new CompletableFuture<>());
+  }
+
+  /**
+   * POSTs one CloudEvent (binary mode) with this id and JSON body, waiting for the answer.
+   *
+   * @throws IllegalStateException when the receiver answers other than 2xx
+   */
+  static void send(HttpClient http, String url, String id, String body)
+      throws java.io.IOException, InterruptedException {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("ce-specversion", "1.0")
+            .header("ce-id", id)
+            .header("ce-source", "/pitstop/bench")
+            .header("ce-type", "dev.pitstop.bench.raw.v1")
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build();
+    HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    if (res.statusCode() / 100 != 2) {
+      throw new IllegalStateException(
+          "raw POST to " + url + " answered " + res.statusCode() + ": " + res.body());
+    }
   }
 
   /** A JSON object of exactly {@code bytes} bytes (at least 12). */

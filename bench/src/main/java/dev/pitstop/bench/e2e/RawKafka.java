@@ -132,7 +132,7 @@ public final class RawKafka {
     }
   }
 
-  private static void create(String bootstrap, String topic, int partitions) throws Exception {
+  static void create(String bootstrap, String topic, int partitions) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     try (Admin admin = Admin.create(p)) {
@@ -143,7 +143,7 @@ public final class RawKafka {
     }
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(
+  static KafkaProducer<byte[], byte[]> producer(
       String bootstrap, String lingerMs, String batchSize) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
@@ -155,7 +155,7 @@ public final class RawKafka {
   }
 
   /** A plain consumer of every partition of a topic from its end, on its own thread. */
-  private static final class Poller implements AutoCloseable {
+  static final class Poller implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch assigned = new CountDownLatch(1);
