@@ -11,8 +11,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -132,15 +130,8 @@ public final class RawKafka {
     }
   }
 
-  static void create(String bootstrap, String topic, int partitions) throws Exception {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    try (Admin admin = Admin.create(p)) {
-      admin
-          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+  static void create(String bootstrap, String topic, int partitions) {
+    dev.pitstop.sandbox.kafka.EmbeddedKafka.createTopics(bootstrap, partitions, topic);
   }
 
   static KafkaProducer<byte[], byte[]> producer(
