@@ -77,7 +77,9 @@ class EndToEndIT {
             "release",
             "sandbox ceiling",
             "warm-up before the measured runs (pausing runs: 1)",
-            "raw paths sampled while the runs were live");
+            "raw paths sampled while the runs were live",
+            "raw: Kafka -> Kafka -> POST as one chain",
+            "the pause target's two halves");
 
     JsonNode json = f.json();
     assertThat(json.at("/pause_notification/pitstop/count").asLong()).isEqualTo(1);
@@ -93,6 +95,8 @@ class EndToEndIT {
     assertThat(json.at("/pause_samples/0/watcher_ms").isNumber()).isTrue();
     assertThat(json.at("/webhook/lost").asLong()).isZero();
     assertThat(json.at("/raw_under_load/exec/count").asLong()).isPositive();
+    assertThat(json.at("/raw/chain_kafka_kafka_post/count").asLong()).isEqualTo(20);
+    assertThat(json.at("/pause_notification/p99_within_100_ms").isBoolean()).isTrue();
     assertThat(json.at("/failed").asBoolean()).isFalse();
   }
 
