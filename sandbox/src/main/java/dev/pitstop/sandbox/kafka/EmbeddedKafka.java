@@ -188,7 +188,21 @@ public final class EmbeddedKafka implements AutoCloseable {
               org.apache.kafka.clients.admin.OffsetSpec.latest());
         }
       }
-      admin.listOffsets(all).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      // Until the broker's metadata has the topic, the admin client fails the ListOffsets at once
+      // (UnknownTopicOrPartition, retriable): ask again until the deadline.
+      long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+      while (true) {
+        try {
+          admin.listOffsets(all).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          break;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+              || System.nanoTime() > deadline) {
+            throw e;
+          }
+          TimeUnit.MILLISECONDS.sleep(20);
+        }
+      }
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "topics " + String.join(", ", names) + " created but not online", e.getCause());
