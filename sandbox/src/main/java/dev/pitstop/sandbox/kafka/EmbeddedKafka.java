@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,7 +24,10 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -179,13 +183,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       // (OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout; RecordingReadIT lost 22 of 300
       // records so once). A ListOffsets is answered by the partition's leader only, and the admin
       // client retries it while the broker says it is not the leader.
-      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all =
-          new java.util.HashMap<>();
+      Map<TopicPartition, OffsetSpec> all = new HashMap<>();
       for (String name : created) {
         for (int i = 0; i < partitions; i++) {
-          all.put(
-              new org.apache.kafka.common.TopicPartition(name, i),
-              org.apache.kafka.clients.admin.OffsetSpec.latest());
+          all.put(new TopicPartition(name, i), OffsetSpec.latest());
         }
       }
       // Until the broker's metadata has the topic, the admin client fails the ListOffsets at once
@@ -196,8 +197,7 @@ public final class EmbeddedKafka implements AutoCloseable {
           admin.listOffsets(all).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
           break;
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
-              || System.nanoTime() > deadline) {
+          if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
             throw e;
           }
           TimeUnit.MILLISECONDS.sleep(20);
