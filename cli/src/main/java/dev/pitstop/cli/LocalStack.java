@@ -90,7 +90,11 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  /** The receivers' and the management server's; the services each have their own. */
   private final Vertx vertx = Vertx.vertx();
+
+  private final List<Vertx> serviceVertxes = new ArrayList<>();
   private EmbeddedKafka kafka;
   private String bootstrap;
   private SandboxApiServer api;
@@ -171,28 +175,46 @@ public final class LocalStack implements AutoCloseable {
     }
 
     KubernetesClient watcherClient = client();
+    Vertx watcherVertx = serviceVertx();
     Ops.of(vertx)
         .readiness()
-        .register("kubernetes", Readiness.blocking(vertx, watcherClient::getKubernetesVersion));
+        .register(
+            "kubernetes", Readiness.blocking(watcherVertx, watcherClient::getKubernetesVersion));
     WatcherService watcher =
-        WatcherService.start(vertx, WatcherConfig.fromMap(env), watcherClient).await();
+        WatcherService.start(watcherVertx, WatcherConfig.fromMap(env), watcherClient).await();
     started("watcher", watcher);
-    engine = EngineService.start(vertx, EngineConfig.fromMap(env), client()).await();
+    engine = EngineService.start(serviceVertx(), EngineConfig.fromMap(env), client()).await();
     started("breakpoint-engine", engine);
     if (api != null) {
       registerWebhook(cert);
     }
-    NotifierService notifier = NotifierService.start(vertx, NotifierConfig.fromMap(env)).await();
+    NotifierService notifier =
+        NotifierService.start(serviceVertx(), NotifierConfig.fromMap(env)).await();
     started("notifier", notifier);
-    TracerService tracer = TracerService.start(vertx, TracerConfig.fromMap(env)).await();
+    TracerService tracer = TracerService.start(serviceVertx(), TracerConfig.fromMap(env)).await();
     started("tracer", tracer);
   }
 
   /**
+   * A Vert.x instance of one service's own, as each service has its own process when deployed: on
+   * one shared instance a busy service's handlers queued behind another's on the same event loop
+   * (docs/performance.md, "the notifier's leg"). Its readiness checks and metrics are the stack's
+   * ({@link Ops#share}), so {@code /readyz} and {@code /metrics} of {@code pitstop up} cover all
+   * four. Closed after the services have stopped.
+   */
+  private Vertx serviceVertx() {
+    Vertx v = Vertx.vertx();
+    serviceVertxes.add(v);
+    Ops.share(vertx, v);
+    return v;
+  }
+
+  /**
    * Registers the readiness check {@code started:<name>} (passes while the service runs, fails once
-   * it is stopping) and the service's stop. The services' own parts register theirs on the same
-   * Vert.x ({@link Ops}): their consumers' {@code consumer:<group>}, their producers' {@code
-   * kafka:<client>}; so {@code /readyz} of {@code pitstop up} is ready only when all four are.
+   * it is stopping) and the service's stop. The services' own parts register theirs in the same
+   * {@link Ops} (shared by every service's Vert.x): their consumers' {@code consumer:<group>},
+   * their producers' {@code kafka:<client>}; so {@code /readyz} of {@code pitstop up} is ready only
+   * when all four are.
    */
   private void started(String name, PitstopService service) {
     AtomicBoolean running = new AtomicBoolean(true);
@@ -298,6 +320,10 @@ public final class LocalStack implements AutoCloseable {
     return apiToken;
   }
 
+  /**
+   * The Vert.x of the receivers and of {@code pitstop up}'s management server; its {@link Ops} hold
+   * all four services' readiness checks and metrics.
+   */
   public Vertx vertx() {
     return vertx;
   }
@@ -317,6 +343,9 @@ public final class LocalStack implements AutoCloseable {
     }
     if (otlp != null) {
       closeQuietly(otlp::close);
+    }
+    for (Vertx v : serviceVertxes) {
+      closeQuietly(() -> v.close().await());
     }
     closeQuietly(() -> vertx.close().await());
     closeQuietly(api);

@@ -22,6 +22,26 @@ public final class Ops implements Shareable {
     return map.computeIfAbsent("ops", k -> new Ops());
   }
 
+  /**
+   * Makes {@code guest} use {@code host}'s instance, so services on separate Vert.x instances in
+   * one JVM (the CLI's all-in-one stack, one Vert.x per service as when deployed) report their
+   * readiness and metrics in one place, served by one management server.
+   *
+   * @return the shared instance
+   * @throws IllegalStateException if {@code guest} already has an instance of its own (its checks
+   *     and meters would be lost)
+   */
+  public static Ops share(Vertx host, Vertx guest) {
+    Ops shared = of(host);
+    LocalMap<String, Ops> map = guest.sharedData().getLocalMap("dev.pitstop.runtime.ops");
+    Ops existing = map.putIfAbsent("ops", shared);
+    if (existing != null && existing != shared) {
+      throw new IllegalStateException(
+          "this Vert.x instance already has readiness checks and metrics of its own");
+    }
+    return shared;
+  }
+
   public Readiness readiness() {
     return readiness;
   }

@@ -111,6 +111,40 @@ class ManagementServerTest {
   }
 
   @Test
+  void servicesOnTheirOwnVertxReportThroughTheHostsManagementServer() {
+    Vertx service = Vertx.vertx();
+    try {
+      ManagementServer server =
+          ManagementServer.start(vertx, ManagementConfig.anyPort(), "host").await();
+      assertThat(Ops.share(vertx, service)).isSameAs(Ops.of(vertx));
+      Ops.of(service).readiness().register("consumer:notifier", () -> Future.failedFuture("no"));
+      Ops.of(service).metrics().registry().counter("pitstop_guest_total").increment();
+
+      Answer ready = get(server.port(), "/readyz");
+      assertThat(ready.status()).isEqualTo(503);
+      assertThat(new JsonObject(ready.body()).getJsonObject("checks").getMap())
+          .containsEntry("consumer:notifier", "no");
+      assertThat(get(server.port(), "/metrics").body()).contains("pitstop_guest_total 1.0");
+    } finally {
+      service.close().await();
+    }
+  }
+
+  @Test
+  void aVertxWithOpsOfItsOwnIsNotSharedOver() {
+    Vertx service = Vertx.vertx();
+    try {
+      Ops.of(service).readiness().register("kafka:own", Future::succeededFuture);
+      assertThatThrownBy(() -> Ops.share(vertx, service))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("of its own");
+      assertThat(Ops.of(service).readiness().names()).containsExactly("kafka:own");
+    } finally {
+      service.close().await();
+    }
+  }
+
+  @Test
   void configReadsHostAndPortWithServiceDefaults() {
     assertThat(ManagementConfig.fromMap(Map.of(), ManagementConfig.NOTIFIER_PORT))
         .isEqualTo(new ManagementConfig("0.0.0.0", 9403, false));
