@@ -22,6 +22,7 @@ import dev.pitstop.notifier.slack.SlackApi;
 import dev.pitstop.notifier.slack.SlackCards;
 import dev.pitstop.notifier.slack.SlackSettings;
 import dev.pitstop.notifier.slack.StatusCard;
+import dev.pitstop.notifier.slack.interactivity.PendingOutcomes;
 import dev.pitstop.notifier.slack.interactivity.SlackInteractivity;
 import dev.pitstop.notifier.state.NotifierState;
 import dev.pitstop.notifier.webhook.UrlGuard;
@@ -39,10 +40,13 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -182,11 +186,12 @@ public final class NotifierService implements PitstopService {
     }
     EventConsumer consumer =
         EventConsumer.deferred(
-            config.kafka(),
-            EventConsumer.topics(topics.observations(), topics.decisions()),
-            GROUP,
-            publisher,
-            e -> new EventConsumer.Handling(Future.succeededFuture(), service.accept(e)));
+                config.kafka(),
+                EventConsumer.topics(topics.observations(), topics.decisions()),
+                GROUP,
+                publisher,
+                e -> new EventConsumer.Handling(Future.succeededFuture(), service.accept(e)))
+            .onlyTypes(actsOn(config.slack() != null, config.slackInteractivity() != null));
     return NotifierState.open(
             vertx,
             config.kafka(),
@@ -282,6 +287,32 @@ public final class NotifierService implements PitstopService {
    * commit the event's offset (see the class comment). Slack channels get more than the notable
    * events: every event that changes a run's status card ({@link StatusCard#changesCard}).
    */
+  /**
+   * The event types {@link #accept} acts on: the notable ones ({@link Router#NOTABLE}), the ones
+   * CDEvents webhooks get ({@link CdEventsProjection#PROJECTED}), command rejections (told to the
+   * user who asked), and with Slack the ones that change a status card ({@link
+   * StatusCard#CHANGED_BY}) or settle a click ({@link PendingOutcomes#SETTLED_BY}). Every other
+   * type it ignores, so its consumer leaves them undecoded ({@link EventConsumer#onlyTypes}):
+   * decoding was 60 % of the notifier's loop, and most events are steps' (issue #7,
+   * docs/performance.md "Notifier: the types it does not act on").
+   *
+   * @param slackCards whether Slack status cards are posted ({@code NOTIFIER_SLACK_TOKEN})
+   * @param slackInteractivity whether Slack's buttons are served ({@code
+   *     NOTIFIER_SLACK_SIGNING_SECRET})
+   */
+  public static Set<EventType> actsOn(boolean slackCards, boolean slackInteractivity) {
+    Set<EventType> s = EnumSet.copyOf(Router.NOTABLE);
+    s.addAll(CdEventsProjection.PROJECTED);
+    s.add(EventType.COMMAND_REJECTED);
+    if (slackCards) {
+      s.addAll(StatusCard.CHANGED_BY);
+    }
+    if (slackInteractivity) {
+      s.addAll(PendingOutcomes.SETTLED_BY);
+    }
+    return Collections.unmodifiableSet(s);
+  }
+
   private Future<Void> accept(PitstopEvent e) {
     boolean told = interactivity != null && interactivity.onEvent(e);
     if (!told && e.data() instanceof CommandRejected r) {
@@ -360,7 +391,7 @@ public final class NotifierService implements PitstopService {
       LOG.info("{}: a rejected Slack command without a usable Slack user id: not told", e.id());
       return;
     }
-    String text = dev.pitstop.notifier.slack.interactivity.PendingOutcomes.rejection(r);
+    String text = PendingOutcomes.rejection(r);
     context.runOnContext(
         v -> {
           if (slack == null) {

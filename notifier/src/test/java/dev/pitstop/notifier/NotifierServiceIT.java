@@ -139,6 +139,18 @@ class NotifierServiceIT {
     assertThat(got.getDataContentType()).isEqualTo("application/json");
     assertThat(EventCodec.fromCloudEvent(got)).isEqualTo(paused);
     assertThat(heard).extracting(CloudEvent::getId).containsExactlyElementsOf(ids);
+    // The step start was left undecoded (NotifierService.actsOn); the child TaskRun's finish was
+    // decoded (a CDEvents webhook would get it) and then not routed.
+    String metrics = dev.pitstop.runtime.ops.Ops.of(vertx).metrics().scrape();
+    assertThat(metrics)
+        .contains(
+            "pitstop_events_skipped_total{consumer=\"notifier\",type=\""
+                + EventType.STEP_STARTED.type()
+                + "\"} 1.0")
+        .contains(
+            "pitstop_events_consumed_total{consumer=\"notifier\",type=\""
+                + EventType.TASKRUN_FINISHED.type()
+                + "\"} 1.0");
   }
 
   @Test

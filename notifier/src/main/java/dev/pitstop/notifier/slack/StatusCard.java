@@ -14,10 +14,12 @@ import dev.pitstop.events.data.StepFinished;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The status card of one run in one channel, as Slack Block Kit blocks (plain maps that serialize
@@ -143,20 +145,32 @@ public record StatusCard(
         run.annotations());
   }
 
-  /** True for the events that change a card: starts, finishes, failed steps and breakpoints. */
+  /**
+   * The types that may change a card ({@link #changesCard}); a Slack channel's subscription needs
+   * no other, so a consumer need not decode them.
+   */
+  public static final Set<EventType> CHANGED_BY =
+      Set.copyOf(
+          EnumSet.of(
+              EventType.PIPELINERUN_STARTED,
+              EventType.TASKRUN_STARTED,
+              EventType.PIPELINERUN_FINISHED,
+              EventType.TASKRUN_FINISHED,
+              EventType.BREAKPOINT_PAUSED,
+              EventType.BREAKPOINT_CONTINUED,
+              EventType.BREAKPOINT_ENDED,
+              EventType.STEP_FINISHED));
+
+  /**
+   * True for the events that change a card: starts, finishes, failed steps and breakpoints (of
+   * {@link #CHANGED_BY}: a step's finish only when it failed).
+   */
   public static boolean changesCard(PitstopEvent e) {
-    return switch (e.type()) {
-      case PIPELINERUN_STARTED,
-              TASKRUN_STARTED,
-              PIPELINERUN_FINISHED,
-              TASKRUN_FINISHED,
-              BREAKPOINT_PAUSED,
-              BREAKPOINT_CONTINUED,
-              BREAKPOINT_ENDED ->
-          true;
-      case STEP_FINISHED -> e.data() instanceof StepFinished s && s.exitCode() != 0;
-      default -> false;
-    };
+    if (!CHANGED_BY.contains(e.type())) {
+      return false;
+    }
+    return e.type() != EventType.STEP_FINISHED
+        || e.data() instanceof StepFinished s && s.exitCode() != 0;
   }
 
   /** The card after an event of its run (unchanged for other events). */

@@ -1,5 +1,6 @@
 package dev.pitstop.notifier.slack.interactivity;
 
+import dev.pitstop.events.EventType;
 import dev.pitstop.events.PitstopEvent;
 import dev.pitstop.events.data.BreakpointContinued;
 import dev.pitstop.events.data.BreakpointEnded;
@@ -9,10 +10,12 @@ import dev.pitstop.events.data.HoldReleased;
 import dev.pitstop.events.data.RunRef;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The commands published from Slack whose outcome the clicking user has not been told yet (pure,
@@ -34,6 +37,19 @@ public final class PendingOutcomes {
    * @param text what the clicking user sees (ephemeral)
    */
   public record Reply(String responseUrl, String text) {}
+
+  /**
+   * The types {@link #onEvent} acts on (a rejection answers, the others settle); every other type
+   * only ages the entries, which {@link #expect} does too, so a consumer need not decode them.
+   */
+  public static final Set<EventType> SETTLED_BY =
+      Set.copyOf(
+          EnumSet.of(
+              EventType.COMMAND_REJECTED,
+              EventType.BREAKPOINT_CONTINUED,
+              EventType.BREAKPOINT_ENDED,
+              EventType.HOLD_RELEASED,
+              EventType.HOLD_ENDED));
 
   private record Pending(ButtonValue target, String responseUrl, String action, Instant at) {}
 

@@ -83,6 +83,29 @@ class PendingOutcomesTest {
     assertThat(p.onEvent(rejected("d", "Forbidden", "no"), NOW)).isEmpty();
   }
 
+  @Test
+  void onlyTheTypesItSaysSettleOrAnswerAnything() {
+    // The notifier leaves every other type undecoded (NotifierService.actsOn): none may matter.
+    for (EventType type : EventType.values()) {
+      PitstopEvent e = SampleEvents.of(type);
+      PendingOutcomes p = new PendingOutcomes(10, Duration.ofMinutes(10));
+      String commandId =
+          e.data() instanceof CommandRejected r ? r.command().requestId() : "c-" + type;
+      p.expect(commandId, TARGET, URL, "continue", NOW);
+      var run = e.data().run();
+      p.expect(
+          "held-" + type,
+          new ButtonValue(run.namespace(), run.name(), null, run.uid(), null),
+          URL,
+          "continue",
+          NOW);
+      boolean acted = p.onEvent(e, NOW.plusSeconds(1)).isPresent() || p.size() < 2;
+      assertThat(acted)
+          .as("%s answers or settles", type)
+          .isEqualTo(PendingOutcomes.SETTLED_BY.contains(type));
+    }
+  }
+
   private PitstopEvent rejected(String id, String reason, String message) {
     Command c =
         new Command(TARGET.run(), "test", Action.CONTINUE, Identity.of("alice"), "slack", NOW, id);
