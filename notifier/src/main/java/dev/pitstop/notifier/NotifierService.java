@@ -280,20 +280,12 @@ public final class NotifierService implements PitstopService {
   }
 
   /**
-   * The consumer's handler: routes the event and hands it to the endpoints' queues (on their
-   * context, in the consumer's order). The consumer goes on at once (delivery goes on in the
-   * queues); the returned future completes when every webhook delivery of the event is final
-   * (delivered, or dead-lettered and the dead letter written), and only then may the consumer
-   * commit the event's offset (see the class comment). Slack channels get more than the notable
-   * events: every event that changes a run's status card ({@link StatusCard#changesCard}).
-   */
-  /**
    * The event types {@link #accept} acts on: the notable ones ({@link Router#NOTABLE}), the ones
    * CDEvents webhooks get ({@link CdEventsProjection#PROJECTED}), command rejections (told to the
    * user who asked), and with Slack the ones that change a status card ({@link
    * StatusCard#CHANGED_BY}) or settle a click ({@link PendingOutcomes#SETTLED_BY}). Every other
    * type it ignores, so its consumer leaves them undecoded ({@link EventConsumer#onlyTypes}):
-   * decoding was 60 % of the notifier's loop, and most events are steps' (issue #7,
+   * decoding was 61 % of the notifier's loop, and most events are steps' (issue #7,
    * docs/performance.md "Notifier: the types it does not act on").
    *
    * @param slackCards whether Slack status cards are posted ({@code NOTIFIER_SLACK_TOKEN})
@@ -313,6 +305,14 @@ public final class NotifierService implements PitstopService {
     return Collections.unmodifiableSet(s);
   }
 
+  /**
+   * The consumer's handler: routes the event and hands it to the endpoints' queues (on their
+   * context, in the consumer's order). The consumer goes on at once (delivery goes on in the
+   * queues); the returned future completes when every webhook delivery of the event is final
+   * (delivered, or dead-lettered and the dead letter written), and only then may the consumer
+   * commit the event's offset (see the class comment). Slack channels get more than the notable
+   * events: every event that changes a run's status card ({@link StatusCard#changesCard}).
+   */
   private Future<Void> accept(PitstopEvent e) {
     boolean told = interactivity != null && interactivity.onEvent(e);
     if (!told && e.data() instanceof CommandRejected r) {
