@@ -3,6 +3,7 @@ package dev.pitstop.bench.e2e;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -95,17 +96,15 @@ public final class RawChain {
         count++;
         next += interval.toNanos();
       }
-      CompletableFuture<Void> all =
-          CompletableFuture.allOf(java.util.Arrays.copyOf(arrived, count));
+      CompletableFuture<Void> all = CompletableFuture.allOf(Arrays.copyOf(arrived, count));
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
       while (failure.get() == null) {
         try {
           all.get(100, TimeUnit.MILLISECONDS);
           break;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
           if (System.nanoTime() > deadline) {
-            long missing =
-                java.util.Arrays.stream(arrived, 0, count).filter(f -> !f.isDone()).count();
+            long missing = Arrays.stream(arrived, 0, count).filter(f -> !f.isDone()).count();
             throw new TimeoutException(
                 "raw chain: "
                     + missing
