@@ -38,7 +38,7 @@ public record ServiceRun(
    */
   public double perSecond() {
     LagSampler.Sample from = firstAfterProduced();
-    if (from == null || doneMillis - from.millis() < 1000 || keptUp()) {
+    if (from == null || doneMillis - from.millis() < 1000 || keptUp(from)) {
       return whileFedPerSecond();
     }
     return (consumed - from.committed()) * 1000.0 / (doneMillis - from.millis());
@@ -52,7 +52,10 @@ public record ServiceRun(
    * events/s" after consuming 61,664 events/s while fed).
    */
   public boolean keptUp() {
-    LagSampler.Sample from = firstAfterProduced();
+    return keptUp(firstAfterProduced());
+  }
+
+  private boolean keptUp(LagSampler.Sample from) {
     return drained && from != null && consumed - from.committed() < whileFedPerSecond();
   }
 
